@@ -26,9 +26,8 @@ type Neighbor struct {
 // PointIndex answers nearest-point queries under geodesic distance on the
 // WGS84 ellipsoid. The R-tree orders candidates by a lower bound of the
 // geodesic distance and each candidate is refined with the exact geodesic, so
-// answers are exact, not the nearest in degrees.
-//
-// Longitudes are not wrapped across the antimeridian.
+// answers are exact, not the nearest in degrees. Queries are right across
+// the antimeridian and near the poles.
 type PointIndex struct {
 	tree   rtree.RTreeG[int32]
 	points []orb.Point
@@ -50,30 +49,65 @@ func (ix *PointIndex) Len() int { return len(ix.points) }
 func (ix *PointIndex) Point(i int) orb.Point { return ix.points[i] }
 
 // lowerBound is a lower bound, in metres, of the geodesic distance from q to
-// any point of the box [min, max].
+// any point of the box [min, max]. It is monotone (a smaller box never gets a
+// smaller bound), as the R-tree's ordered search requires.
+//
+// In geodetic coordinates the ellipsoid's metric, M²dφ² + N²cos²φ dλ², is at
+// least minMeridianRadius²(dφ² + cos²φ dλ²). A path that stays within
+// |lat| ≤ L is thus at least minMeridianRadius·hypot(Δφ, Δλ·cos L) long
+// (the flat bound), and one that leaves that band after starting and ending
+// within |lat| ≤ maxLat climbs and descends L−maxLat twice (the detour
+// bound). The smaller of the two holds for every path; the band is widened
+// until the flat bound is the smaller, which keeps the bound tight for
+// geodesics of any length. Δλ is taken the short way round the globe.
 func lowerBound(q orb.Point, min, max [2]float64) float64 {
-	var dlon, dlat float64
-	if q[0] < min[0] {
-		dlon = min[0] - q[0]
-	} else if q[0] > max[0] {
-		dlon = q[0] - max[0]
-	}
+	var dlat float64
 	if q[1] < min[1] {
 		dlat = min[1] - q[1]
 	} else if q[1] > max[1] {
 		dlat = q[1] - max[1]
 	}
+	dlon := lonGap(q[0], min[0], max[0])
 	if dlon == 0 && dlat == 0 {
 		return 0
 	}
-	// The most poleward latitude the shortest path may reach, widened by the
-	// bulge; the parallel is shortest there.
-	lat := math.Max(math.Abs(q[1]), math.Max(math.Abs(min[1]), math.Abs(max[1]))) + 0.5
-	if lat > 90 {
-		lat = 90
+	const perDegree = lowerBoundSlack * minMeridianRadius * math.Pi / 180
+	if dlon == 0 {
+		return perDegree * dlat
 	}
-	dlonM := dlon * math.Cos(lat*math.Pi/180)
-	return lowerBoundSlack * minMeridianRadius * math.Pi / 180 * math.Hypot(dlat, dlonM)
+	maxLat := math.Max(math.Abs(q[1]), math.Max(math.Abs(min[1]), math.Abs(max[1])))
+	best := 0.0
+	for _, widen := range [...]float64{0.5, 5, 30, 90} {
+		lat := maxLat + widen
+		detour := 2 * perDegree * widen
+		if lat >= 90 {
+			lat, detour = 90, math.Inf(1)
+		}
+		flat := perDegree * math.Hypot(dlat, dlon*math.Cos(lat*math.Pi/180))
+		best = math.Max(best, math.Min(flat, detour))
+		if flat <= detour {
+			break // wider bands only lower the flat bound
+		}
+	}
+	return best
+}
+
+// lonGap is the angle in degrees, the short way round, from longitude x to
+// the nearest longitude of [lo, hi].
+func lonGap(x, lo, hi float64) float64 {
+	var g float64
+	if x < lo {
+		g = lo - x
+		if g > 180 {
+			g = math.Min(g, x+360-hi)
+		}
+	} else if x > hi {
+		g = x - hi
+		if g > 180 {
+			g = math.Min(g, lo+360-x)
+		}
+	}
+	return math.Max(g, 0)
 }
 
 // Nearest returns the indexed point nearest to q and its distance in metres,
@@ -153,13 +187,35 @@ func less(a, b Neighbor) bool {
 // particular order, until fn returns false.
 func (ix *PointIndex) Within(q orb.Point, radius float64, fn func(n Neighbor) bool) {
 	min, max := BoxAround(q, radius)
-	ix.tree.Search(min, max, func(_, _ [2]float64, i int32) bool {
+	more := true
+	visit := func(_, _ [2]float64, i int32) bool {
 		d := Distance(q, ix.points[i])
 		if d <= radius {
-			return fn(Neighbor{Index: int(i), Distance: d})
+			more = fn(Neighbor{Index: int(i), Distance: d})
 		}
-		return true
-	})
+		return more
+	}
+	ix.tree.Search(min, max, visit)
+	// The part of the box beyond the antimeridian, without what the first
+	// search already covered.
+	if more && min[0] < -180 {
+		ix.tree.Search([2]float64{math.Max(min[0]+360, max[0]), min[1]}, [2]float64{180, max[1]},
+			func(lo, hi [2]float64, i int32) bool {
+				if ix.points[i][0] <= max[0] {
+					return true
+				}
+				return visit(lo, hi, i)
+			})
+	}
+	if more && max[0] > 180 {
+		ix.tree.Search([2]float64{-180, min[1]}, [2]float64{math.Min(max[0]-360, min[0]), max[1]},
+			func(lo, hi [2]float64, i int32) bool {
+				if ix.points[i][0] >= min[0] {
+					return true
+				}
+				return visit(lo, hi, i)
+			})
+	}
 }
 
 // nearby visits indexed points in increasing order of a lower bound of their
@@ -176,13 +232,21 @@ func (ix *PointIndex) nearby(q orb.Point, visit func(i int, lb float64) bool) {
 }
 
 // BoxAround returns a lon/lat box that contains every point within radius
-// metres of q (it is a little larger than needed).
+// metres of q (it is a little larger than needed). Near the antimeridian the
+// box extends beyond ±180°; near a pole it spans all longitudes.
 func BoxAround(q orb.Point, radius float64) (min, max [2]float64) {
 	dlat := radius / (minMeridianRadius * math.Pi / 180) / lowerBoundSlack
-	lat := math.Min(89.9, math.Abs(q[1])+dlat)
-	dlon := dlat / math.Cos(lat*math.Pi/180)
-	if dlon > 180 {
-		dlon = 180
+	lat := math.Abs(q[1]) + dlat
+	dlon := 180.0
+	if lat < 90 {
+		dlon = math.Min(180, dlat/math.Cos(lat*math.Pi/180))
 	}
 	return [2]float64{q[0] - dlon, q[1] - dlat}, [2]float64{q[0] + dlon, q[1] + dlat}
+}
+
+// InBound calls fn for every indexed point inside b until fn returns false.
+func (ix *PointIndex) InBound(b orb.Bound, fn func(i int) bool) {
+	ix.tree.Search(b.Min, b.Max, func(_, _ [2]float64, i int32) bool {
+		return fn(int(i))
+	})
 }

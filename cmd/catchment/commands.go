@@ -1,0 +1,224 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/kumamoto-gis/catchment/catchment"
+	"github.com/kumamoto-gis/catchment/data"
+	"github.com/kumamoto-gis/catchment/render"
+)
+
+func nearestCommand() command {
+	c := command{name: "nearest", summary: "each branch office's nearest ward office and the distance"}
+	c.usage = `Lists every office of one kind (default: branch) with the nearest office of
+another kind (default: ward) and the geodesic distance on the WGS84 ellipsoid.
+published_km is the city's own (road) distance where the data has it, and
+published_ratio = published_km / distance_km.
+
+Example:
+  catchment nearest --format json
+  catchment nearest --offices offices.csv --format csv -o nearest.csv
+`
+	c.run = func(e *env, args []string) error {
+		fs := newFlagSet(e, &c)
+		lf := addLayerFlags(fs, data.LayerOffices)
+		of := addOutputFlags(fs, "table", "csv", "json")
+		from := fs.String("from", "branch", "kind of the offices listed")
+		to := fs.String("to", "ward", "kind of the offices searched")
+		if err := parse(fs, args); err != nil {
+			return err
+		}
+		if err := of.check(); err != nil {
+			return err
+		}
+		ds, err := lf.load(e)
+		if err != nil {
+			return err
+		}
+		rows, err := catchment.NearestOffices(ds.Offices, data.OfficeKind(*from), data.OfficeKind(*to), nil)
+		if err != nil {
+			return err
+		}
+		return of.emit(e, render.NearestTable(rows, 0), "nearest", nil)
+	}
+	return c
+}
+
+func candidatesCommand() command {
+	c := command{name: "candidates", summary: "branch offices within --max-km of a ward office (reorganisation candidates)"}
+	c.usage = `Lists the branch offices whose nearest ward office is within --max-km
+(Kumamoto's rule: 5 km), nearest first.
+
+Example:
+  catchment candidates
+  catchment candidates --max-km 3 --format json
+`
+	c.run = func(e *env, args []string) error {
+		fs := newFlagSet(e, &c)
+		lf := addLayerFlags(fs, data.LayerOffices)
+		of := addOutputFlags(fs, "table", "csv", "json")
+		maxKm := fs.Float64("max-km", catchment.DefaultMaxKm, "distance rule in km")
+		if err := parse(fs, args); err != nil {
+			return err
+		}
+		if err := of.check(); err != nil {
+			return err
+		}
+		if *maxKm <= 0 {
+			return fmt.Errorf("--max-km must be positive, got %g", *maxKm)
+		}
+		ds, err := lf.load(e)
+		if err != nil {
+			return err
+		}
+		rows, err := catchment.NearestOffices(ds.Offices, data.Branch, data.Ward, nil)
+		if err != nil {
+			return err
+		}
+		return of.emit(e, render.NearestTable(catchment.Candidates(rows, *maxKm), *maxKm), "candidates", nil)
+	}
+	return c
+}
+
+func assignCommand() command {
+	c := command{name: "assign", summary: "every district → its nearest open office, and what each office serves"}
+	c.usage = `Assigns every district to the nearest office of any kind, measured on the
+WGS84 ellipsoid from the district's representative point (its area centroid, or
+a point on its surface when the centroid falls outside).
+
+Example:
+  catchment assign --format csv -o assign.csv
+  catchment assign --districts a27.geojson --offices offices.csv --field districts.name=A27_004 --format geojson -o assign.geojson
+`
+	c.run = func(e *env, args []string) error {
+		fs := newFlagSet(e, &c)
+		lf := addLayerFlags(fs, data.LayerOffices, data.LayerDistricts)
+		of := addOutputFlags(fs, "table", "csv", "json", "geojson")
+		if err := parse(fs, args); err != nil {
+			return err
+		}
+		if err := of.check(); err != nil {
+			return err
+		}
+		ds, err := lf.load(e)
+		if err != nil {
+			return err
+		}
+		if err := require(ds, data.LayerOffices, data.LayerDistricts); err != nil {
+			return err
+		}
+		a, err := catchment.Assign(ds.Districts, ds.Offices, nil, nil)
+		if err != nil {
+			return err
+		}
+		return of.emit(e, render.AssignTable(ds.Districts, ds.Offices, a), "assign", func() []render.Feature {
+			return render.DistrictFeatures(ds.Districts, ds.Offices, a, nil)
+		})
+	}
+	return c
+}
+
+func gapsCommand() command {
+	c := command{name: "gaps", summary: "districts with no convenience store (and whether a post office is there)"}
+	c.usage = `Counts the convenience stores and post offices in every district. A district
+with no store is a gap: residents cannot print certificates nearby, so the
+office or a post office must serve them. --within-m counts points within that
+distance of the district instead of inside it.
+
+Example:
+  catchment gaps
+  catchment gaps --within-m 500 --format geojson -o gaps.geojson
+`
+	c.run = func(e *env, args []string) error {
+		fs := newFlagSet(e, &c)
+		lf := addLayerFlags(fs, data.LayerDistricts, data.LayerStores, data.LayerPosts)
+		of := addOutputFlags(fs, "table", "csv", "json", "geojson")
+		withinM := fs.Float64("within-m", 0, "count points within this many metres of the district (0: inside only)")
+		if err := parse(fs, args); err != nil {
+			return err
+		}
+		if err := of.check(); err != nil {
+			return err
+		}
+		ds, err := lf.load(e)
+		if err != nil {
+			return err
+		}
+		if err := require(ds, data.LayerDistricts, data.LayerStores); err != nil {
+			return err
+		}
+		gaps, err := catchment.Gaps(ds.Districts, ds.Stores, ds.Posts, *withinM)
+		if err != nil {
+			return err
+		}
+		return of.emit(e, render.GapsTable(ds.Districts, gaps), "gaps", func() []render.Feature {
+			return render.GapFeatures(ds.Districts, gaps)
+		})
+	}
+	return c
+}
+
+func catchmentsCommand() command {
+	c := command{name: "catchments", summary: "catchment polygons per office (dissolved districts or Voronoi cells)"}
+	c.usage = `Draws the area each open office serves: --method dissolve unions the
+districts assigned to it; --method voronoi takes the office's Voronoi cell
+clipped to the boundary (or to the districts' extent).
+
+Example:
+  catchment catchments --format geojson -o catchments.geojson
+  catchment catchments --method voronoi --format table
+`
+	c.run = func(e *env, args []string) error {
+		fs := newFlagSet(e, &c)
+		lf := addLayerFlags(fs, data.LayerOffices, data.LayerDistricts, data.LayerBoundary)
+		of := addOutputFlags(fs, "table", "csv", "json", "geojson")
+		method := fs.String("method", "dissolve", "dissolve|voronoi")
+		if err := parse(fs, args); err != nil {
+			return err
+		}
+		if err := of.check(); err != nil {
+			return err
+		}
+		ds, err := lf.load(e)
+		if err != nil {
+			return err
+		}
+		cs, err := catchmentsOf(ds, catchment.Method(*method))
+		if err != nil {
+			return err
+		}
+		return of.emit(e, render.CatchmentsTable(ds.Offices, cs), "catchments", func() []render.Feature {
+			return render.CatchmentFeatures(ds.Offices, cs)
+		})
+	}
+	return c
+}
+
+// catchmentsOf computes the catchments of a dataset by method.
+func catchmentsOf(ds *data.Dataset, m catchment.Method) ([]catchment.Catchment, error) {
+	switch m {
+	case catchment.Dissolve:
+		if err := require(ds, data.LayerOffices, data.LayerDistricts); err != nil {
+			return nil, err
+		}
+		a, err := catchment.Assign(ds.Districts, ds.Offices, nil, nil)
+		if err != nil {
+			return nil, err
+		}
+		return catchment.DissolveCatchments(ds.Districts, ds.Offices, a)
+	case catchment.Voronoi:
+		if err := require(ds, data.LayerOffices); err != nil {
+			return nil, err
+		}
+		var a catchment.Assignment
+		if len(ds.Districts) > 0 {
+			var err error
+			if a, err = catchment.Assign(ds.Districts, ds.Offices, nil, nil); err != nil {
+				return nil, err
+			}
+		}
+		return catchment.VoronoiCatchments(ds.Districts, ds.Offices, ds.Boundary, a)
+	default:
+		return nil, fmt.Errorf("--method %q: want dissolve or voronoi", m)
+	}
+}

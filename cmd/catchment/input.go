@@ -1,0 +1,114 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"strings"
+
+	"github.com/kumamoto-gis/catchment/data"
+)
+
+// layerFlags are the input flags every command shares.
+type layerFlags struct {
+	paths  map[data.Layer]*string
+	dir    string
+	fields fieldFlag
+	quiet  bool
+}
+
+// fieldFlag collects repeated --field layer.ours=theirs flags.
+type fieldFlag []string
+
+func (f *fieldFlag) String() string     { return strings.Join(*f, ",") }
+func (f *fieldFlag) Set(s string) error { *f = append(*f, s); return nil }
+
+// addLayerFlags registers the layer flags; need lists the layers the command reads.
+func addLayerFlags(fs *flag.FlagSet, need ...data.Layer) *layerFlags {
+	lf := &layerFlags{paths: map[data.Layer]*string{}}
+	help := map[data.Layer]string{
+		data.LayerOffices:   "offices: points with id, name, kind (ward|branch) (.geojson, .json or .csv)",
+		data.LayerDistricts: "districts: polygons with id, name, population (.geojson or .json)",
+		data.LayerStores:    "convenience stores: points (.geojson, .json or .csv)",
+		data.LayerPosts:     "post offices: points (.geojson, .json or .csv)",
+		data.LayerBoundary:  "study-area boundary: polygons (.geojson or .json)",
+	}
+	for _, l := range need {
+		lf.paths[l] = fs.String(string(l), "", help[l])
+	}
+	fs.StringVar(&lf.dir, "data", "", "folder holding offices.*, districts.*, stores.*, posts.*, boundary.*")
+	fs.Var(&lf.fields, "field", "map a field of your file: layer.field=your_field (repeatable), e.g. districts.name=A27_004")
+	fs.BoolVar(&lf.quiet, "quiet", false, "print no warnings")
+	return lf
+}
+
+// load reads the dataset the flags name, or the embedded default when none
+// is given, and prints warnings on stderr.
+func (lf *layerFlags) load(e *env) (*data.Dataset, error) {
+	opt := data.Options{Fields: map[data.Layer]map[string]string{}}
+	for _, f := range lf.fields {
+		l, ours, theirs, err := data.ParseFieldFlag(f)
+		if err != nil {
+			return nil, fmt.Errorf("--field %s: %w", f, err)
+		}
+		if opt.Fields[l] == nil {
+			opt.Fields[l] = map[string]string{}
+		}
+		opt.Fields[l][ours] = theirs
+	}
+	paths := data.Paths{}
+	for l, p := range lf.paths {
+		if *p != "" {
+			paths[l] = *p
+		}
+	}
+	var (
+		ds   *data.Dataset
+		warn []data.Warning
+		err  error
+	)
+	switch {
+	case lf.dir != "" && len(paths) > 0:
+		return nil, fmt.Errorf("give either --data or layer flags, not both")
+	case lf.dir != "":
+		ds, warn, err = data.LoadDir(lf.dir, opt)
+	case len(paths) > 0:
+		ds, warn, err = data.Load(paths, opt)
+	default:
+		if len(lf.fields) > 0 {
+			return nil, fmt.Errorf("--field needs input files (--data or layer flags)")
+		}
+		ds, warn, err = data.Default()
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !lf.quiet {
+		for _, w := range warn {
+			fmt.Fprintf(e.stderr, "warning: %s\n", w)
+		}
+	}
+	return ds, nil
+}
+
+// require checks that the dataset has the layers a command needs.
+func require(ds *data.Dataset, layers ...data.Layer) error {
+	for _, l := range layers {
+		var n int
+		switch l {
+		case data.LayerOffices:
+			n = len(ds.Offices)
+		case data.LayerDistricts:
+			n = len(ds.Districts)
+		case data.LayerStores:
+			n = len(ds.Stores)
+		case data.LayerPosts:
+			n = len(ds.Posts)
+		case data.LayerBoundary:
+			n = len(ds.Boundary)
+		}
+		if n == 0 {
+			return fmt.Errorf("this command needs the %s layer: give --%s FILE or --data DIR", l, l)
+		}
+	}
+	return nil
+}

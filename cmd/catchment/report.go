@@ -1,0 +1,121 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"github.com/kumamoto-gis/catchment/catchment"
+	"github.com/kumamoto-gis/catchment/data"
+	"github.com/kumamoto-gis/catchment/internal/atomicfile"
+	"github.com/kumamoto-gis/catchment/render"
+)
+
+func reportCommand() command {
+	c := command{name: "report", summary: "run every analysis and write tables, GeoJSON layers and report.md to --out"}
+	c.usage = `Runs nearest, candidates, assign, gaps and catchments and writes to --out:
+  nearest.csv, candidates.csv      branch → nearest ward office, and the candidates
+  districts.geojson                districts with their office, distance and gap fields
+  catchments.geojson               dissolved catchment per office
+  catchments_voronoi.geojson       Voronoi catchment per office, clipped to the boundary
+  offices.geojson                  offices with nearest ward office and candidate flag
+  gaps.geojson                     districts with no convenience store
+  report.md                        the key figures in a readable summary
+Each file is written whole or not at all.
+
+Example:
+  catchment report
+  catchment report --data mycity/ --out out/mycity --max-km 4
+`
+	c.run = func(e *env, args []string) error {
+		fs := newFlagSet(e, &c)
+		lf := addLayerFlags(fs, data.Layers...)
+		out := fs.String("out", "out", "output folder")
+		maxKm := fs.Float64("max-km", catchment.DefaultMaxKm, "distance rule in km")
+		withinM := fs.Float64("within-m", 0, "gaps: count points within this many metres of a district (0: inside only)")
+		if err := parse(fs, args); err != nil {
+			return err
+		}
+		if *maxKm <= 0 {
+			return fmt.Errorf("--max-km must be positive, got %g", *maxKm)
+		}
+		ds, err := lf.load(e)
+		if err != nil {
+			return err
+		}
+		if err := require(ds, data.LayerOffices, data.LayerDistricts); err != nil {
+			return err
+		}
+		st, files, err := buildReport(ds, *maxKm, *withinM)
+		if err != nil {
+			return err
+		}
+		for _, f := range files {
+			path := filepath.Join(*out, f.name)
+			if err := atomicfile.WriteFile(path, f.write); err != nil {
+				return fmt.Errorf("write %s: %w", path, err)
+			}
+		}
+		path := filepath.Join(*out, "report.md")
+		if err := atomicfile.WriteFile(path, func(w io.Writer) error { return render.WriteReportMarkdown(w, st) }); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		if !lf.quiet {
+			fmt.Fprintf(e.stderr, "wrote %d files to %s (see %s)\n", len(files)+1, *out, path)
+		}
+		return nil
+	}
+	return c
+}
+
+// outputFile is one file of the report, written by write.
+type outputFile struct {
+	name  string
+	write func(w io.Writer) error
+}
+
+// buildReport runs every analysis before anything is written, so that an
+// error leaves the output folder as it was.
+func buildReport(ds *data.Dataset, maxKm, withinM float64) (render.Study, []outputFile, error) {
+	st := render.Study{Data: ds, MaxKm: maxKm}
+	var err error
+	if st.Nearest, err = catchment.NearestOffices(ds.Offices, data.Branch, data.Ward, nil); err != nil {
+		return st, nil, err
+	}
+	if st.Assignment, err = catchment.Assign(ds.Districts, ds.Offices, nil, nil); err != nil {
+		return st, nil, err
+	}
+	if len(ds.Stores) > 0 {
+		if st.Gaps, err = catchment.Gaps(ds.Districts, ds.Stores, ds.Posts, withinM); err != nil {
+			return st, nil, err
+		}
+	}
+	if st.Catchments, err = catchment.DissolveCatchments(ds.Districts, ds.Offices, st.Assignment); err != nil {
+		return st, nil, err
+	}
+	voronoi, err := catchment.VoronoiCatchments(ds.Districts, ds.Offices, ds.Boundary, st.Assignment)
+	if err != nil {
+		return st, nil, err
+	}
+	table := func(t render.Table) func(io.Writer) error {
+		return func(w io.Writer) error { return t.WriteCSV(w) }
+	}
+	layer := func(name string, fs []render.Feature) func(io.Writer) error {
+		return func(w io.Writer) error { return render.WriteGeoJSON(w, name, fs) }
+	}
+	files := []outputFile{
+		{"nearest.csv", table(render.NearestTable(st.Nearest, 0))},
+		{"candidates.csv", table(render.NearestTable(catchment.Candidates(st.Nearest, maxKm), maxKm))},
+		{"districts.geojson", layer("districts", render.DistrictFeatures(ds.Districts, ds.Offices, st.Assignment, st.Gaps))},
+		{"catchments.geojson", layer("catchments", render.CatchmentFeatures(ds.Offices, st.Catchments))},
+		{"catchments_voronoi.geojson", layer("catchments_voronoi", render.CatchmentFeatures(ds.Offices, voronoi))},
+		{"offices.geojson", layer("offices", render.OfficeFeatures(ds.Offices, st.Nearest, maxKm, st.Assignment))},
+	}
+	if st.Gaps != nil {
+		files = append(files, outputFile{"gaps.geojson", layer("gaps", render.GapFeatures(ds.Districts, st.Gaps))})
+	}
+	for _, f := range files {
+		st.Files = append(st.Files, f.name)
+	}
+	return st, files, nil
+}

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/kumamoto-gis/catchment/internal/ogrtest"
+)
+
+func TestReportWritesEveryFile(t *testing.T) {
+	out := t.TempDir()
+	code, _, stderr := runCLI(t, "report", "--out", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, f := range []string{"nearest.csv", "candidates.csv", "districts.geojson", "catchments.geojson",
+		"catchments_voronoi.geojson", "offices.geojson", "gaps.geojson", "report.md"} {
+		st, err := os.Stat(filepath.Join(out, f))
+		if err != nil || st.Size() == 0 {
+			t.Errorf("%s missing or empty: %v", f, err)
+		}
+	}
+	md, _ := os.ReadFile(filepath.Join(out, "report.md"))
+	for _, want := range []string{"Synthetic demo layers", "Key figures", "大江出張所", "city's km", "Coverage gaps"} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("report.md lacks %q", want)
+		}
+	}
+}
+
+// TestReportGeoJSONOpensInGDAL proves that QGIS's reader (GDAL/OGR) opens
+// every GeoJSON the report writes, with the intended layer names, geometry
+// types and field types.
+func TestReportGeoJSONOpensInGDAL(t *testing.T) {
+	ogrtest.RequireOgrinfo(t)
+	out := t.TempDir()
+	if code, _, stderr := runCLI(t, "report", "--out", out); code != 0 {
+		t.Fatalf("report failed: %s", stderr)
+	}
+	for _, tc := range []struct {
+		file string
+		want []string
+	}{
+		{"districts.geojson", []string{"Layer name: districts", "Geometry: Multi Polygon", "distance_m: Real", "office_id: String", "gap: Integer(Boolean)", "stores: Integer"}},
+		{"catchments.geojson", []string{"Layer name: catchments", "Polygon", "area_km2: Real", "districts: Integer"}},
+		{"catchments_voronoi.geojson", []string{"Layer name: catchments_voronoi", "Polygon"}},
+		{"offices.geojson", []string{"Layer name: offices", "Geometry: Point", "Feature Count: 19", "candidate: Integer(Boolean)", "distance_m: Real"}},
+		{"gaps.geojson", []string{"Layer name: gaps", "Polygon", "gap: Integer(Boolean)"}},
+	} {
+		info := ogrtest.Info(t, filepath.Join(out, tc.file))
+		for _, w := range tc.want {
+			if !strings.Contains(info, w) {
+				t.Errorf("%s: ogrinfo output lacks %q:\n%s", tc.file, w, info)
+			}
+		}
+		if strings.Contains(info, "ERROR") || strings.Contains(info, "Warning") {
+			t.Errorf("%s: ogrinfo complained:\n%s", tc.file, info)
+		}
+	}
+}

@@ -1,0 +1,68 @@
+package data
+
+import (
+	"embed"
+	"fmt"
+	"path"
+)
+
+// kumamoto holds the embedded default study of Kumamoto City: the real ward
+// and branch offices (offices.csv) and synthetic demo layers written by
+// internal/gendefault. See kumamoto/README.md.
+//
+//go:embed kumamoto
+var kumamoto embed.FS
+
+// defaultDir is the directory of the embedded default inside its file system.
+const defaultDir = "kumamoto"
+
+// defaultFiles names the embedded file of each layer of the default study.
+var defaultFiles = map[Layer]string{
+	LayerOffices:   "offices.csv",
+	LayerDistricts: "districts.geojson",
+	LayerStores:    "stores.geojson",
+	LayerPosts:     "posts.geojson",
+	LayerBoundary:  "boundary.geojson",
+}
+
+// defaultSynthetic lists the layers of the default that are generated demo
+// data: only the offices are real.
+var defaultSynthetic = []Layer{LayerDistricts, LayerStores, LayerPosts, LayerBoundary}
+
+// defaultAttribution is the credit the embedded default requires: office
+// positions were placed with the GSI evacuation-site data, and the boundary
+// was traced from the MLIT N03 ward polygons.
+var defaultAttribution = []string{
+	"出典：国土地理院 指定緊急避難場所データ (office positions placed using GSI designated evacuation site data)",
+	"出典：国土交通省 国土数値情報（行政区域データ）を加工して作成 (approximate city boundary traced from it)",
+	"Districts, convenience stores, post offices and the city boundary are SYNTHETIC demo data; office counter counts are DEMO figures.",
+}
+
+// Default loads the embedded Kumamoto study: 5 ward offices and 14 branch
+// offices at their real (some approximate) positions, with synthetic school
+// districts, convenience stores, post offices and boundary. Sources name the
+// embedded files ("embedded:kumamoto/offices.csv"), Synthetic marks the demo
+// layers and Attribution holds the required credit lines.
+func Default() (*Dataset, []Warning, error) {
+	paths := Paths{}
+	for layer, file := range defaultFiles {
+		paths[layer] = path.Join(defaultDir, file)
+	}
+	ds, warnings, err := LoadFS(kumamoto, paths, Options{})
+	for i := range warnings {
+		warnings[i].File = "embedded:" + warnings[i].File
+	}
+	if err != nil {
+		return nil, warnings, fmt.Errorf("embedded default: %w", err)
+	}
+	ds.Sources = map[Layer]string{}
+	for layer, p := range paths {
+		ds.Sources[layer] = "embedded:" + p
+	}
+	ds.Synthetic = map[Layer]bool{}
+	for _, layer := range defaultSynthetic {
+		ds.Synthetic[layer] = true
+	}
+	ds.Attribution = append([]string(nil), defaultAttribution...)
+	return ds, warnings, nil
+}

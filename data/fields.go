@@ -1,0 +1,171 @@
+package data
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Our field names. The coordinate and geometry fields are read only from CSV.
+const (
+	fieldID           = "id"
+	fieldName         = "name"
+	fieldNameEn       = "name_en"
+	fieldKind         = "kind"
+	fieldWard         = "ward"
+	fieldCounterCount = "counter_count"
+	fieldPublishedKm  = "published_km"
+	fieldSource       = "source"
+	fieldPopulation   = "population"
+	fieldLat          = "lat"
+	fieldLon          = "lon"
+	fieldWKT          = "wkt"
+)
+
+// aliases lists, for each of our field names, the names accepted in input
+// files, matched case-insensitively, best first.
+var aliases = map[string][]string{
+	fieldID:           {"id", "番号"},
+	fieldName:         {"name", "名称", "施設名", "施設・場所名", "name_ja"},
+	fieldNameEn:       {"name_en", "name:en"},
+	fieldKind:         {"kind", "種別"},
+	fieldWard:         {"ward", "区", "区名"},
+	fieldCounterCount: {"counter_count"},
+	fieldPublishedKm:  {"published_km"},
+	fieldSource:       {"source", "出典"},
+	fieldPopulation:   {"population", "人口"},
+	fieldLat:          {"lat", "latitude", "緯度", "y"},
+	fieldLon:          {"lon", "lng", "long", "longitude", "経度", "x"},
+	fieldWKT:          {"wkt", "geometry", "geom", "the_geom"},
+}
+
+// layerFields lists the fields each layer reads.
+var layerFields = map[Layer][]string{
+	LayerOffices:   {fieldID, fieldName, fieldNameEn, fieldKind, fieldWard, fieldCounterCount, fieldPublishedKm, fieldSource, fieldLat, fieldLon},
+	LayerDistricts: {fieldID, fieldName, fieldNameEn, fieldPopulation, fieldWKT},
+	LayerStores:    {fieldID, fieldName, fieldLat, fieldLon},
+	LayerPosts:     {fieldID, fieldName, fieldLat, fieldLon},
+	LayerBoundary:  {fieldWKT},
+}
+
+// ParseFieldFlag parses "layer.field=theirs", the value of a --field flag
+// that names the column or property holding one of our fields, such as
+// "districts.name=A27_004".
+func ParseFieldFlag(s string) (layer Layer, ours, theirs string, err error) {
+	left, theirs, ok := strings.Cut(s, "=")
+	if !ok {
+		return "", "", "", fmt.Errorf("field mapping %q: want layer.field=name, e.g. districts.name=A27_004", s)
+	}
+	l, ours, ok := strings.Cut(strings.TrimSpace(left), ".")
+	if !ok {
+		return "", "", "", fmt.Errorf("field mapping %q: want layer.field=name, e.g. districts.name=A27_004", s)
+	}
+	layer, ours, theirs = Layer(strings.ToLower(l)), strings.ToLower(ours), strings.TrimSpace(theirs)
+	if err := checkField(layer, ours); err != nil {
+		return "", "", "", fmt.Errorf("field mapping %q: %w", s, err)
+	}
+	if theirs == "" {
+		return "", "", "", fmt.Errorf("field mapping %q: the name after '=' is empty", s)
+	}
+	return layer, ours, theirs, nil
+}
+
+// checkField reports whether ours is a field of layer.
+func checkField(layer Layer, ours string) error {
+	fields, ok := layerFields[layer]
+	if !ok {
+		return fmt.Errorf("unknown layer %q; layers are %s", layer, layerList())
+	}
+	if !slices.Contains(fields, ours) {
+		return fmt.Errorf("layer %s has no field %q; its fields are %s", layer, ours, strings.Join(fields, ", "))
+	}
+	return nil
+}
+
+func layerList() string {
+	names := make([]string, len(Layers))
+	for i, l := range Layers {
+		names[i] = string(l)
+	}
+	return strings.Join(names, ", ")
+}
+
+// resolver maps the column or property names of one file to our fields.
+type resolver struct {
+	layer  Layer
+	fields []string
+	// names lists, per field, the accepted names: the user's mapping alone,
+	// or the aliases.
+	names map[string][]string
+	// mapped marks the fields the user mapped with Options.Fields.
+	mapped map[string]bool
+	// cache maps a name seen in the file to its field and rank (index in
+	// names); field "" means the name is not ours.
+	cache map[string]match
+}
+
+type match struct {
+	field string
+	rank  int
+}
+
+func newResolver(layer Layer, opt Options) (*resolver, error) {
+	r := &resolver{layer: layer, fields: layerFields[layer], names: map[string][]string{}, mapped: map[string]bool{}, cache: map[string]match{}}
+	for _, f := range r.fields {
+		r.names[f] = aliases[f]
+	}
+	for ours, theirs := range opt.Fields[layer] {
+		ours = strings.ToLower(ours)
+		if err := checkField(layer, ours); err != nil {
+			return nil, fmt.Errorf("field mapping %s.%s=%s: %w", layer, ours, theirs, err)
+		}
+		r.names[ours] = []string{theirs}
+		r.mapped[ours] = true
+	}
+	return r, nil
+}
+
+// lookup returns the field a name in the file stands for, and its rank.
+func (r *resolver) lookup(name string) match {
+	if m, ok := r.cache[name]; ok {
+		return m
+	}
+	m := match{rank: -1}
+	key := strings.TrimSpace(name)
+	for _, f := range r.fields {
+		for i, alias := range r.names[f] {
+			if strings.EqualFold(key, alias) && (m.field == "" || r.mapped[f] && !r.mapped[m.field]) {
+				m = match{field: f, rank: i}
+			}
+		}
+	}
+	r.cache[name] = m
+	return m
+}
+
+// columns maps a CSV header to our fields: field -> column index. A name the
+// user mapped that is not in the header is an error.
+func (r *resolver) columns(header []string) (map[string]int, map[string]string, error) {
+	cols := map[string]int{}
+	names := map[string]string{}
+	best := map[string]int{}
+	for i, h := range header {
+		m := r.lookup(h)
+		if m.field == "" {
+			continue
+		}
+		if b, ok := best[m.field]; ok && b <= m.rank {
+			continue
+		}
+		best[m.field] = m.rank
+		cols[m.field] = i
+		names[m.field] = strings.TrimSpace(h)
+	}
+	for f := range r.mapped {
+		if _, ok := cols[f]; !ok {
+			return nil, nil, fmt.Errorf("field mapping %s.%s=%s: the header has no column %q; columns are %s",
+				r.layer, f, r.names[f][0], r.names[f][0], strings.Join(header, ", "))
+		}
+	}
+	return cols, names, nil
+}

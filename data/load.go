@@ -1,0 +1,533 @@
+package data
+
+import (
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"math"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/paulmach/orb"
+	"github.com/peterstace/simplefeatures/geom"
+	"golang.org/x/text/width"
+)
+
+// Paths names the file of each layer; a missing layer is not loaded.
+type Paths map[Layer]string
+
+// Options tunes loading.
+type Options struct {
+	// Fields maps, per layer, our field name to the name used in the user's file
+	// (from --field districts.name=A27_004).
+	Fields map[Layer]map[string]string
+}
+
+// Load reads the layers from disk, validates them one by one and across layers.
+func Load(paths Paths, opt Options) (*Dataset, []Warning, error) {
+	return load(os.ReadFile, paths, opt)
+}
+
+// LoadFS is Load on a file system (used for the embedded default).
+func LoadFS(fsys fs.FS, paths Paths, opt Options) (*Dataset, []Warning, error) {
+	return load(func(name string) ([]byte, error) { return fs.ReadFile(fsys, name) }, paths, opt)
+}
+
+// layerExts are the file extensions LoadDir looks for, in order.
+var layerExts = []string{".geojson", ".json", ".csv"}
+
+// LoadDir loads offices.*, districts.*, stores.*, posts.*, boundary.* (.geojson, .json or .csv) found in dir.
+func LoadDir(dir string, opt Options) (*Dataset, []Warning, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("load directory: %w", err)
+	}
+	paths := Paths{}
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		name := e.Name()
+		ext := strings.ToLower(filepath.Ext(name))
+		if !slices.Contains(layerExts, ext) {
+			continue
+		}
+		layer := Layer(strings.ToLower(strings.TrimSuffix(name, filepath.Ext(name))))
+		if _, ok := layerFields[layer]; !ok {
+			continue
+		}
+		if prev, ok := paths[layer]; ok {
+			return nil, nil, fmt.Errorf("load directory %s: both %s and %s hold layer %s; keep one", dir, filepath.Base(prev), name, layer)
+		}
+		paths[layer] = filepath.Join(dir, name)
+	}
+	if len(paths) == 0 {
+		return nil, nil, fmt.Errorf("load directory %s: no layer files found; name them offices, districts, stores, posts or boundary with extension .geojson, .json or .csv", dir)
+	}
+	return Load(paths, opt)
+}
+
+// load reads every layer named in paths with readFile.
+func load(readFile func(string) ([]byte, error), paths Paths, opt Options) (*Dataset, []Warning, error) {
+	for layer := range opt.Fields {
+		if _, ok := layerFields[layer]; !ok {
+			return nil, nil, fmt.Errorf("field mapping for layer %q: unknown layer; layers are %s", layer, layerList())
+		}
+	}
+	for layer := range paths {
+		if _, ok := layerFields[layer]; !ok {
+			return nil, nil, fmt.Errorf("unknown layer %q; layers are %s", layer, layerList())
+		}
+	}
+	ds := &Dataset{Sources: map[Layer]string{}}
+	var warnings []Warning
+	for _, layer := range Layers {
+		file, ok := paths[layer]
+		if !ok {
+			continue
+		}
+		w, err := loadLayer(readFile, ds, layer, file, opt)
+		warnings = append(warnings, w...)
+		if err != nil {
+			return nil, warnings, err
+		}
+		ds.Sources[layer] = file
+	}
+	w, err := Validate(ds)
+	warnings = append(warnings, w...)
+	if err != nil {
+		return nil, warnings, err
+	}
+	return ds, warnings, nil
+}
+
+// loadLayer reads one file into its layer of ds.
+func loadLayer(readFile func(string) ([]byte, error), ds *Dataset, layer Layer, file string, opt Options) ([]Warning, error) {
+	ext := strings.ToLower(path.Ext(filepath.ToSlash(file)))
+	if ext != ".geojson" && ext != ".json" && ext != ".csv" {
+		return nil, fmt.Errorf("%s: layer %s: unsupported format %q; give GeoJSON (.geojson, .json) or CSV (.csv), e.g. ogr2ogr -f GeoJSON -t_srs EPSG:4326 %s.geojson %s",
+			file, layer, ext, layer, filepath.Base(file))
+	}
+	raw, err := readFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("layer %s: %w", layer, err)
+	}
+	text, enc, err := decodeText(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	res, err := newResolver(layer, opt)
+	if err != nil {
+		return nil, err
+	}
+	b := &builder{layer: layer, ds: ds, p: &problems{file: file}, ids: map[string]string{}, repeated: map[coordProblem]*repeat{}}
+	fileErr := func(err error) error { return fmt.Errorf("%s: %w", file, err) }
+	if ext == ".csv" {
+		b.csv = true
+		if _, err := readCSV(text, layer, res, func(h csvHeader) { b.columns = h.names }, b.add); err != nil {
+			return nil, fileErr(err)
+		}
+	} else {
+		keys := map[string]bool{}
+		hdr, err := readGeoJSON(text, res, keys, b.add)
+		if err != nil {
+			return nil, fileErr(err)
+		}
+		if c := hdr.crs; c != nil && !c.projected {
+			if c.oldDatum {
+				b.p.warnf("", "crs", "the coordinates are on the %s, which differs from WGS84/JGD2011 by about 400 m in Kumamoto; reproject to EPSG:4326 for exact distances", c.name)
+			} else if !c.known {
+				b.p.warnf("", "crs", "crs %q is not known; the coordinates are read as WGS84 longitude/latitude degrees", c.name)
+			}
+		}
+		for f := range res.mapped {
+			if !b.seen[f] {
+				b.p.errorf("", f, "the mapping %s.%s=%s names no property of the file; properties are %s", layer, f, res.names[f][0], propertyList(keys))
+			}
+		}
+	}
+	if enc == "Shift_JIS" {
+		b.p.warnf("", "", "read as Shift_JIS (CP932); save as UTF-8 to be safe")
+	}
+	b.finish()
+	return b.p.warnings, b.p.err()
+}
+
+func propertyList(keys map[string]bool) string {
+	var names []string
+	for k := range keys {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	if len(names) > 20 {
+		names = append(names[:20], "...")
+	}
+	if len(names) == 0 {
+		return "(none)"
+	}
+	return strings.Join(names, ", ")
+}
+
+// repeat remembers the first report of a coordinate problem that tends to
+// affect a whole layer, so that later ones are counted, not repeated.
+type repeat struct {
+	err   *InputError
+	count int
+}
+
+// builder turns the records of one file into one layer of a dataset.
+type builder struct {
+	layer    Layer
+	ds       *Dataset
+	p        *problems
+	ids      map[string]string // id -> where it was first used
+	count    int
+	columns  map[string]string // CSV only: our field -> column name
+	seen     map[string]bool   // fields present in at least one record
+	repeated map[coordProblem]*repeat
+	bad      bool // the current record has a problem
+	csv      bool // the file is CSV
+}
+
+// where names a record for messages: "feature 3 (id=K12)" or "line 7".
+func (b *builder) where(r *record, id string) string {
+	if r.csv {
+		return fmt.Sprintf("line %d", r.index)
+	}
+	if id != "" {
+		return fmt.Sprintf("feature %d (id=%s)", r.index, id)
+	}
+	return fmt.Sprintf("feature %d", r.index)
+}
+
+// fieldHelp says how to point a field at another column or property.
+func (b *builder) fieldHelp(field string) string {
+	return fmt.Sprintf("--field %s.%s=NAME", b.layer, field)
+}
+
+func (b *builder) add(r *record) {
+	b.count++
+	if b.seen == nil {
+		b.seen = map[string]bool{}
+	}
+	for f := range r.values {
+		b.seen[f] = true
+	}
+	b.bad = false
+	id := b.id(r)
+	at := b.where(r, id)
+	bad := func() bool { return b.bad }
+	switch b.layer {
+	case LayerOffices:
+		o := Office{ID: id, Name: b.text(r, fieldName), NameEn: b.text(r, fieldNameEn), Ward: b.text(r, fieldWard), Source: b.text(r, fieldSource)}
+		if o.Name == "" {
+			b.errorf(at, fieldName, "missing; every office needs a name — fill it in or map another column with %s", b.fieldHelp(fieldName))
+		}
+		kind := b.text(r, fieldKind)
+		var ok bool
+		if o.Kind, ok = parseKind(kind); !ok {
+			if kind == "" {
+				b.errorf(at, fieldKind, "missing; give ward (区役所) or branch (出張所)")
+			} else {
+				b.errorf(at, fieldKind, "unknown kind %q; give ward (区役所) or branch (出張所, 総合出張所, 支所)", kind)
+			}
+		}
+		o.CounterCount = b.number(r, at, fieldCounterCount)
+		o.PublishedKm = b.number(r, at, fieldPublishedKm)
+		o.Location = b.point(r, at)
+		if !bad() {
+			b.ds.Offices = append(b.ds.Offices, o)
+		}
+	case LayerStores, LayerPosts:
+		s := ServicePoint{ID: id, Name: b.text(r, fieldName), Location: b.point(r, at)}
+		if !bad() {
+			if b.layer == LayerStores {
+				b.ds.Stores = append(b.ds.Stores, s)
+			} else {
+				b.ds.Posts = append(b.ds.Posts, s)
+			}
+		}
+	case LayerDistricts:
+		d := District{ID: id, Name: b.text(r, fieldName), NameEn: b.text(r, fieldNameEn)}
+		if d.Name == "" {
+			b.errorf(at, fieldName, "missing; every district needs a name — fill it in or map another property with %s", b.fieldHelp(fieldName))
+		}
+		d.Population = b.number(r, at, fieldPopulation)
+		if d.Population != nil && *d.Population < 0 {
+			b.errorf(at, fieldPopulation, "negative population %v; give a count ≥ 0 or leave it empty", *d.Population)
+		}
+		d.Geometry = b.polygons(r, at)
+		if !bad() {
+			b.ds.Districts = append(b.ds.Districts, d)
+		}
+	case LayerBoundary:
+		mp := b.polygons(r, at)
+		if !bad() {
+			b.ds.Boundary = append(b.ds.Boundary, mp...)
+		}
+	}
+}
+
+// finish reports problems of the layer as a whole.
+func (b *builder) finish() {
+	for _, rep := range b.repeated {
+		if rep.count > 0 {
+			unit := "feature"
+			if b.csv {
+				unit = "row"
+			}
+			if rep.count > 1 {
+				unit += "s"
+			}
+			rep.err.Message += fmt.Sprintf(" (the same in %d more %s)", rep.count, unit)
+		}
+	}
+	if b.count == 0 {
+		b.errorf("", "", "layer %s is empty (no features or rows); add at least one or leave the layer out", b.layer)
+	}
+}
+
+// id returns the record's id, checking that it is present (for offices and
+// districts) and unique. Stores and posts without one get "<layer>-<n>".
+func (b *builder) id(r *record) string {
+	id := toText(r.values[fieldID])
+	if id == "" && !r.csv && r.fid != nil {
+		if _, mapped := r.values[fieldID]; !mapped {
+			id = toText(r.fid)
+		}
+	}
+	if b.layer == LayerBoundary {
+		return id
+	}
+	if id == "" {
+		if b.layer == LayerStores || b.layer == LayerPosts {
+			return fmt.Sprintf("%s-%d", b.layer, r.index)
+		}
+		b.errorf(b.where(r, ""), fieldID, "missing id; every %s needs a unique id — fill it in or map another column with %s", strings.TrimSuffix(string(b.layer), "s"), b.fieldHelp(fieldID))
+		return ""
+	}
+	at := b.where(r, id)
+	if first, dup := b.ids[id]; dup {
+		b.errorf(at, fieldID, "duplicate id %q, also used by %s; ids must be unique within the layer", id, first)
+	} else {
+		b.ids[id] = at
+	}
+	return id
+}
+
+// text returns a field as trimmed text, "" when absent.
+func (b *builder) text(r *record, field string) string {
+	return toText(r.values[field])
+}
+
+// toText renders a property value as text; integral numbers lose their
+// decimal point ("12", not "12.000000").
+func toText(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return strings.TrimSpace(v)
+	case json.Number:
+		return formatNumber(string(v))
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(v)
+	default:
+		out, _ := json.Marshal(v)
+		return string(out)
+	}
+}
+
+func formatNumber(s string) string {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsInf(f, 0) {
+		return s
+	}
+	return strconv.FormatFloat(f, 'f', -1, 64)
+}
+
+// number parses an optional numeric field; empty means unknown (nil).
+func (b *builder) number(r *record, at, field string) *float64 {
+	v, ok := r.values[field]
+	if !ok || v == nil {
+		return nil
+	}
+	var s string
+	switch v := v.(type) {
+	case json.Number:
+		s = string(v)
+	case string:
+		s = v
+	default:
+		b.errorf(at, field, "%v is not a number; give a number or leave it empty", v)
+		return nil
+	}
+	f, msg := parseNumber(s)
+	if msg == "empty" {
+		return nil
+	}
+	if msg != "" {
+		b.errorf(at, field, "%q %s; give a number or leave it empty", s, msg)
+		return nil
+	}
+	return &f
+}
+
+// parseNumber reads a decimal number, accepting full-width digits and
+// thousands separators. msg is "empty", or a reason when s is not a number.
+func parseNumber(s string) (float64, string) {
+	t := width.Narrow.String(strings.TrimSpace(s))
+	t = strings.ReplaceAll(t, ",", "")
+	if t == "" {
+		return 0, "empty"
+	}
+	f, err := strconv.ParseFloat(t, 64)
+	if err != nil {
+		return 0, "is not a number"
+	}
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, "is not a finite number (NaN or Inf)"
+	}
+	return f, ""
+}
+
+// parseKind maps the spellings of an office kind to ours.
+func parseKind(s string) (OfficeKind, bool) {
+	k := strings.NewReplacer("-", "_", " ", "_").Replace(strings.ToLower(strings.TrimSpace(s)))
+	switch k {
+	case "ward", "ward_office", "区役所":
+		return Ward, true
+	case "branch", "branch_office", "general_branch_office", "出張所", "総合出張所", "支所":
+		return Branch, true
+	}
+	return "", false
+}
+
+// point reads a point layer's position from a GeoJSON geometry or from the
+// lat/lon columns of a CSV row.
+func (b *builder) point(r *record, at string) orb.Point {
+	if !r.csv {
+		p, msg := pointGeometry(r.geom)
+		if msg != "" {
+			b.errorf(at, "geometry", "%s", msg)
+		} else if msg := positionMessage(p); msg != "" && !b.once(classify(p[0], p[1]), at, "geometry", msg) {
+			b.errorf(at, "geometry", "%s", msg)
+		}
+		return p
+	}
+	var p orb.Point
+	for i, f := range []string{fieldLon, fieldLat} {
+		name := map[string]string{fieldLat: "latitude", fieldLon: "longitude"}[f]
+		s := b.text(r, f)
+		v, msg := parseNumber(s)
+		switch msg {
+		case "":
+			p[i] = v
+			continue
+		case "empty":
+			b.errorf(at, f, "missing %s; every row needs decimal-degree lat and lon", name)
+		case "is not a number":
+			b.errorf(at, f, "%s %q is not a number; give decimal degrees such as %s", name, s, map[string]string{fieldLat: "32.8031", fieldLon: "130.7078"}[f])
+		default:
+			b.errorf(at, f, "%s %q %s; give decimal degrees", name, s, msg)
+		}
+		return p
+	}
+	lat, lon := b.columns[fieldLat], b.columns[fieldLon]
+	switch c := classify(p[0], p[1]); c {
+	case coordSwapped:
+		b.once(c, at, "lat/lon", fmt.Sprintf("latitude %v is out of range; latitude and longitude look swapped — swap the columns or map them with --field %s.lat=%s --field %s.lon=%s", p[1], b.layer, lon, b.layer, lat))
+	case coordProjected:
+		b.once(c, at, "lat/lon", fmt.Sprintf("(%s=%v, %s=%v) are not degrees: they look like projected coordinates in metres (e.g. JGD2011 plane rectangular EPSG:6670) — convert them to longitude/latitude, EPSG:4326 (e.g. with ogr2ogr -t_srs EPSG:4326)", lon, p[0], lat, p[1]))
+	case coordOutOfRange:
+		if math.Abs(p[1]) > 90 {
+			b.errorf(at, fieldLat, "latitude %v is out of range; it must be within ±90 degrees", p[1])
+		} else {
+			b.errorf(at, fieldLon, "longitude %v is out of range; it must be within ±180 degrees", p[0])
+		}
+	}
+	return p
+}
+
+// once reports a coordinate problem that usually affects a whole layer only
+// the first time; later occurrences are counted and still fail the record.
+// It reports whether the problem was of that kind.
+func (b *builder) once(c coordProblem, at, field, msg string) bool {
+	if c != coordSwapped && c != coordProjected {
+		return false
+	}
+	if rep, ok := b.repeated[c]; ok {
+		rep.count++
+		b.bad = true
+		return true
+	}
+	n := len(b.p.errs)
+	b.errorf(at, field, "%s", msg)
+	rep := &repeat{err: &InputError{}}
+	if len(b.p.errs) > n {
+		rep.err = b.p.errs[n].(*InputError)
+	}
+	b.repeated[c] = rep
+	return true
+}
+
+// errorf reports a problem of the current record, which is then dropped.
+func (b *builder) errorf(at, field, format string, args ...any) {
+	b.bad = true
+	b.p.errorf(at, field, format, args...)
+}
+
+// polygons reads a polygon layer's geometry from GeoJSON or from a WKT
+// column, checks its rings and validity, and repairs it when that is safe.
+func (b *builder) polygons(r *record, at string) orb.MultiPolygon {
+	var mp orb.MultiPolygon
+	var multi bool
+	var msg string
+	if r.csv {
+		mp, multi, msg = wktPolygons(b.text(r, fieldWKT))
+	} else {
+		mp, multi, msg = polygonGeometry(r.geom)
+	}
+	if msg == "" {
+		msg = checkRings(mp, multi)
+	}
+	if msg != "" {
+		b.errorf(at, "geometry", "%s", msg)
+		return nil
+	}
+	fixed, note, problem := checkValidity(mp)
+	if problem != "" {
+		b.errorf(at, "geometry", "%s", problem)
+		return nil
+	}
+	if note != "" {
+		b.p.warnf(at, "geometry", "%s", note)
+	}
+	return fixed
+}
+
+// wktPolygons reads a WKT POLYGON or MULTIPOLYGON without validating it.
+func wktPolygons(s string) (orb.MultiPolygon, bool, string) {
+	if s == "" {
+		return nil, false, "the geometry is empty (no WKT); give a POLYGON or MULTIPOLYGON"
+	}
+	g, err := geom.UnmarshalWKT(s, geom.NoValidate{})
+	if err != nil {
+		return nil, false, "the WKT cannot be read: " + err.Error()
+	}
+	if g.IsEmpty() {
+		return nil, false, "the geometry is empty (" + g.Type().String() + " EMPTY)"
+	}
+	mp, ok := fromGeom(g)
+	if !ok {
+		return nil, false, fmt.Sprintf("the geometry is a %s; this layer needs POLYGON or MULTIPOLYGON", g.Type())
+	}
+	return mp, g.IsMultiPolygon(), ""
+}

@@ -1,0 +1,50 @@
+package network
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/paulmach/orb"
+)
+
+// grid1M is a 1000×1000 road grid with 100 m spacing (about 2 million
+// segments), 20% one-way.
+var grid1M = gridSpec{nx: 1000, ny: 1000, stepDeg: 0.001, onewayFrac: 0.2}
+
+func BenchmarkBuildGrid1M(b *testing.B) {
+	for b.Loop() {
+		b.StopTimer()
+		rng := rand.New(rand.NewPCG(1, 1))
+		b.StartTimer()
+		bl := gridBuilder(grid1M, rng)
+		if _, _, err := bl.Build(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkMultiSourceGrid1M(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	g, _ := buildGrid(b, grid1M, rng)
+	var snaps []Snap
+	for i := 0; i < 19; i++ { // the city's 19 offices
+		snaps = append(snaps, g.Snap(randomPoint(grid1M, rng, 0), 0))
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		r := g.MultiSource(snaps, Time)
+		if r.Source[0] < 0 {
+			b.Fatal("node 0 unreached")
+		}
+	}
+}
+
+func BenchmarkSnapGrid1M(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	g, _ := buildGrid(b, grid1M, rng)
+	g.Snap(orb.Point{130.5, 32.5}, 0) // builds the index
+	b.ResetTimer()
+	for b.Loop() {
+		g.Snap(randomPoint(grid1M, rng, 0), 0)
+	}
+}

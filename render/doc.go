@@ -1,0 +1,3 @@
+// Package render writes the outputs of a study: GeoJSON for QGIS, tables,
+// PNG maps and charts.
+package render

@@ -1,0 +1,176 @@
+package render
+
+import (
+	"math"
+
+	"github.com/kumamoto-gis/catchment/catchment"
+	"github.com/kumamoto-gis/catchment/data"
+)
+
+// The tables and layers below are a contract that scripts rely on: their keys
+// are the same in JSON, CSV and GeoJSON properties. Keep them stable.
+
+// roundTo rounds v to the given number of decimals.
+func roundTo(v float64, decimals int) float64 {
+	p := math.Pow(10, float64(decimals))
+	return math.Round(v*p) / p
+}
+
+// metres rounds a distance to 0.1 m.
+func metres(v float64) float64 { return roundTo(v, 1) }
+
+func optional(v *float64) any {
+	if v == nil {
+		return nil
+	}
+	return *v
+}
+
+// NearestTable is the nearest-office table: each office, the nearest office
+// of the other kind, the geodesic distance, and the city's published
+// distance beside it with the ratio published/geodesic. With maxKm > 0 a
+// max_km column is added (the candidates table).
+func NearestTable(rows []catchment.NearestRow, maxKm float64) Table {
+	t := Table{Columns: []string{"office_id", "office_name", "nearest_id", "nearest_name", "distance_m", "distance_km", "published_km", "published_ratio"}}
+	if maxKm > 0 {
+		t.Columns = append(t.Columns, "max_km")
+	}
+	for _, r := range rows {
+		var ratio any
+		if r.Office.PublishedKm != nil && r.DistanceM > 0 {
+			ratio = roundTo(*r.Office.PublishedKm/(r.DistanceM/1000), 2)
+		}
+		row := []any{r.Office.ID, r.Office.Name, r.Nearest.ID, r.Nearest.Name,
+			metres(r.DistanceM), roundTo(r.DistanceM/1000, 2), optional(r.Office.PublishedKm), ratio}
+		if maxKm > 0 {
+			row = append(row, maxKm)
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t
+}
+
+// AssignTable is one row per district: the office that serves it and the distance.
+func AssignTable(districts []data.District, offices []data.Office, a catchment.Assignment) Table {
+	t := Table{Columns: []string{"district_id", "district_name", "office_id", "office_name", "distance_m", "population"}}
+	for _, da := range a.Districts {
+		d, o := districts[da.District], offices[da.Office]
+		t.Rows = append(t.Rows, []any{d.ID, d.Name, o.ID, o.Name, metres(da.DistanceM), optional(d.Population)})
+	}
+	return t
+}
+
+// GapsTable is one row per district: stores and post offices counted and
+// whether the district is a gap (no store).
+func GapsTable(districts []data.District, gaps []catchment.GapRow) Table {
+	t := Table{Columns: []string{"district_id", "district_name", "stores", "posts", "gap", "post_fallback"}}
+	for _, g := range gaps {
+		d := districts[g.District]
+		t.Rows = append(t.Rows, []any{d.ID, d.Name, g.Stores, g.Posts, g.Gap, g.PostFallback()})
+	}
+	return t
+}
+
+// CatchmentsTable is one row per catchment polygon.
+func CatchmentsTable(offices []data.Office, cs []catchment.Catchment) Table {
+	t := Table{Columns: []string{"office_id", "office_name", "office_kind", "method", "districts", "population", "area_km2"}}
+	for _, c := range cs {
+		o := offices[c.Office]
+		t.Rows = append(t.Rows, []any{o.ID, o.Name, string(o.Kind), string(c.Method), c.Districts, c.Population, roundTo(c.AreaKm2, 3)})
+	}
+	return t
+}
+
+// tableFeatures turns table rows into features with the given geometries.
+func tableFeatures(t Table, ids []string, geoms func(i int) Feature) []Feature {
+	fs := make([]Feature, len(t.Rows))
+	for i, row := range t.Rows {
+		f := geoms(i)
+		f.ID = ids[i]
+		for c, v := range row {
+			f.Properties = append(f.Properties, Property{Key: t.Columns[c], Value: v})
+		}
+		fs[i] = f
+	}
+	return fs
+}
+
+// DistrictFeatures is the districts layer: geometry, assignment and gap
+// properties together (gaps may be nil).
+func DistrictFeatures(districts []data.District, offices []data.Office, a catchment.Assignment, gaps []catchment.GapRow) []Feature {
+	fs := make([]Feature, len(districts))
+	for i, d := range districts {
+		da := a.Districts[i]
+		o := offices[da.Office]
+		props := []Property{
+			{"district_id", d.ID}, {"district_name", d.Name}, {"district_name_en", d.NameEn},
+			{"population", optional(d.Population)},
+			{"office_id", o.ID}, {"office_name", o.Name}, {"office_kind", string(o.Kind)},
+			{"distance_m", metres(da.DistanceM)},
+		}
+		if gaps != nil {
+			g := gaps[i]
+			props = append(props, Property{"stores", g.Stores}, Property{"posts", g.Posts},
+				Property{"gap", g.Gap}, Property{"post_fallback", g.PostFallback()})
+		}
+		fs[i] = Feature{ID: d.ID, Geometry: d.Geometry, Properties: props}
+	}
+	return fs
+}
+
+// GapFeatures is the gap layer: only the districts with no store.
+func GapFeatures(districts []data.District, gaps []catchment.GapRow) []Feature {
+	var fs []Feature
+	for _, g := range gaps {
+		if !g.Gap {
+			continue
+		}
+		d := districts[g.District]
+		fs = append(fs, Feature{ID: d.ID, Geometry: d.Geometry, Properties: []Property{
+			{"district_id", d.ID}, {"district_name", d.Name}, {"population", optional(d.Population)},
+			{"stores", g.Stores}, {"posts", g.Posts}, {"gap", g.Gap}, {"post_fallback", g.PostFallback()},
+		}})
+	}
+	return fs
+}
+
+// CatchmentFeatures is the catchment layer.
+func CatchmentFeatures(offices []data.Office, cs []catchment.Catchment) []Feature {
+	t := CatchmentsTable(offices, cs)
+	ids := make([]string, len(cs))
+	for i, c := range cs {
+		ids[i] = offices[c.Office].ID
+	}
+	return tableFeatures(t, ids, func(i int) Feature { return Feature{Geometry: cs[i].Geometry} })
+}
+
+// OfficeFeatures is the office layer: each office with its kind, the nearest
+// ward office (for branch offices), whether it is a candidate under maxKm,
+// and what it serves (a may be the zero Assignment).
+func OfficeFeatures(offices []data.Office, nearest []catchment.NearestRow, maxKm float64, a catchment.Assignment) []Feature {
+	byID := map[string]catchment.NearestRow{}
+	for _, r := range nearest {
+		byID[r.Office.ID] = r
+	}
+	fs := make([]Feature, len(offices))
+	for i, o := range offices {
+		props := []Property{
+			{"office_id", o.ID}, {"office_name", o.Name}, {"office_name_en", o.NameEn},
+			{"kind", string(o.Kind)}, {"ward", o.Ward},
+			{"counter_count", optional(o.CounterCount)}, {"published_km", optional(o.PublishedKm)},
+		}
+		if r, ok := byID[o.ID]; ok {
+			props = append(props, Property{"nearest_id", r.Nearest.ID}, Property{"nearest_name", r.Nearest.Name},
+				Property{"distance_m", metres(r.DistanceM)}, Property{"candidate", r.DistanceM <= maxKm*1000})
+		} else {
+			props = append(props, Property{"nearest_id", nil}, Property{"nearest_name", nil},
+				Property{"distance_m", nil}, Property{"candidate", false})
+		}
+		if a.Offices != nil {
+			props = append(props, Property{"districts", a.Offices[i].Districts}, Property{"population", a.Offices[i].Population})
+		}
+		props = append(props, Property{"source", o.Source})
+		fs[i] = Feature{ID: o.ID, Geometry: o.Location, Properties: props}
+	}
+	return fs
+}

@@ -1,0 +1,207 @@
+package render
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/kumamoto-gis/catchment/catchment"
+	"github.com/kumamoto-gis/catchment/data"
+)
+
+// Study is everything a report summarises.
+type Study struct {
+	Data       *data.Dataset
+	MaxKm      float64
+	Nearest    []catchment.NearestRow // branch → nearest ward office
+	Assignment catchment.Assignment
+	Gaps       []catchment.GapRow
+	Catchments []catchment.Catchment // dissolved
+	Files      []string              // output files, relative to the report
+	Images     []ReportImage         // maps and charts to show
+}
+
+// ReportImage is one picture in the report.
+type ReportImage struct {
+	File, Caption string
+}
+
+// WriteReportMarkdown writes report.md: the key figures of a study in a form
+// a planner can read and paste.
+func WriteReportMarkdown(w io.Writer, s Study) error {
+	ds := s.Data
+	var b strings.Builder
+	p := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
+	var wards, branches int
+	for _, o := range ds.Offices {
+		switch o.Kind {
+		case data.Ward:
+			wards++
+		case data.Branch:
+			branches++
+		}
+	}
+	p("# Office catchment report\n\n")
+	if len(ds.Synthetic) > 0 {
+		var syn []string
+		for l, ok := range ds.Synthetic {
+			if ok {
+				syn = append(syn, string(l))
+			}
+		}
+		sort.Strings(syn)
+		p("> **Synthetic demo layers: %s.** They are generated to show the whole pipeline working; figures that depend on them (populations, stores, post offices, gaps, catchments) are not real. Load real layers with `--districts`, `--stores`, `--posts`, `--boundary` or `--data DIR`.\n\n", strings.Join(syn, ", "))
+	}
+	p("## Key figures\n\n")
+	p("| figure | value |\n|---|---|\n")
+	p("| offices | %d ward offices + %d branch offices = %d |\n", wards, branches, len(ds.Offices))
+	if len(ds.Districts) > 0 {
+		p("| districts | %d |\n", len(ds.Districts))
+		p("| population (sum of districts) | %s |\n", thousands(s.Assignment.Population))
+		p("| residents per office | %s |\n", thousands(s.Assignment.ResidentsPerOffice()))
+	}
+	cands := catchment.Candidates(s.Nearest, s.MaxKm)
+	p("| branch offices within %g km of a ward office (straight line) | %d of %d |\n", s.MaxKm, len(cands), len(s.Nearest))
+	if s.Gaps != nil {
+		var gaps, fallback, gapPop int
+		for _, g := range s.Gaps {
+			if g.Gap {
+				gaps++
+				gapPop += int(ds.Districts[g.District].Pop())
+				if g.PostFallback() {
+					fallback++
+				}
+			}
+		}
+		p("| districts with no convenience store (gaps) | %d (population %s) |\n", gaps, thousands(float64(gapPop)))
+		p("| of which have a post office | %d |\n", fallback)
+		p("| gaps with neither store nor post office | %d |\n", gaps-fallback)
+	}
+	p("\n")
+
+	p("## Nearest ward office of each branch office\n\n")
+	p("Distances are geodesic (straight line on the WGS84 ellipsoid) from the offices' positions. ")
+	p("The city's published figures are road distances, so they are longer; the ratio shows by how much.\n\n")
+	p("| branch office | nearest ward office | distance km | city's km | ratio | within %g km |\n|---|---|--:|--:|--:|---|\n", s.MaxKm)
+	for _, r := range s.Nearest {
+		pub, ratio := "", ""
+		if r.Office.PublishedKm != nil {
+			pub = fmt.Sprintf("%.1f", *r.Office.PublishedKm)
+			ratio = fmt.Sprintf("%.2f", *r.Office.PublishedKm/(r.DistanceM/1000))
+		}
+		within := ""
+		if r.DistanceM <= s.MaxKm*1000 {
+			within = "yes"
+		}
+		p("| %s | %s | %.2f | %s | %s | %s |\n", r.Office.Name, r.Nearest.Name, r.DistanceM/1000, pub, ratio, within)
+	}
+	var pubCands, both []string
+	for _, r := range s.Nearest {
+		if r.Office.PublishedKm != nil && *r.Office.PublishedKm <= s.MaxKm {
+			pubCands = append(pubCands, r.Office.Name)
+			if r.DistanceM <= s.MaxKm*1000 {
+				both = append(both, r.Office.Name)
+			}
+		}
+	}
+	p("\nCandidates by straight line: %d. ", len(cands))
+	if len(pubCands) > 0 {
+		p("Candidates by the city's road distances: %d (%s); %d are candidates under both.", len(pubCands), strings.Join(pubCands, ", "), len(both))
+	}
+	p("\n\n")
+
+	if len(ds.Districts) > 0 && s.Assignment.Offices != nil {
+		p("## What each office serves\n\n")
+		p("Each district goes to its nearest office of any kind (from its representative point).\n\n")
+		p("| office | kind | districts | population | mean distance km | max distance km |\n|---|---|--:|--:|--:|--:|\n")
+		sum := make([]float64, len(ds.Offices))
+		mx := make([]float64, len(ds.Offices))
+		for _, da := range s.Assignment.Districts {
+			sum[da.Office] += da.DistanceM
+			mx[da.Office] = max(mx[da.Office], da.DistanceM)
+		}
+		for i, ol := range s.Assignment.Offices {
+			o := ds.Offices[i]
+			mean := 0.0
+			if ol.Districts > 0 {
+				mean = sum[i] / float64(ol.Districts) / 1000
+			}
+			p("| %s | %s | %d | %s | %.2f | %.2f |\n", o.Name, o.Kind, ol.Districts, thousands(ol.Population), mean, mx[i]/1000)
+		}
+		p("\n")
+	}
+
+	if s.Gaps != nil {
+		p("## Coverage gaps: districts with no convenience store\n\n")
+		p("| district | population | post offices | nearest office | distance km |\n|---|--:|--:|---|--:|\n")
+		n := 0
+		for _, g := range s.Gaps {
+			if !g.Gap {
+				continue
+			}
+			n++
+			d := ds.Districts[g.District]
+			office, dist := "", ""
+			if s.Assignment.Districts != nil {
+				da := s.Assignment.Districts[g.District]
+				office, dist = ds.Offices[da.Office].Name, fmt.Sprintf("%.2f", da.DistanceM/1000)
+			}
+			p("| %s | %s | %d | %s | %s |\n", d.Name, thousands(d.Pop()), g.Posts, office, dist)
+		}
+		if n == 0 {
+			p("| (none) | | | | |\n")
+		}
+		p("\n")
+	}
+
+	if len(s.Images) > 0 {
+		p("## Maps and charts\n\n")
+		for _, im := range s.Images {
+			p("![%s](%s)\n\n*%s*\n\n", im.Caption, im.File, im.Caption)
+		}
+	}
+	if len(s.Files) > 0 {
+		p("## Files\n\n")
+		for _, f := range s.Files {
+			p("- [%s](%s)\n", f, f)
+		}
+		p("\nOpen the `.geojson` files in QGIS with Layer → Add Layer → Add Vector Layer (or drag them in); they are RFC 7946 GeoJSON in WGS84 (EPSG:4326).\n\n")
+	}
+	p("## Sources\n\n")
+	layers := make([]string, 0, len(ds.Sources))
+	for l := range ds.Sources {
+		layers = append(layers, string(l))
+	}
+	sort.Strings(layers)
+	for _, l := range layers {
+		tag := ""
+		if ds.Synthetic[data.Layer(l)] {
+			tag = " (synthetic demo layer)"
+		}
+		p("- %s: `%s`%s\n", l, ds.Sources[data.Layer(l)], tag)
+	}
+	for _, a := range ds.Attribution {
+		p("- %s\n", a)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// thousands formats a count with thousands separators.
+func thousands(v float64) string {
+	s := fmt.Sprintf("%.0f", v)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var out []byte
+	for i := range len(s) {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			out = append(out, ',')
+		}
+		out = append(out, s[i])
+	}
+	if neg {
+		return "-" + string(out)
+	}
+	return string(out)
+}
