@@ -38,6 +38,19 @@ var defaultAttribution = []string{
 	"Districts, convenience stores, post offices and the city boundary are SYNTHETIC demo data; office counter counts are DEMO figures.",
 }
 
+// planSource names the document the default's reference figures come from.
+const planSource = "Kumamoto City, plan for reorganising ward and branch offices"
+
+// defaultReferences are the figures of the city's plan that reports show
+// beside the computed ones.
+var defaultReferences = []Reference{
+	{Key: "offices", Label: "ward and branch offices", Value: "5 + 14 = 19", Source: planSource},
+	{Key: "residents_per_office", Label: "residents per office", Value: "about 38,000 (designated-city average: about 90,000)", Source: planSource},
+	{Key: "candidates", Label: "branch offices within 5 km of a ward office (road km)", Value: "8: 大江, 秋津, 東部, 花園, 飽田, 幸田, 南部, 北部", Source: planSource},
+	{Key: "stores", Label: "convenience stores issuing certificates", Value: "262", Source: planSource},
+	{Key: "gaps", Label: "school districts with no convenience store", Value: "12", Source: planSource},
+}
+
 // Default loads the embedded Kumamoto study: 5 ward offices and 14 branch
 // offices at their real (some approximate) positions, with synthetic school
 // districts, convenience stores, post offices and boundary. Sources name the
@@ -64,5 +77,6 @@ func Default() (*Dataset, []Warning, error) {
 		ds.Synthetic[layer] = true
 	}
 	ds.Attribution = append([]string(nil), defaultAttribution...)
+	ds.References = append([]Reference(nil), defaultReferences...)
 	return ds, warnings, nil
 }

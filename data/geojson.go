@@ -18,14 +18,14 @@ type record struct {
 	csv    bool           // the record is a CSV row
 	fid    any            // the GeoJSON Feature "id" member, if any
 	values map[string]any // our field -> value (string, json.Number, bool, nil...)
-	geom   json.RawMessage
+	geom   *rawGeometry // GeoJSON geometry; nil when null or missing
 }
 
 // rawFeature is a GeoJSON Feature as decoded, before interpretation.
 type rawFeature struct {
 	Type       string          `json:"type"`
 	ID         any             `json:"id"`
-	Geometry   json.RawMessage `json:"geometry"`
+	Geometry   *rawGeometry    `json:"geometry"`
 	Properties map[string]any  `json:"properties"`
 }
 
@@ -179,16 +179,12 @@ type rawGeometry struct {
 	Coordinates json.RawMessage `json:"coordinates"`
 }
 
-// decodeGeometry decodes a geometry object; Type "" means null or missing.
-func decodeGeometry(raw json.RawMessage) (rawGeometry, string) {
-	var g rawGeometry
-	if len(raw) == 0 || string(raw) == "null" {
-		return g, ""
+// geometryOf returns a geometry, or the zero geometry (Type "") for null.
+func geometryOf(g *rawGeometry) rawGeometry {
+	if g == nil {
+		return rawGeometry{}
 	}
-	if err := json.Unmarshal(raw, &g); err != nil {
-		return g, "geometry is not a GeoJSON geometry object: " + strings.TrimPrefix(err.Error(), "json: ")
-	}
-	return g, ""
+	return *g
 }
 
 // coordsError explains why coordinates could not be decoded.
@@ -215,11 +211,8 @@ func toPoint(pos []float64) (orb.Point, string) {
 }
 
 // pointGeometry decodes a Point (or a MultiPoint of one point).
-func pointGeometry(raw json.RawMessage) (orb.Point, string) {
-	g, msg := decodeGeometry(raw)
-	if msg != "" {
-		return orb.Point{}, msg
-	}
+func pointGeometry(raw *rawGeometry) (orb.Point, string) {
+	g := geometryOf(raw)
 	switch g.Type {
 	case "":
 		return orb.Point{}, "the geometry is empty (null); every feature needs a Point"
@@ -249,11 +242,8 @@ func pointGeometry(raw json.RawMessage) (orb.Point, string) {
 }
 
 // polygonGeometry decodes a Polygon or MultiPolygon, without checking rings.
-func polygonGeometry(raw json.RawMessage) (mp orb.MultiPolygon, multi bool, msg string) {
-	g, msg := decodeGeometry(raw)
-	if msg != "" {
-		return nil, false, msg
-	}
+func polygonGeometry(raw *rawGeometry) (mp orb.MultiPolygon, multi bool, msg string) {
+	g := geometryOf(raw)
 	toRings := func(rings [][][]float64) (orb.Polygon, string) {
 		poly := make(orb.Polygon, len(rings))
 		for j, ring := range rings {

@@ -88,6 +88,17 @@ type Dataset struct {
 	Synthetic map[Layer]bool
 	// Attribution lists the credit lines the data's licences require.
 	Attribution []string
+	// References are figures from official documents about the study area,
+	// shown in reports beside the figures computed from the data.
+	References []Reference
+}
+
+// Reference is one figure from an official document.
+type Reference struct {
+	Key    string // what it measures, e.g. "residents_per_office"
+	Label  string // what a reader sees
+	Value  string
+	Source string
 }
 
 // Warning is a problem in the input that was repaired or that does not stop

@@ -367,3 +367,35 @@ func TestWalkUsesFootways(t *testing.T) {
 		t.Errorf("got %+v, want %.9f m %.9f s at walking speed", r, wantM, wantM/walkSpeedMS)
 	}
 }
+
+func TestOverpassScanner(t *testing.T) {
+	doc := `` + "\ufeff" + `{"version":0.6,"osm3s":{"copyright":"x","n":[1,2,{"a":null}]},"elements":[
+	 {"type":"node","id":1,"lat":32.8,"lon":130.7,"tags":{"name":"\u718a\u672c","x":[true,false]}},
+	 {"id":2,"lon":130.701,"type":"node","lat":32.8e0},
+	 {"type":"relation","id":9,"members":[{"type":"way","ref":5}]},
+	 {"type":"way","id":5,"tags":{"hi\u0067hway":"resid\u0065ntial","oneway":"yes"},"nodes":[1,2]}
+	]}`
+	g, st, err := ReadOverpassJSON(strings.NewReader(doc), Car)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Ways != 1 || st.KeptWays != 1 || g.EdgeCount() != 1 || st.Components != 2 {
+		// a single one-way edge: two components of one node each, one kept
+		t.Logf("stats %+v", st)
+	}
+	if st.Ways != 1 || st.KeptWays != 1 {
+		t.Errorf("stats %+v: want the escaped highway tag read", st)
+	}
+	for _, bad := range []string{
+		`{"elements":[{"type":"node","id":1,"lat":32.8,"lon":}]}`,
+		`{"elements":[{"type":"node","id":1,"lat":32.8,"lon":130.7}`,
+		`{"elements":[{"type":"way","id":1,"nodes":[1,"x"]}]}`,
+		`{"elements":[{"type":"node","id":1,"lat":95,"lon":130.7}]}`,
+		`{"nothing":[]}`,
+		`{"elements":[{"type":"node","id":1,"lat":32.8,"lon":130.7,"tags":{"a":"unterminated}}]}`,
+	} {
+		if _, _, err := ReadOverpassJSON(strings.NewReader(bad), Car); err == nil {
+			t.Errorf("accepted %s", bad)
+		}
+	}
+}

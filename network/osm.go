@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -32,7 +31,10 @@ func Load(path string, p Profile) (*Graph, Stats, error) {
 	lower := strings.ToLower(path)
 	switch {
 	case strings.HasSuffix(lower, ".json"):
-		g, st, err = ReadOverpassJSON(bufio.NewReaderSize(f, 1<<16), p)
+		var data []byte
+		if data, err = readAll(f); err == nil {
+			g, st, err = readOverpass(data, p)
+		}
 	case strings.HasSuffix(lower, ".osm"), strings.HasSuffix(lower, ".xml"):
 		g, st, err = ReadOSMXML(bufio.NewReaderSize(f, 1<<16), p)
 	case strings.HasSuffix(lower, ".pbf"):
@@ -117,50 +119,14 @@ func (c *wayCollector) build() (*Graph, Stats, error) {
 	return b.Build()
 }
 
-// overpassDoc is the part of an Overpass API JSON answer that is read.
-type overpassDoc struct {
-	Elements []struct {
-		Type  string            `json:"type"`
-		ID    int64             `json:"id"`
-		Lat   *float64          `json:"lat"`
-		Lon   *float64          `json:"lon"`
-		Nodes []int64           `json:"nodes"`
-		Tags  map[string]string `json:"tags"`
-	} `json:"elements"`
-}
-
 // ReadOverpassJSON reads an Overpass API JSON answer holding nodes and ways
 // ("out body" of a way query with its nodes) and builds the graph for p.
 func ReadOverpassJSON(r io.Reader, p Profile) (*Graph, Stats, error) {
-	c, err := newCollector(p)
-	if err != nil {
-		return nil, Stats{}, err
-	}
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, Stats{}, fmt.Errorf("network: reading Overpass JSON: %w", err)
 	}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	var doc overpassDoc
-	if err := json.Unmarshal(data, &doc); err != nil {
-		return nil, Stats{}, fmt.Errorf("network: Overpass JSON: %w", err)
-	}
-	for i, e := range doc.Elements {
-		switch e.Type {
-		case "node":
-			if e.Lat == nil || e.Lon == nil {
-				return nil, Stats{}, fmt.Errorf("network: Overpass JSON: element %d (node %d): missing field lat or lon", i, e.ID)
-			}
-			if *e.Lat < -90 || *e.Lat > 90 || *e.Lon < -180 || *e.Lon > 180 {
-				return nil, Stats{}, fmt.Errorf("network: Overpass JSON: element %d (node %d): field lat/lon out of range (%v, %v)", i, e.ID, *e.Lat, *e.Lon)
-			}
-			c.nodes[e.ID] = orb.Point{*e.Lon, *e.Lat}
-		case "way":
-			tags := e.Tags
-			c.addWay(e.ID, e.Nodes, func(k string) string { return tags[k] })
-		}
-	}
-	return c.build()
+	return readOverpass(data, p)
 }
 
 // ReadOSMXML reads an OSM XML file (.osm) and builds the graph for p.
@@ -238,4 +204,15 @@ func ReadPBF(r io.ReadSeeker, p Profile) (*Graph, Stats, error) {
 		return nil, Stats{}, fmt.Errorf("network: OSM PBF (nodes): %w", err)
 	}
 	return c.build()
+}
+
+// readAll reads a whole file into one buffer of the file's size.
+func readAll(f *os.File) ([]byte, error) {
+	size := 0
+	if fi, err := f.Stat(); err == nil && fi.Size() < 1<<40 {
+		size = int(fi.Size())
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size+bytes.MinRead))
+	_, err := buf.ReadFrom(f)
+	return buf.Bytes(), err
 }

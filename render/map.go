@@ -381,9 +381,8 @@ func (m *mapScene) draw() {
 	dc.Fill()
 
 	m.projectDistricts()
-	dc.Push()
-	dc.DrawRectangle(m.frame.X0, m.frame.Y0, m.frame.X1-m.frame.X0, m.frame.Y1-m.frame.Y0)
-	dc.Clip()
+	// No clip: the data is fitted inside the frame, and gg draws text
+	// under a clip mask by compositing a whole-image layer per string.
 	switch m.kind {
 	case MapCatchments:
 		m.drawCatchments()
@@ -393,8 +392,6 @@ func (m *mapScene) draw() {
 		m.drawGaps()
 	}
 	m.drawBoundary()
-	dc.ResetClip()
-	dc.Pop()
 	// Frame border.
 	dc.SetColor(hex(0x999999))
 	dc.SetLineWidth(pt(0.6, m.opt.DPI))
@@ -470,13 +467,31 @@ func (m *mapScene) fillDistricts(colour func(i int) color.Color) {
 // shared borders are not darkened twice.
 func (m *mapScene) strokeDistricts(c color.Color, widthPt float64) {
 	dc := m.p.dc
-	for i := range m.dists {
-		m.ringsPath(i)
-	}
 	dc.SetColor(c)
 	dc.SetLineWidth(pt(widthPt, m.opt.DPI))
 	dc.SetLineJoin(gg.LineJoinRound)
-	dc.Stroke()
+	// One path per tile of the image: the rasteriser slows down
+	// quadratically with the cells of one path, so a single path for
+	// 20,000 districts takes seconds.
+	const tile = 160.0
+	tiles := map[[2]int][]int{}
+	var keys [][2]int
+	for i, sd := range m.dists {
+		if len(sd.polys) == 0 {
+			continue
+		}
+		k := [2]int{int((sd.bound.X0 + sd.bound.X1) / 2 / tile), int((sd.bound.Y0 + sd.bound.Y1) / 2 / tile)}
+		if _, ok := tiles[k]; !ok {
+			keys = append(keys, k)
+		}
+		tiles[k] = append(tiles[k], i)
+	}
+	for _, k := range keys {
+		for _, i := range tiles[k] {
+			m.ringsPath(i)
+		}
+		dc.Stroke()
+	}
 }
 
 // drawBoundary outlines the study area.

@@ -25,17 +25,20 @@ func (m *mapScene) drawCatchments() {
 	})
 	m.strokeDistricts(colDistrict, 0.5)
 	dc := m.p.dc
-	for _, line := range br.thick {
-		dc.MoveTo(line[0].X, line[0].Y)
-		for _, q := range line[1:] {
-			dc.LineTo(q.X, q.Y)
-		}
-	}
 	dc.SetColor(colCatchment)
 	dc.SetLineWidth(pt(1.6, d))
 	dc.SetLineJoin(gg.LineJoinRound)
 	dc.SetLineCap(gg.LineCapRound)
-	dc.Stroke()
+	// Stroked in batches: the rasteriser is slow on one huge path.
+	for k, line := range br.thick {
+		dc.MoveTo(line[0].X, line[0].Y)
+		for _, q := range line[1:] {
+			dc.LineTo(q.X, q.Y)
+		}
+		if k%64 == 63 || k == len(br.thick)-1 {
+			dc.Stroke()
+		}
+	}
 	dc.SetLineCap(gg.LineCapButt)
 	m.drawOffices(true)
 }
@@ -68,11 +71,16 @@ func (m *mapScene) drawGaps() {
 	})
 	m.strokeDistricts(hex(0xbdbdbd), 0.5)
 	dc := m.p.dc
+	inFrame := func(c px) bool { return c.X > m.frame.X0 && c.X < m.frame.X1 && c.Y > m.frame.Y0 && c.Y < m.frame.Y1 }
 	for _, p := range m.d.Stores {
-		drawStore(dc, m.toPx(p), m.opt.DPI)
+		if c := m.toPx(p); inFrame(c) {
+			drawStore(dc, c, m.opt.DPI)
+		}
 	}
 	for _, p := range m.d.Posts {
-		drawPost(dc, m.toPx(p), m.opt.DPI)
+		if c := m.toPx(p); inFrame(c) {
+			drawPost(dc, c, m.opt.DPI)
+		}
 	}
 	m.drawOffices(false)
 	// Office symbols were blocked in their own placer; district labels get
@@ -100,13 +108,17 @@ func (m *mapScene) drawGaps() {
 		if !ok {
 			continue
 		}
-		// A label much wider than its district would name the neighbours.
+		// A label wider than its district goes beside it with a leader
+		// line, so that it does not seem to name a neighbour.
 		w, _, _ := m.p.measure(text, 7, false)
-		if b := m.dists[i].bound; b.X1-b.X0 < 0.6*w {
-			omitted++
-			continue
+		lb, ok := placedLabel{}, false
+		if b := m.dists[i].bound; b.X1-b.X0 >= 1.1*w {
+			lb, ok = m.placeCentred(pl, text, 7, at, colInk)
 		}
-		if lb, ok := m.placeCentred(pl, text, 7, at, colInk); ok {
+		if !ok {
+			lb, ok = m.placeLabel(pl, text, 7, false, at, pt(1, m.opt.DPI), colInk)
+		}
+		if ok {
 			m.layout.Labels = append(m.layout.Labels, lb)
 		} else {
 			omitted++

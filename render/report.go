@@ -79,6 +79,14 @@ func WriteReportMarkdown(w io.Writer, s Study) error {
 		p("| gaps with neither store nor post office | %d |\n", gaps-fallback)
 	}
 	p("\n")
+	if len(ds.References) > 0 {
+		p("## The city's figures beside this study's\n\n")
+		p("| figure | city's plan | this study |\n|---|---|---|\n")
+		for _, r := range ds.References {
+			p("| %s | %s | %s |\n", r.Label, r.Value, s.computed(r.Key))
+		}
+		p("\nSource of the city's figures: %s.\n\n", ds.References[0].Source)
+	}
 
 	p("## Nearest ward office of each branch office\n\n")
 	p("Distances are geodesic (straight line on the WGS84 ellipsoid) from the offices' positions. ")
@@ -204,4 +212,46 @@ func thousands(v float64) string {
 		return "-" + string(out)
 	}
 	return string(out)
+}
+
+// computed is this study's figure for a reference key, or "" when it has none.
+func (s Study) computed(key string) string {
+	ds := s.Data
+	switch key {
+	case "offices":
+		return fmt.Sprint(len(ds.Offices))
+	case "residents_per_office":
+		if s.Assignment.OpenOffices == 0 {
+			return ""
+		}
+		return thousands(s.Assignment.ResidentsPerOffice()) + syntheticTag(ds, data.LayerDistricts)
+	case "candidates":
+		c := catchment.Candidates(s.Nearest, s.MaxKm)
+		names := make([]string, len(c))
+		for i, r := range c {
+			names[i] = r.Office.Name
+		}
+		return fmt.Sprintf("%d by straight line: %s", len(c), strings.Join(names, ", "))
+	case "stores":
+		return fmt.Sprint(len(ds.Stores)) + syntheticTag(ds, data.LayerStores)
+	case "gaps":
+		if s.Gaps == nil {
+			return ""
+		}
+		n := 0
+		for _, g := range s.Gaps {
+			if g.Gap {
+				n++
+			}
+		}
+		return fmt.Sprint(n) + syntheticTag(ds, data.LayerStores)
+	}
+	return ""
+}
+
+func syntheticTag(ds *data.Dataset, l data.Layer) string {
+	if ds.Synthetic[l] {
+		return " (synthetic layer)"
+	}
+	return ""
 }

@@ -101,10 +101,28 @@ func (t Table) WriteText(w io.Writer) error {
 		}
 		numeric[j] = hasNumber && allNumbers
 	}
+	// Floats in one column share their number of decimals, so that the
+	// decimal points line up.
+	decimals := make([]int, len(t.Columns))
 	for i, row := range rows {
 		text[i] = make([]string, len(row))
 		for j, v := range row {
 			text[i][j] = v.text()
+			if v.kind == kindFloat && v.finite() {
+				if k := strings.IndexByte(text[i][j], '.'); k >= 0 {
+					decimals[j] = max(decimals[j], len(text[i][j])-k-1)
+				}
+			}
+		}
+	}
+	for i, row := range rows {
+		for j, v := range row {
+			if v.kind == kindFloat && v.finite() && decimals[j] > 0 {
+				text[i][j] = strconv.FormatFloat(v.num, 'f', decimals[j], 64)
+				if strings.Trim(text[i][j], "-0.") == "" {
+					text[i][j] = strings.TrimPrefix(text[i][j], "-")
+				}
+			}
 			widths[j] = max(widths[j], cellWidth(text[i][j]))
 		}
 	}

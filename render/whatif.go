@@ -1,0 +1,472 @@
+package render
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/kumamoto-gis/catchment/catchment"
+	"github.com/kumamoto-gis/catchment/data"
+)
+
+// The what-if tables and layers, like the others, are a contract: keep
+// their keys stable.
+
+// whatIfOffice is office i of a comparison (baseline offices, then new ones).
+func whatIfOffice(c catchment.Comparison, i int) data.Office { return c.Outcome.Offices[i] }
+
+// joinIDs joins office ids with spaces ("" for none).
+func joinIDs(ids []string) string { return strings.Join(ids, " ") }
+
+// openedIDs lists the ids of a change's new offices.
+func openedIDs(ch catchment.Change) []string {
+	ids := make([]string, len(ch.Open))
+	for i, o := range ch.Open {
+		ids[i] = o.ID
+	}
+	return ids
+}
+
+// whatIfSummaryColumns are the columns of WhatIfSummaryTable.
+var whatIfSummaryColumns = []string{
+	"stage", "stage_name", "closed", "downgraded", "opened",
+	"districts", "population", "moved_districts", "moved_population",
+	"mean_change_m", "median_change_m", "p90_change_m", "max_change_m", "weighted_change_m", "added_person_km",
+	"weighted_distance_before_m", "weighted_distance_after_m",
+	"full_offices_before", "full_offices_after", "residents_per_office_before", "residents_per_office_after",
+	"cert_offices_after", "max_km", "beyond_before", "beyond_after", "beyond_population_before", "beyond_population_after", "newly_beyond",
+	"cert_moved_districts", "cert_moved_population", "moved_cert_kept",
+	"moved_with_cert_point", "moved_population_with_cert_point",
+	"counter_shifted", "counter_unknown", "counter_rule",
+}
+
+// WhatIfSummaryTable is one row per stage, each compared with the baseline
+// (every office open). Distance changes are over the districts whose
+// full-service office changes ("moved"); moved_with_cert_point is null when
+// store/post coverage was not computed. counter_rule states how counter
+// load is shifted.
+func WhatIfSummaryTable(stages []catchment.StageComparison) Table {
+	t := Table{Columns: whatIfSummaryColumns}
+	for _, st := range stages {
+		s, ch := st.Summary, st.Outcome.Change
+		var withPoint, withPointPop any
+		if s.CoverageKnown {
+			withPoint, withPointPop = s.MovedWithCertPoint, s.MovedPopulationWithCertPoint
+		}
+		t.Rows = append(t.Rows, []any{
+			st.Stage, ch.Name, joinIDs(ch.Close), joinIDs(ch.Downgrade), joinIDs(openedIDs(ch)),
+			s.Districts, s.Population, s.MovedDistricts, s.MovedPopulation,
+			metres(s.MeanChangeM), metres(s.MedianChangeM), metres(s.P90ChangeM), metres(s.MaxChangeM), metres(s.WeightedChangeM), roundTo(s.AddedPersonKm, 1),
+			metres(s.WeightedDistanceBeforeM), metres(s.WeightedDistanceAfterM),
+			s.FullOfficesBefore, s.FullOfficesAfter, roundTo(s.ResidentsPerOfficeBefore, 0), roundTo(s.ResidentsPerOfficeAfter, 0),
+			s.CertOfficesAfter, s.MaxKm, s.BeyondBefore, s.BeyondAfter, s.BeyondPopulationBefore, s.BeyondPopulationAfter, s.NewlyBeyond,
+			s.CertMovedDistricts, s.CertMovedPopulation, s.MovedCertKept,
+			withPoint, withPointPop,
+			roundTo(s.CounterShifted, 1), joinIDs(s.CounterUnknown), catchment.CounterRule,
+		})
+	}
+	return t
+}
+
+// WhatIfSummaryFigures is WhatIfSummaryTable turned on its side for reading
+// in a terminal: one row per figure, one column per stage (named by the
+// stage number). The counter rule is left out; print CounterRule beside it.
+func WhatIfSummaryFigures(stages []catchment.StageComparison) Table {
+	wide := WhatIfSummaryTable(stages)
+	t := Table{Columns: []string{"figure"}}
+	for _, st := range stages {
+		t.Columns = append(t.Columns, fmt.Sprintf("stage_%d", st.Stage))
+	}
+	for c, name := range wide.Columns {
+		if name == "stage" || name == "counter_rule" {
+			continue
+		}
+		row := []any{name}
+		for _, r := range wide.Rows {
+			row = append(row, r[c])
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t
+}
+
+// WhatIfDistrictTable is one row per district: its full-service office and
+// distance before and after, the change, and its certificate office after
+// (the nearest office not closed; a service corner counts). With movedOnly,
+// only the districts whose full-service office changes are listed.
+// cert_point (a store or post office in the district) is null when
+// coverage was not computed; beyond_max_km is null when no threshold was set.
+func WhatIfDistrictTable(districts []data.District, c catchment.Comparison, movedOnly bool) Table {
+	t := Table{Columns: []string{"district_id", "district_name", "population",
+		"office_before_id", "office_before_name", "distance_before_m",
+		"office_after_id", "office_after_name", "distance_after_m", "change_m", "moved",
+		"cert_office_id", "cert_office_name", "cert_distance_m", "cert_point", "beyond_max_km"}}
+	for _, d := range c.Districts {
+		if movedOnly && !d.Moved() {
+			continue
+		}
+		t.Rows = append(t.Rows, whatIfDistrictRow(districts, c, d))
+	}
+	return t
+}
+
+func whatIfDistrictRow(districts []data.District, c catchment.Comparison, d catchment.DistrictChange) []any {
+	dist := districts[d.District]
+	b, a, ct := whatIfOffice(c, d.Before), whatIfOffice(c, d.After), whatIfOffice(c, d.Cert)
+	var certPoint, beyond any
+	if d.CertPoint != nil {
+		certPoint = *d.CertPoint
+	}
+	if c.Summary.MaxKm > 0 {
+		beyond = d.AfterM > c.Summary.MaxKm*1000
+	}
+	return []any{dist.ID, dist.Name, optional(dist.Population),
+		b.ID, b.Name, metres(d.BeforeM),
+		a.ID, a.Name, metres(d.AfterM), metres(d.DeltaM()), d.Moved(),
+		ct.ID, ct.Name, metres(d.CertM), certPoint, beyond}
+}
+
+// WhatIfOfficeTable is one row per office (baseline offices, then new
+// ones): its status (open, corner, closed, new), the districts and
+// population it serves with full counter service before and after, those
+// it serves for certificates after, and its counter load before, shifted
+// out, shifted in and after (catchment.CounterRule; null when unknown).
+func WhatIfOfficeTable(c catchment.Comparison) Table {
+	t := Table{Columns: []string{"office_id", "office_name", "kind", "status",
+		"districts_before", "population_before", "districts_after", "population_after",
+		"cert_districts_after", "cert_population_after",
+		"counter_count", "counter_shifted_out", "counter_shifted_in", "counter_after"}}
+	for _, o := range c.Offices {
+		off := whatIfOffice(c, o.Office)
+		t.Rows = append(t.Rows, []any{off.ID, off.Name, string(off.Kind), string(o.Status),
+			o.DistrictsBefore, o.PopulationBefore, o.DistrictsAfter, o.PopulationAfter,
+			o.CertDistrictsAfter, o.CertPopulationAfter,
+			optional(o.CounterBefore), roundTo(o.CounterShiftedOut, 1), roundTo(o.CounterShiftedIn, 1), optionalRounded(o.CounterAfter, 1)})
+	}
+	return t
+}
+
+func optionalRounded(v *float64, decimals int) any {
+	if v == nil {
+		return nil
+	}
+	return roundTo(*v, decimals)
+}
+
+// WhatIfEachTable ranks the offices by the impact of closing each alone,
+// least impact first (catchment.WhatIf.Each): rank 1 is the office whose
+// closure adds the fewest person-km. taken_by lists the offices that take
+// over its districts with their share of its population ("chuo 60%").
+func WhatIfEachTable(offices []data.Office, imps []catchment.Impact) Table {
+	t := Table{Columns: []string{"rank", "office_id", "office_name", "kind", "ward", "counter_count",
+		"moved_districts", "moved_population", "weighted_change_m", "mean_change_m", "max_change_m", "added_person_km",
+		"newly_beyond", "moved_with_cert_point", "taken_by"}}
+	for i, im := range imps {
+		o, s := offices[im.Office], im.Summary
+		var withPoint any
+		if s.CoverageKnown {
+			withPoint = s.MovedWithCertPoint
+		}
+		var taken []string
+		for _, sh := range im.TakenBy {
+			share := 0.0
+			switch {
+			case s.MovedPopulation > 0:
+				share = sh.Population / s.MovedPopulation
+			case s.MovedDistricts > 0:
+				share = float64(sh.Districts) / float64(s.MovedDistricts)
+			}
+			taken = append(taken, fmt.Sprintf("%s %.0f%%", offices[sh.Office].ID, 100*share))
+		}
+		t.Rows = append(t.Rows, []any{i + 1, o.ID, o.Name, string(o.Kind), o.Ward, optional(im.CounterShifted),
+			s.MovedDistricts, s.MovedPopulation, metres(s.WeightedChangeM), metres(s.MeanChangeM), metres(s.MaxChangeM), roundTo(s.AddedPersonKm, 1),
+			s.NewlyBeyond, withPoint, strings.Join(taken, ", ")})
+	}
+	return t
+}
+
+// WhatIfFeatures is the what-if district layer (whatif.geojson): every
+// district with the WhatIfDistrictTable columns as properties, so QGIS can
+// style moved districts and the change of distance.
+func WhatIfFeatures(districts []data.District, c catchment.Comparison) []Feature {
+	t := WhatIfDistrictTable(districts, c, false)
+	ids := make([]string, len(c.Districts))
+	for i, d := range c.Districts {
+		ids[i] = districts[d.District].ID
+	}
+	return tableFeatures(t, ids, func(i int) Feature {
+		return Feature{Geometry: districts[c.Districts[i].District].Geometry}
+	})
+}
+
+// WhatIfOfficeFeatures is the what-if office layer: every office (new ones
+// included) as a point with the WhatIfOfficeTable columns.
+func WhatIfOfficeFeatures(c catchment.Comparison) []Feature {
+	t := WhatIfOfficeTable(c)
+	ids := make([]string, len(c.Offices))
+	for i, o := range c.Offices {
+		ids[i] = whatIfOffice(c, o.Office).ID
+	}
+	return tableFeatures(t, ids, func(i int) Feature {
+		return Feature{Geometry: whatIfOffice(c, c.Offices[i].Office).Location}
+	})
+}
+
+// WhatIfMaps returns the data of a before/after map pair: the baseline, and
+// the assignment for full counter service after the comparison's change.
+// Closed offices are drawn as closed; service corners stay on the map but
+// serve no district for full service. base supplies stores, posts,
+// boundary and source line (its offices and districts are replaced).
+func WhatIfMaps(districts []data.District, c catchment.Comparison, base MapData) (before, after MapData) {
+	mk := func(after bool) MapData {
+		d := base
+		d.Offices = make([]MapOffice, 0, len(c.Outcome.Offices))
+		for i, o := range c.Outcome.Offices {
+			st := c.Outcome.Status[i]
+			if !after && st == catchment.StatusNew {
+				continue
+			}
+			d.Offices = append(d.Offices, MapOffice{ID: o.ID, Name: o.Name, NameEn: o.NameEn, Kind: string(o.Kind),
+				Closed: after && st == catchment.StatusClosed, Location: o.Location})
+		}
+		d.Districts = make([]MapDistrict, len(c.Districts))
+		for i, dc := range c.Districts {
+			dist := districts[dc.District]
+			office, m := dc.Before, dc.BeforeM
+			if after {
+				office, m = dc.After, dc.AfterM
+			}
+			md := MapDistrict{ID: dist.ID, Name: dist.Name, NameEn: dist.NameEn, Geometry: dist.Geometry, Office: office, DistanceM: m}
+			if i < len(base.Districts) {
+				md.Stores, md.Posts = base.Districts[i].Stores, base.Districts[i].Posts
+			}
+			d.Districts[i] = md
+		}
+		return d
+	}
+	before, after = mk(false), mk(true)
+	name := c.Outcome.Change.Name
+	if before.Title == "" {
+		before.Title = "Before: every office open"
+	}
+	after.Title = "After: " + name + " (full counter service)"
+	return before, after
+}
+
+// WhatIfReport is what the what-if Markdown section shows.
+type WhatIfReport struct {
+	Scenario    string // the scenario's name
+	Description string
+	Districts   []data.District
+	Stages      []catchment.StageComparison
+	// Offices and Each are the baseline offices and the ranking of
+	// closing each alone; Each may be nil.
+	Offices []data.Office
+	Each    []catchment.Impact
+	// Synthetic names the input layers that are generated demo data.
+	Synthetic []string
+	// MovedLimit bounds the moved districts listed per stage (0: 30).
+	MovedLimit int
+	Files      []string // output files to link
+	Images     []ReportImage
+}
+
+// WriteWhatIfMarkdown writes the what-if section of report.md ("## What if:
+// …", headings from level 2 down), to be appended to the report or written
+// alone.
+func WriteWhatIfMarkdown(w io.Writer, r WhatIfReport) error {
+	var b strings.Builder
+	p := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
+	title := r.Scenario
+	if title == "" {
+		title = "scenario"
+	}
+	p("## What if: %s\n\n", mdCell(title))
+	if r.Description != "" {
+		p("%s\n\n", r.Description)
+	}
+	if len(r.Synthetic) > 0 {
+		p("> **Synthetic demo layers: %s.** Populations, store/post coverage and the figures that depend on them are not real.\n\n", strings.Join(r.Synthetic, ", "))
+	}
+	p("Each stage is compared with the baseline, in which every office is open; stages are cumulative. ")
+	p("A district goes to its nearest office with full counter service (not closed, not a service corner), ")
+	p("measured geodesically from its representative point. A service corner (証明書発行のみ) still issues certificates, ")
+	p("so for certificates a district goes to its nearest office that is not closed, or to a convenience store or post office in the district. ")
+	p("Distance changes are over the districts whose office changes (\"moved\"); p90 is the nearest-rank 90th percentile.\n\n")
+	p("Counter load: %s\n\n", catchment.CounterRule)
+
+	if len(r.Stages) > 0 {
+		p("### Summary\n\n")
+		p("| figure |")
+		for _, st := range r.Stages {
+			p(" %d. %s |", st.Stage, mdCell(st.Outcome.Change.Name))
+		}
+		p("\n|---|")
+		for range r.Stages {
+			p("--:|")
+		}
+		p("\n")
+		row := func(label string, f func(s catchment.StageComparison) string) {
+			p("| %s |", label)
+			for _, st := range r.Stages {
+				p(" %s |", f(st))
+			}
+			p("\n")
+		}
+		ids := func(v []string) string {
+			if len(v) == 0 {
+				return "–"
+			}
+			return mdCell(strings.Join(v, ", "))
+		}
+		km := func(m float64) string { return fmt.Sprintf("%.2f", m/1000) }
+		signedKm := func(m float64) string { return fmt.Sprintf("%+.2f", m/1000) }
+		row("closed", func(s catchment.StageComparison) string { return ids(s.Outcome.Change.Close) })
+		row("service corners", func(s catchment.StageComparison) string { return ids(s.Outcome.Change.Downgrade) })
+		row("new offices", func(s catchment.StageComparison) string { return ids(openedIDs(s.Outcome.Change)) })
+		row("districts moved", func(s catchment.StageComparison) string {
+			return fmt.Sprintf("%d of %d", s.Summary.MovedDistricts, s.Summary.Districts)
+		})
+		row("residents affected", func(s catchment.StageComparison) string {
+			return fmt.Sprintf("%s of %s", thousands(s.Summary.MovedPopulation), thousands(s.Summary.Population))
+		})
+		row("distance change, mean km", func(s catchment.StageComparison) string { return signedKm(s.Summary.MeanChangeM) })
+		row("distance change, median km", func(s catchment.StageComparison) string { return signedKm(s.Summary.MedianChangeM) })
+		row("distance change, p90 km", func(s catchment.StageComparison) string { return signedKm(s.Summary.P90ChangeM) })
+		row("distance change, max km", func(s catchment.StageComparison) string { return signedKm(s.Summary.MaxChangeM) })
+		row("distance change, population-weighted km", func(s catchment.StageComparison) string { return signedKm(s.Summary.WeightedChangeM) })
+		row("added person-km per visit", func(s catchment.StageComparison) string { return thousands(s.Summary.AddedPersonKm) })
+		row("mean distance of all residents km (before → after)", func(s catchment.StageComparison) string {
+			return km(s.Summary.WeightedDistanceBeforeM) + " → " + km(s.Summary.WeightedDistanceAfterM)
+		})
+		row("offices with full service (before → after)", func(s catchment.StageComparison) string {
+			return fmt.Sprintf("%d → %d", s.Summary.FullOfficesBefore, s.Summary.FullOfficesAfter)
+		})
+		row("residents per office (before → after)", func(s catchment.StageComparison) string {
+			return thousands(s.Summary.ResidentsPerOfficeBefore) + " → " + thousands(s.Summary.ResidentsPerOfficeAfter)
+		})
+		row("offices issuing certificates", func(s catchment.StageComparison) string { return fmt.Sprint(s.Summary.CertOfficesAfter) })
+		if r.Stages[0].Summary.MaxKm > 0 {
+			row(fmt.Sprintf("districts beyond %g km (before → after)", r.Stages[0].Summary.MaxKm), func(s catchment.StageComparison) string {
+				return fmt.Sprintf("%d → %d (newly: %d)", s.Summary.BeyondBefore, s.Summary.BeyondAfter, s.Summary.NewlyBeyond)
+			})
+			row(fmt.Sprintf("residents beyond %g km (before → after)", r.Stages[0].Summary.MaxKm), func(s catchment.StageComparison) string {
+				return thousands(s.Summary.BeyondPopulationBefore) + " → " + thousands(s.Summary.BeyondPopulationAfter)
+			})
+		}
+		row("moved districts that keep a certificate counter (service corner)", func(s catchment.StageComparison) string {
+			return fmt.Sprint(s.Summary.MovedCertKept)
+		})
+		if r.Stages[0].Summary.CoverageKnown {
+			row("moved districts with a store or post office", func(s catchment.StageComparison) string {
+				return fmt.Sprintf("%d of %d", s.Summary.MovedWithCertPoint, s.Summary.MovedDistricts)
+			})
+		}
+		row("counter transactions shifted", func(s catchment.StageComparison) string {
+			v := thousands(s.Summary.CounterShifted)
+			if len(s.Summary.CounterUnknown) > 0 {
+				v += " (unknown for " + mdCell(strings.Join(s.Summary.CounterUnknown, ", ")) + ")"
+			}
+			return v
+		})
+		p("\n")
+
+		last := r.Stages[len(r.Stages)-1]
+		p("### Offices after stage %d (%s)\n\n", last.Stage, mdCell(last.Outcome.Change.Name))
+		p("Offices whose status or load changes. Counter figures are yearly transactions.\n\n")
+		p("| office | status | districts | residents | certificate districts | counter before | shifted | counter after |\n|---|---|--:|--:|--:|--:|--:|--:|\n")
+		for _, o := range last.Offices {
+			if o.Status == catchment.StatusOpen && o.DistrictsAfter == o.DistrictsBefore && o.PopulationAfter == o.PopulationBefore && o.CounterShiftedIn == 0 {
+				continue
+			}
+			off := whatIfOffice(last.Comparison, o.Office)
+			counter := func(v *float64) string {
+				if v == nil {
+					return "?"
+				}
+				return thousands(*v)
+			}
+			shift := o.CounterShiftedIn - o.CounterShiftedOut
+			p("| %s | %s | %d → %d | %s → %s | %d | %s | %s | %s |\n", mdCell(off.Name), o.Status,
+				o.DistrictsBefore, o.DistrictsAfter, thousands(o.PopulationBefore), thousands(o.PopulationAfter),
+				o.CertDistrictsAfter, counter(o.CounterBefore), signedThousands(shift), counter(o.CounterAfter))
+		}
+		p("\n")
+
+		limit := r.MovedLimit
+		if limit <= 0 {
+			limit = 30
+		}
+		var moved []catchment.DistrictChange
+		for _, d := range last.Districts {
+			if d.Moved() {
+				moved = append(moved, d)
+			}
+		}
+		sort.SliceStable(moved, func(i, j int) bool { return moved[i].DeltaM() > moved[j].DeltaM() })
+		if len(moved) > 0 {
+			p("### Districts that move (stage %d), largest increase first\n\n", last.Stage)
+			p("| district | residents | office before | km | office after | km | change km | certificates |\n|---|--:|---|--:|---|--:|--:|---|\n")
+			for k, d := range moved {
+				if k == limit {
+					p("\n… and %d more districts (see the districts table).\n", len(moved)-limit)
+					break
+				}
+				dist := r.Districts[d.District]
+				cert := whatIfOffice(last.Comparison, d.Cert).Name
+				if d.CertPoint != nil && *d.CertPoint {
+					cert += "; store/post in district"
+				}
+				p("| %s | %s | %s | %.2f | %s | %.2f | %+.2f | %s |\n", mdCell(dist.Name), thousands(dist.Pop()),
+					mdCell(whatIfOffice(last.Comparison, d.Before).Name), d.BeforeM/1000,
+					mdCell(whatIfOffice(last.Comparison, d.After).Name), d.AfterM/1000, d.DeltaM()/1000, mdCell(cert))
+			}
+			p("\n")
+		}
+	}
+
+	if len(r.Each) > 0 {
+		p("### Closing one office alone: least impact first\n\n")
+		p("Each office closed on its own, everything else open. Person-km = Σ residents × added distance (one visit each); ")
+		p("a lower figure means a closure that costs residents less travel.\n\n")
+		p("| rank | office | residents affected | weighted change km | max change km | added person-km | taken by |\n|--:|---|--:|--:|--:|--:|---|\n")
+		t := WhatIfEachTable(r.Offices, r.Each)
+		for i, im := range r.Each {
+			s := im.Summary
+			p("| %d | %s | %s | %+.2f | %+.2f | %s | %s |\n", i+1, mdCell(r.Offices[im.Office].Name), thousands(s.MovedPopulation),
+				s.WeightedChangeM/1000, s.MaxChangeM/1000, thousands(s.AddedPersonKm), mdCell(fmt.Sprint(t.Rows[i][len(t.Columns)-1])))
+		}
+		p("\n")
+	}
+	for _, im := range r.Images {
+		p("![%s](%s)\n\n*%s*\n\n", im.Caption, im.File, im.Caption)
+	}
+	if len(r.Files) > 0 {
+		p("Files: ")
+		for i, f := range r.Files {
+			if i > 0 {
+				p(", ")
+			}
+			p("[%s](%s)", f, f)
+		}
+		p("\n\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// mdCell escapes text for a Markdown table cell.
+func mdCell(s string) string {
+	s = strings.ReplaceAll(s, "|", `\|`)
+	return strings.ReplaceAll(s, "\n", " ")
+}
+
+// signedThousands is thousands with a sign ("+1,200", "-300", "0").
+func signedThousands(v float64) string {
+	if math.Round(v) > 0 {
+		return "+" + thousands(v)
+	}
+	return thousands(v)
+}
