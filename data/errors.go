@@ -15,6 +15,7 @@ type InputError struct {
 	Message string
 }
 
+// Error formats the problem as "file: feature: field name: message".
 func (e *InputError) Error() string {
 	s := e.File
 	if e.Feature != "" {

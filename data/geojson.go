@@ -18,15 +18,15 @@ type record struct {
 	csv    bool           // the record is a CSV row
 	fid    any            // the GeoJSON Feature "id" member, if any
 	values map[string]any // our field -> value (string, json.Number, bool, nil...)
-	geom   *rawGeometry // GeoJSON geometry; nil when null or missing
+	geom   *rawGeometry   // GeoJSON geometry; nil when null or missing
 }
 
 // rawFeature is a GeoJSON Feature as decoded, before interpretation.
 type rawFeature struct {
-	Type       string          `json:"type"`
-	ID         any             `json:"id"`
-	Geometry   *rawGeometry    `json:"geometry"`
-	Properties map[string]any  `json:"properties"`
+	Type       string         `json:"type"`
+	ID         any            `json:"id"`
+	Geometry   *rawGeometry   `json:"geometry"`
+	Properties map[string]any `json:"properties"`
 }
 
 // geojsonHeader holds what a FeatureCollection says outside its features.

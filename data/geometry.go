@@ -14,11 +14,11 @@ import (
 type coordProblem int
 
 const (
-	coordOK        coordProblem = iota
-	coordNotFinite              // NaN or ±Inf
-	coordProjected              // values far beyond degrees: metres of a projected CRS
-	coordSwapped                // latitude out of range but fine as a longitude, and vice versa
-	coordOutOfRange             // latitude beyond ±90 or longitude beyond ±180
+	coordOK         coordProblem = iota
+	coordNotFinite               // NaN or ±Inf
+	coordProjected               // values far beyond degrees: metres of a projected CRS
+	coordSwapped                 // latitude out of range but fine as a longitude, and vice versa
+	coordOutOfRange              // latitude beyond ±90 or longitude beyond ±180
 )
 
 // classify checks that x, y are a longitude and a latitude in degrees.

@@ -296,10 +296,8 @@ func (b *builder) finish() {
 // districts) and unique. Stores and posts without one get "<layer>-<n>".
 func (b *builder) id(r *record) string {
 	id := toText(r.values[fieldID])
-	if id == "" && !r.csv && r.fid != nil {
-		if _, mapped := r.values[fieldID]; !mapped {
-			id = toText(r.fid)
-		}
+	if id == "" && r.fid != nil {
+		id = toText(r.fid) // the GeoJSON Feature "id" member
 	}
 	if b.layer == LayerBoundary {
 		return id

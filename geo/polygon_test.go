@@ -63,11 +63,17 @@ func bruteContains(t testing.TB, mp orb.MultiPolygon, p orb.Point) bool {
 func snap(v float64) float64 { return math.Round(v*snapUnit) / snapUnit }
 
 // gridStar returns a star-shaped ring of n vertices around c with radii in
-// [rmin, rmax] degrees, snapped to the grid, closed, in random orientation.
-func gridStar(rng *rand.Rand, c orb.Point, n int, rmin, rmax float64) orb.Ring {
+// [rmin, rmax] degrees, snapped to the grid, closed or not, in random
+// orientation. With even, the angles are spread evenly (gaps within 0.5–1.5
+// of 2π/n), so for n ≥ 6 the disc of radius 0.35·rmin around c is inside.
+func gridStar(rng *rand.Rand, c orb.Point, n int, rmin, rmax float64, even bool) orb.Ring {
 	angles := make([]float64, n)
 	for i := range angles {
-		angles[i] = rng.Float64() * 2 * math.Pi
+		if even {
+			angles[i] = (float64(i) + rng.Float64()*0.5) * 2 * math.Pi / float64(n)
+		} else {
+			angles[i] = rng.Float64() * 2 * math.Pi
+		}
 	}
 	sort.Float64s(angles)
 	r := make(orb.Ring, 0, n+1)
@@ -86,7 +92,8 @@ func gridStar(rng *rand.Rand, c orb.Point, n int, rmin, rmax float64) orb.Ring {
 	return r
 }
 
-// randomGridMultiPolygon returns 1–3 parts, each a star with 0–2 star holes.
+// randomGridMultiPolygon returns 1–3 parts (which may overlap), each a star,
+// some with up to two star holes inside the outer ring.
 func randomGridMultiPolygon(rng *rand.Rand, area orb.Bound) orb.MultiPolygon {
 	var mp orb.MultiPolygon
 	for parts := 1 + rng.Intn(3); parts > 0; parts-- {
@@ -97,10 +104,12 @@ func randomGridMultiPolygon(rng *rand.Rand, area orb.Bound) orb.MultiPolygon {
 		if rng.Intn(5) == 0 {
 			n = 100 + rng.Intn(400) // long rings use the chunked path
 		}
-		poly := orb.Polygon{gridStar(rng, c, n, rmax/2, rmax)}
-		for h := rng.Intn(3); h > 0; h-- {
-			hc := orb.Point{snap(c[0] + (rng.Float64()-0.5)*rmax/4), snap(c[1] + (rng.Float64()-0.5)*rmax/4)}
-			poly = append(poly, gridStar(rng, hc, 3+rng.Intn(12), rmax/16, rmax/6))
+		holes := n >= 6 && rng.Intn(3) != 0
+		poly := orb.Polygon{gridStar(rng, c, n, rmax/2, rmax, holes)}
+		for h := rng.Intn(3); holes && h > 0; h-- {
+			// within 0.2·rmax of c, inside the outer ring
+			hc := orb.Point{snap(c[0] + (rng.Float64()-0.5)*rmax/10), snap(c[1] + (rng.Float64()-0.5)*rmax/10)}
+			poly = append(poly, gridStar(rng, hc, 3+rng.Intn(12), rmax/16, rmax/8, false))
 		}
 		mp = append(mp, poly)
 	}

@@ -288,6 +288,9 @@ func (b *Builder) Build() (*Graph, Stats, error) {
 			g.outStart[nv+1]++
 		}
 	}
+	if nseg == 0 {
+		return nil, st, fmt.Errorf("network: no two nodes reach each other in both directions (%d one-way segments)", len(b.segs))
+	}
 	for i := 1; i <= nn; i++ {
 		g.outStart[i] += g.outStart[i-1]
 	}

@@ -617,7 +617,7 @@ func (m *mapScene) drawOffices(labels bool) {
 			text += m.txt("（閉所）", " (closed)")
 		}
 		c := m.toPx(o.Location)
-		if lb, ok := m.placeLabel(pl, text, size, o.Kind == "ward" && !o.Closed, c, m.officeRadius(o), col); ok {
+		if lb, ok := placeLabel(m.p, pl, text, size, o.Kind == "ward" && !o.Closed, c, m.officeRadius(o), col); ok {
 			m.layout.Labels = append(m.layout.Labels, lb)
 		} else {
 			m.warns = append(m.warns, fmt.Sprintf("%s map: no room for the label of office %s (%s)", m.kind, o.ID, text))

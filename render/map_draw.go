@@ -113,10 +113,10 @@ func (m *mapScene) drawGaps() {
 		w, _, _ := m.p.measure(text, 7, false)
 		lb, ok := placedLabel{}, false
 		if b := m.dists[i].bound; b.X1-b.X0 >= 1.1*w {
-			lb, ok = m.placeCentred(pl, text, 7, at, colInk)
+			lb, ok = placeCentred(m.p, pl, text, 7, at, colInk)
 		}
 		if !ok {
-			lb, ok = m.placeLabel(pl, text, 7, false, at, pt(1, m.opt.DPI), colInk)
+			lb, ok = placeLabel(m.p, pl, text, 7, false, at, pt(1, m.opt.DPI), colInk)
 		}
 		if ok {
 			m.layout.Labels = append(m.layout.Labels, lb)

@@ -64,11 +64,11 @@ func (l *labelPlacer) free(b box) bool {
 // r: first the eight places touching the symbol, then further out with a
 // leader line. It draws the label and returns where it went; false when
 // there is no room.
-func (m *mapScene) placeLabel(pl *labelPlacer, text string, size float64, bold bool, anchor px, r float64, col color.Color) (placedLabel, bool) {
-	w, asc, desc := m.p.measure(text, size, bold)
+func placeLabel(p *painter, pl *labelPlacer, text string, size float64, bold bool, anchor px, r float64, col color.Color) (placedLabel, bool) {
+	w, asc, desc := p.measure(text, size, bold)
 	h := asc + desc
-	halo := pt(1.3, m.opt.DPI)
-	gap := halo + pt(1.2, m.opt.DPI) // clear of the symbol's blocked box
+	halo := pt(1.3, p.dpi)
+	gap := halo + pt(1.2, p.dpi) // clear of the symbol's blocked box
 	// Unit directions in order of cartographic preference: right, upper
 	// right, left, lower right, above, below, upper left, lower left.
 	dirs := [][2]float64{{1, 0}, {1, -1}, {-1, 0}, {1, 1}, {0, -1}, {0, 1}, {-1, -1}, {-1, 1}}
@@ -101,18 +101,18 @@ func (m *mapScene) placeLabel(pl *labelPlacer, text string, size float64, bold b
 			if leader {
 				// The leader line runs from the symbol's edge to the box.
 				lx, ly := clampTo(anchor, b)
-				if !m.leaderClear(pl, anchor, px{lx, ly}, r) {
+				if !leaderClear(pl, anchor, px{lx, ly}, r) {
 					continue
 				}
-				m.p.dc.SetColor(colMuted)
-				m.p.dc.SetLineWidth(pt(0.6, m.opt.DPI))
+				p.dc.SetColor(colMuted)
+				p.dc.SetLineWidth(pt(0.6, p.dpi))
 				ux, uy := lx-anchor.X, ly-anchor.Y
 				n := math.Hypot(ux, uy)
-				m.p.dc.DrawLine(anchor.X+ux/n*r, anchor.Y+uy/n*r, lx, ly)
-				m.p.dc.Stroke()
+				p.dc.DrawLine(anchor.X+ux/n*r, anchor.Y+uy/n*r, lx, ly)
+				p.dc.Stroke()
 			}
 			pl.block(b)
-			m.p.haloText(text, x, y+asc, size, bold, col)
+			p.haloText(text, x, y+asc, size, bold, col)
 			return placedLabel{Text: text, Box: b, Anchor: anchor, Leader: leader}, true
 		}
 	}
@@ -134,7 +134,7 @@ func clampTo(p px, b box) (float64, float64) {
 
 // leaderClear reports whether a leader line from a (outside the symbol of
 // radius r) to b crosses no taken box: sampled every few pixels.
-func (m *mapScene) leaderClear(pl *labelPlacer, a, b px, r float64) bool {
+func leaderClear(pl *labelPlacer, a, b px, r float64) bool {
 	n := math.Hypot(b.X-a.X, b.Y-a.Y)
 	if n <= r {
 		return true
@@ -150,17 +150,17 @@ func (m *mapScene) leaderClear(pl *labelPlacer, a, b px, r float64) bool {
 
 // placeCentred puts a label centred on anchor if that place is free (for
 // district names), and draws it.
-func (m *mapScene) placeCentred(pl *labelPlacer, text string, size float64, anchor px, col color.Color) (placedLabel, bool) {
-	w, asc, desc := m.p.measure(text, size, false)
+func placeCentred(p *painter, pl *labelPlacer, text string, size float64, anchor px, col color.Color) (placedLabel, bool) {
+	w, asc, desc := p.measure(text, size, false)
 	h := asc + desc
-	halo := pt(1.3, m.opt.DPI)
+	halo := pt(1.3, p.dpi)
 	x, y := anchor.X-w/2, anchor.Y-h/2
 	b := box{x - halo, y - halo, x + w + halo, y + h + halo}
 	if !pl.free(b) {
 		return placedLabel{}, false
 	}
 	pl.block(b)
-	m.p.haloText(text, x, y+asc, size, false, col)
+	p.haloText(text, x, y+asc, size, false, col)
 	return placedLabel{Text: text, Box: b, Anchor: anchor}, true
 }
 

@@ -214,15 +214,23 @@ func WhatIfOfficeFeatures(c catchment.Comparison) []Feature {
 	})
 }
 
-// WhatIfMaps returns the data of a before/after map pair: the baseline, and
-// the assignment for full counter service after the comparison's change.
-// Closed offices are drawn as closed; service corners stay on the map but
-// serve no district for full service. base supplies stores, posts,
-// boundary and source line (its offices and districts are replaced).
-func WhatIfMaps(districts []data.District, c catchment.Comparison, base MapData) (before, after MapData) {
+// WhatIfMaps returns the data of a before/after map pair for the dataset's
+// districts: the baseline, and the assignment for full counter service
+// after the comparison's change. Closed offices are drawn as closed;
+// service corners stay on the map but serve no district for full service;
+// new offices appear only after. gaps (may be nil) gives the store and
+// post office counts; source is the data source line.
+func WhatIfMaps(ds *data.Dataset, c catchment.Comparison, gaps []catchment.GapRow, source string) (before, after MapData) {
 	mk := func(after bool) MapData {
-		d := base
-		d.Offices = make([]MapOffice, 0, len(c.Outcome.Offices))
+		d := MapData{Boundary: ds.Boundary, Source: source}
+		for _, s := range ds.Stores {
+			d.Stores = append(d.Stores, s.Location)
+		}
+		for _, p := range ds.Posts {
+			d.Posts = append(d.Posts, p.Location)
+		}
+		// New offices come after the baseline ones, so leaving them out of
+		// the before map keeps the indexes of the others.
 		for i, o := range c.Outcome.Offices {
 			st := c.Outcome.Status[i]
 			if !after && st == catchment.StatusNew {
@@ -233,25 +241,22 @@ func WhatIfMaps(districts []data.District, c catchment.Comparison, base MapData)
 		}
 		d.Districts = make([]MapDistrict, len(c.Districts))
 		for i, dc := range c.Districts {
-			dist := districts[dc.District]
+			dist := ds.Districts[dc.District]
 			office, m := dc.Before, dc.BeforeM
 			if after {
 				office, m = dc.After, dc.AfterM
 			}
 			md := MapDistrict{ID: dist.ID, Name: dist.Name, NameEn: dist.NameEn, Geometry: dist.Geometry, Office: office, DistanceM: m}
-			if i < len(base.Districts) {
-				md.Stores, md.Posts = base.Districts[i].Stores, base.Districts[i].Posts
+			if gaps != nil {
+				md.Stores, md.Posts = gaps[i].Stores, gaps[i].Posts
 			}
 			d.Districts[i] = md
 		}
 		return d
 	}
 	before, after = mk(false), mk(true)
-	name := c.Outcome.Change.Name
-	if before.Title == "" {
-		before.Title = "Before: every office open"
-	}
-	after.Title = "After: " + name + " (full counter service)"
+	before.Title = "Before: every office open"
+	after.Title = "After: " + c.Outcome.Change.Name + " (full counter service)"
 	return before, after
 }
 
@@ -330,14 +335,14 @@ func WriteWhatIfMarkdown(w io.Writer, r WhatIfReport) error {
 			return fmt.Sprintf("%d of %d", s.Summary.MovedDistricts, s.Summary.Districts)
 		})
 		row("residents affected", func(s catchment.StageComparison) string {
-			return fmt.Sprintf("%s of %s", thousands(s.Summary.MovedPopulation), thousands(s.Summary.Population))
+			return fmt.Sprintf("%s of %s", whole(s.Summary.MovedPopulation), whole(s.Summary.Population))
 		})
 		row("distance change, mean km", func(s catchment.StageComparison) string { return signedKm(s.Summary.MeanChangeM) })
 		row("distance change, median km", func(s catchment.StageComparison) string { return signedKm(s.Summary.MedianChangeM) })
 		row("distance change, p90 km", func(s catchment.StageComparison) string { return signedKm(s.Summary.P90ChangeM) })
 		row("distance change, max km", func(s catchment.StageComparison) string { return signedKm(s.Summary.MaxChangeM) })
 		row("distance change, population-weighted km", func(s catchment.StageComparison) string { return signedKm(s.Summary.WeightedChangeM) })
-		row("added person-km per visit", func(s catchment.StageComparison) string { return thousands(s.Summary.AddedPersonKm) })
+		row("added person-km per visit", func(s catchment.StageComparison) string { return whole(s.Summary.AddedPersonKm) })
 		row("mean distance of all residents km (before → after)", func(s catchment.StageComparison) string {
 			return km(s.Summary.WeightedDistanceBeforeM) + " → " + km(s.Summary.WeightedDistanceAfterM)
 		})
@@ -345,7 +350,7 @@ func WriteWhatIfMarkdown(w io.Writer, r WhatIfReport) error {
 			return fmt.Sprintf("%d → %d", s.Summary.FullOfficesBefore, s.Summary.FullOfficesAfter)
 		})
 		row("residents per office (before → after)", func(s catchment.StageComparison) string {
-			return thousands(s.Summary.ResidentsPerOfficeBefore) + " → " + thousands(s.Summary.ResidentsPerOfficeAfter)
+			return whole(s.Summary.ResidentsPerOfficeBefore) + " → " + whole(s.Summary.ResidentsPerOfficeAfter)
 		})
 		row("offices issuing certificates", func(s catchment.StageComparison) string { return fmt.Sprint(s.Summary.CertOfficesAfter) })
 		if r.Stages[0].Summary.MaxKm > 0 {
@@ -353,7 +358,7 @@ func WriteWhatIfMarkdown(w io.Writer, r WhatIfReport) error {
 				return fmt.Sprintf("%d → %d (newly: %d)", s.Summary.BeyondBefore, s.Summary.BeyondAfter, s.Summary.NewlyBeyond)
 			})
 			row(fmt.Sprintf("residents beyond %g km (before → after)", r.Stages[0].Summary.MaxKm), func(s catchment.StageComparison) string {
-				return thousands(s.Summary.BeyondPopulationBefore) + " → " + thousands(s.Summary.BeyondPopulationAfter)
+				return whole(s.Summary.BeyondPopulationBefore) + " → " + whole(s.Summary.BeyondPopulationAfter)
 			})
 		}
 		row("moved districts that keep a certificate counter (service corner)", func(s catchment.StageComparison) string {
@@ -365,7 +370,7 @@ func WriteWhatIfMarkdown(w io.Writer, r WhatIfReport) error {
 			})
 		}
 		row("counter transactions shifted", func(s catchment.StageComparison) string {
-			v := thousands(s.Summary.CounterShifted)
+			v := whole(s.Summary.CounterShifted)
 			if len(s.Summary.CounterUnknown) > 0 {
 				v += " (unknown for " + mdCell(strings.Join(s.Summary.CounterUnknown, ", ")) + ")"
 			}
@@ -386,11 +391,11 @@ func WriteWhatIfMarkdown(w io.Writer, r WhatIfReport) error {
 				if v == nil {
 					return "?"
 				}
-				return thousands(*v)
+				return whole(*v)
 			}
 			shift := o.CounterShiftedIn - o.CounterShiftedOut
 			p("| %s | %s | %d → %d | %s → %s | %d | %s | %s | %s |\n", mdCell(off.Name), o.Status,
-				o.DistrictsBefore, o.DistrictsAfter, thousands(o.PopulationBefore), thousands(o.PopulationAfter),
+				o.DistrictsBefore, o.DistrictsAfter, whole(o.PopulationBefore), whole(o.PopulationAfter),
 				o.CertDistrictsAfter, counter(o.CounterBefore), signedThousands(shift), counter(o.CounterAfter))
 		}
 		p("\n")
@@ -419,7 +424,7 @@ func WriteWhatIfMarkdown(w io.Writer, r WhatIfReport) error {
 				if d.CertPoint != nil && *d.CertPoint {
 					cert += "; store/post in district"
 				}
-				p("| %s | %s | %s | %.2f | %s | %.2f | %+.2f | %s |\n", mdCell(dist.Name), thousands(dist.Pop()),
+				p("| %s | %s | %s | %.2f | %s | %.2f | %+.2f | %s |\n", mdCell(dist.Name), whole(dist.Pop()),
 					mdCell(whatIfOffice(last.Comparison, d.Before).Name), d.BeforeM/1000,
 					mdCell(whatIfOffice(last.Comparison, d.After).Name), d.AfterM/1000, d.DeltaM()/1000, mdCell(cert))
 			}
@@ -435,8 +440,8 @@ func WriteWhatIfMarkdown(w io.Writer, r WhatIfReport) error {
 		t := WhatIfEachTable(r.Offices, r.Each)
 		for i, im := range r.Each {
 			s := im.Summary
-			p("| %d | %s | %s | %+.2f | %+.2f | %s | %s |\n", i+1, mdCell(r.Offices[im.Office].Name), thousands(s.MovedPopulation),
-				s.WeightedChangeM/1000, s.MaxChangeM/1000, thousands(s.AddedPersonKm), mdCell(fmt.Sprint(t.Rows[i][len(t.Columns)-1])))
+			p("| %d | %s | %s | %+.2f | %+.2f | %s | %s |\n", i+1, mdCell(r.Offices[im.Office].Name), whole(s.MovedPopulation),
+				s.WeightedChangeM/1000, s.MaxChangeM/1000, whole(s.AddedPersonKm), mdCell(fmt.Sprint(t.Rows[i][len(t.Columns)-1])))
 		}
 		p("\n")
 	}
@@ -457,6 +462,9 @@ func WriteWhatIfMarkdown(w io.Writer, r WhatIfReport) error {
 	return err
 }
 
+// whole formats v rounded to a whole number with thousands separators.
+func whole(v float64) string { return thousands(math.Round(v)) }
+
 // mdCell escapes text for a Markdown table cell.
 func mdCell(s string) string {
 	s = strings.ReplaceAll(s, "|", `\|`)
@@ -466,7 +474,7 @@ func mdCell(s string) string {
 // signedThousands is thousands with a sign ("+1,200", "-300", "0").
 func signedThousands(v float64) string {
 	if math.Round(v) > 0 {
-		return "+" + thousands(v)
+		return "+" + whole(v)
 	}
-	return thousands(v)
+	return whole(v)
 }

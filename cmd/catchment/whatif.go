@@ -1,0 +1,397 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"image"
+	"io"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/kumamoto-gis/catchment/catchment"
+	"github.com/kumamoto-gis/catchment/data"
+	"github.com/kumamoto-gis/catchment/internal/atomicfile"
+	"github.com/kumamoto-gis/catchment/render"
+)
+
+func whatifCommand() command {
+	c := command{name: "whatif", summary: "close or downgrade offices and compare with today (--close, --downgrade, --scenario, --each)"}
+	c.usage = `Compares the baseline (every office open) with a scenario: offices closed,
+downgraded to service corners (証明書発行のみ: certificates only) or opened.
+A district goes to its nearest office with full counter service; for
+certificates, to its nearest office not closed (service corners count) or a
+store or post office in the district. A closed office's counter_count is
+shared out to the offices that take over its districts, in proportion to the
+population each takes (a corner keeps --certificate-share of it).
+
+A scenario file (YAML or JSON) has a name, options and stages applied in
+order; each stage is compared with the baseline:
+  name: staged plan
+  options: {max_km: 5, certificate_share: 0.4}
+  stages:
+    - name: 2026 corners
+      downgrade: [oe, akitsu]
+    - name: 2028 closures
+      close: [oe, akitsu]
+      open: [{id: new1, name: 新出張所, lat: 32.80, lon: 130.79}]
+Options in the file apply unless the flag is given.
+
+--each closes every branch office alone and ranks them, least impact
+(added person-km = residents × added distance) first.
+
+Tables (--table): summary (one row per stage), districts (moved districts;
+--all for every district), offices, each. With --format table and no --table,
+the summary, offices and moved districts are printed together.
+--out DIR writes everything instead: whatif_summary.csv, whatif_districts.csv,
+whatif_offices.csv, whatif.geojson, whatif_offices.geojson, whatif_each.csv
+(with --each) and whatif.md (the report section); with --maps also
+whatif_before.png and whatif_after.png.
+
+Example:
+  catchment whatif --close oe
+  catchment whatif --downgrade oe,akitsu --format csv --table offices
+  catchment whatif --scenario plan.yaml --out out/plan --maps
+  catchment whatif --each
+`
+	c.run = func(e *env, args []string) error {
+		fs := newFlagSet(e, &c)
+		lf := addLayerFlags(fs, data.Layers...)
+		of := addOutputFlags(fs, "table", "csv", "json", "geojson")
+		closeIDs := fs.String("close", "", "ids of offices to close, comma-separated")
+		downIDs := fs.String("downgrade", "", "ids of offices to downgrade to service corners (certificates only), comma-separated")
+		scenarioPath := fs.String("scenario", "", "scenario file (.yaml, .yml or .json) with stages")
+		each := fs.Bool("each", false, "rank every branch office by the impact of closing it alone")
+		maxKm := fs.Float64("max-km", catchment.DefaultMaxKm, "count districts farther than this from full counter service (km)")
+		share := fs.Float64("certificate-share", 0, "fraction (0..1) of a service corner's counter_count it keeps for certificates")
+		withinM := fs.Float64("within-m", 0, "stores and post offices within this many metres of a district cover it (0: inside only)")
+		table := fs.String("table", "", "table to write: summary|districts|offices|each")
+		all := fs.Bool("all", false, "districts table: list every district, not only those that move")
+		stage := fs.Int("stage", 0, "stage whose districts and offices are shown (default: the last)")
+		outDir := fs.String("out", "", "write every what-if file to this folder")
+		maps := fs.Bool("maps", false, "with --out: also draw whatif_before.png and whatif_after.png")
+		if err := parse(fs, args); err != nil {
+			return err
+		}
+		if err := of.check(); err != nil {
+			return err
+		}
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		switch {
+		case *scenarioPath != "" && (*closeIDs != "" || *downIDs != ""):
+			return fmt.Errorf("give either --scenario or --close/--downgrade, not both")
+		case *scenarioPath == "" && *closeIDs == "" && *downIDs == "" && !*each:
+			return fmt.Errorf("nothing to compare: give --close, --downgrade, --scenario or --each")
+		case *outDir != "" && of.out != "":
+			return fmt.Errorf("give either --out DIR or -o FILE, not both")
+		case *maps && *outDir == "":
+			return fmt.Errorf("--maps needs --out DIR")
+		}
+
+		// The scenario, before any data is loaded: a bad file fails fast.
+		var sc *catchment.Scenario
+		if *scenarioPath != "" {
+			s, err := catchment.LoadScenario(*scenarioPath)
+			if err != nil {
+				return err
+			}
+			sc = &s
+		} else if *closeIDs != "" || *downIDs != "" {
+			cl, err := catchment.ParseIDList(*closeIDs)
+			if err != nil {
+				return fmt.Errorf("--close: %w", err)
+			}
+			dg, err := catchment.ParseIDList(*downIDs)
+			if err != nil {
+				return fmt.Errorf("--downgrade: %w", err)
+			}
+			sc = &catchment.Scenario{Name: flagScenarioName(cl, dg), Source: "--close/--downgrade",
+				Stages: []catchment.Stage{{Name: flagScenarioName(cl, dg), Close: cl, Downgrade: dg}}}
+		}
+		if sc != nil {
+			if v := sc.Options.MaxKm; v != nil && !set["max-km"] {
+				*maxKm = *v
+			}
+			if v := sc.Options.CertificateShare; v != nil && !set["certificate-share"] {
+				*share = *v
+			}
+			if v := sc.Options.WithinM; v != nil && !set["within-m"] {
+				*withinM = *v
+			}
+		}
+		switch {
+		case *maxKm < 0:
+			return fmt.Errorf("--max-km must be positive (or 0 for none), got %g", *maxKm)
+		case *share < 0 || *share > 1:
+			return fmt.Errorf("--certificate-share must be between 0 and 1, got %g", *share)
+		case *withinM < 0:
+			return fmt.Errorf("--within-m must not be negative, got %g", *withinM)
+		}
+		tables := []string{"summary", "districts", "offices", "each"}
+		if *table != "" && !contains(tables, *table) {
+			return fmt.Errorf("--table %q: want one of %s", *table, strings.Join(tables, ", "))
+		}
+		if sc == nil && *table != "" && *table != "each" {
+			return fmt.Errorf("--table %s needs a scenario (--close, --downgrade or --scenario)", *table)
+		}
+		if *table == "each" && !*each {
+			return fmt.Errorf("--table each needs --each")
+		}
+		if of.format == "geojson" && sc == nil {
+			return fmt.Errorf("--format geojson needs a scenario (--close, --downgrade or --scenario)")
+		}
+
+		ds, err := lf.load(e)
+		if err != nil {
+			return err
+		}
+		if err := require(ds, data.LayerOffices, data.LayerDistricts); err != nil {
+			return err
+		}
+		var gaps []catchment.GapRow
+		if len(ds.Stores)+len(ds.Posts) > 0 {
+			if gaps, err = catchment.Gaps(ds.Districts, ds.Stores, ds.Posts, *withinM); err != nil {
+				return err
+			}
+		}
+		w, err := catchment.NewWhatIf(ds.Districts, ds.Offices, nil)
+		if err != nil {
+			return err
+		}
+		opt := catchment.CompareOptions{MaxKm: *maxKm, CertificateShare: *share, Coverage: gaps}
+		var stages []catchment.StageComparison
+		if sc != nil {
+			if stages, err = w.Run(*sc, opt); err != nil {
+				return err
+			}
+		}
+		var impacts []catchment.Impact
+		if *each {
+			if impacts, err = w.Each(data.Branch, opt); err != nil {
+				return err
+			}
+		}
+		var shown catchment.StageComparison
+		if len(stages) > 0 {
+			k := len(stages)
+			if *stage != 0 {
+				if *stage < 1 || *stage > len(stages) {
+					return fmt.Errorf("--stage %d: the scenario has stages 1 to %d", *stage, len(stages))
+				}
+				k = *stage
+			}
+			shown = stages[k-1]
+		}
+
+		if *outDir != "" {
+			return writeWhatIfDir(e, *outDir, ds, sc, stages, shown, impacts, gaps, *maps, lf.quiet)
+		}
+		return of.write(e, func(out io.Writer) error {
+			switch {
+			case of.format == "geojson":
+				return render.WriteGeoJSON(out, "whatif", render.WhatIfFeatures(ds.Districts, shown.Comparison))
+			case *table == "" && of.format == "table":
+				return writeWhatIfText(out, sc, stages, shown, ds, impacts, *all)
+			}
+			name := *table
+			if name == "" {
+				name = "summary"
+				if sc == nil {
+					name = "each"
+				}
+			}
+			var t render.Table
+			switch name {
+			case "summary":
+				t = render.WhatIfSummaryTable(stages)
+			case "districts":
+				t = render.WhatIfDistrictTable(ds.Districts, shown.Comparison, !*all)
+			case "offices":
+				t = render.WhatIfOfficeTable(shown.Comparison)
+			case "each":
+				t = render.WhatIfEachTable(ds.Offices, impacts)
+			}
+			return render.WriteTable(out, of.format, t)
+		})
+	}
+	return c
+}
+
+// flagScenarioName names the scenario of --close/--downgrade.
+func flagScenarioName(closeIDs, downIDs []string) string {
+	var parts []string
+	if len(closeIDs) > 0 {
+		parts = append(parts, "close "+strings.Join(closeIDs, ", "))
+	}
+	if len(downIDs) > 0 {
+		parts = append(parts, "downgrade "+strings.Join(downIDs, ", "))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// writeWhatIfText prints the summary, offices and moved districts for a
+// terminal, and the ranking with --each.
+func writeWhatIfText(w io.Writer, sc *catchment.Scenario, stages []catchment.StageComparison, shown catchment.StageComparison, ds *data.Dataset, impacts []catchment.Impact, all bool) error {
+	var b strings.Builder
+	section := func(title string, t render.Table) error {
+		fmt.Fprintf(&b, "%s\n\n", title)
+		if err := t.WriteText(&b); err != nil {
+			return err
+		}
+		b.WriteString("\n")
+		return nil
+	}
+	if sc != nil {
+		fmt.Fprintf(&b, "What if: %s — each stage compared with every office open.\n", sc.Name)
+		for _, st := range stages {
+			fmt.Fprintf(&b, "  stage %d: %s\n", st.Stage, st.Outcome.Change.Name)
+		}
+		b.WriteString("\n")
+		if err := section("Summary", render.WhatIfSummaryFigures(stages)); err != nil {
+			return err
+		}
+		label := fmt.Sprintf("stage %d (%s)", shown.Stage, shown.Outcome.Change.Name)
+		if err := section("Offices after "+label, render.WhatIfOfficeTable(shown.Comparison)); err != nil {
+			return err
+		}
+		title := "Districts that move, " + label
+		if all {
+			title = "Districts, " + label
+		}
+		if err := section(title, render.WhatIfDistrictTable(ds.Districts, shown.Comparison, !all)); err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, "Counter load: %s\n\n", catchment.CounterRule)
+	}
+	if impacts != nil {
+		if err := section("Closing each branch office alone, least impact (added person-km) first", render.WhatIfEachTable(ds.Offices, impacts)); err != nil {
+			return err
+		}
+	}
+	if synth := syntheticLayers(ds); len(synth) > 0 {
+		fmt.Fprintf(&b, "Note: %s are SYNTHETIC demo layers; populations and coverage are not real.\n", strings.Join(synth, ", "))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// syntheticLayers lists the dataset's synthetic layers, sorted.
+func syntheticLayers(ds *data.Dataset) []string {
+	var out []string
+	for l, ok := range ds.Synthetic {
+		if ok {
+			out = append(out, string(l))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// writeWhatIfDir renders every output first, then writes the files, each
+// whole or not at all.
+func writeWhatIfDir(e *env, dir string, ds *data.Dataset, sc *catchment.Scenario, stages []catchment.StageComparison, shown catchment.StageComparison, impacts []catchment.Impact, gaps []catchment.GapRow, maps, quiet bool) error {
+	var files []outputFile
+	table := func(t render.Table) func(io.Writer) error {
+		return func(w io.Writer) error { return t.WriteCSV(w) }
+	}
+	layer := func(name string, fs []render.Feature) func(io.Writer) error {
+		return func(w io.Writer) error { return render.WriteGeoJSON(w, name, fs) }
+	}
+	rep := render.WhatIfReport{Districts: ds.Districts, Stages: stages, Offices: ds.Offices, Each: impacts, Synthetic: syntheticLayers(ds)}
+	if sc != nil {
+		rep.Scenario, rep.Description = sc.Name, sc.Description
+		files = append(files,
+			outputFile{"whatif_summary.csv", table(render.WhatIfSummaryTable(stages))},
+			outputFile{"whatif_districts.csv", table(render.WhatIfDistrictTable(ds.Districts, shown.Comparison, false))},
+			outputFile{"whatif_offices.csv", table(render.WhatIfOfficeTable(shown.Comparison))},
+			outputFile{"whatif.geojson", layer("whatif", render.WhatIfFeatures(ds.Districts, shown.Comparison))},
+			outputFile{"whatif_offices.geojson", layer("whatif_offices", render.WhatIfOfficeFeatures(shown.Comparison))},
+		)
+	} else {
+		rep.Scenario = "closing each branch office alone"
+	}
+	if impacts != nil {
+		files = append(files, outputFile{"whatif_each.csv", table(render.WhatIfEachTable(ds.Offices, impacts))})
+	}
+	var images []struct {
+		name string
+		img  image.Image
+	}
+	if maps && sc != nil {
+		source := "Sources: " + sourceLine(ds)
+		before, after := render.WhatIfMaps(ds, shown.Comparison, gaps, source)
+		for _, m := range []struct {
+			name, caption string
+			md            render.MapData
+		}{
+			{"whatif_before.png", "Distance to full counter service, every office open", before},
+			{"whatif_after.png", "Distance to full counter service after " + shown.Outcome.Change.Name, after},
+		} {
+			img, warns, err := render.RenderMap(render.MapDistance, m.md, render.MapOptions{})
+			if err != nil {
+				return fmt.Errorf("map %s: %w", m.name, err)
+			}
+			if !quiet {
+				for _, w := range warns {
+					fmt.Fprintf(e.stderr, "warning: %s: %s\n", m.name, w)
+				}
+			}
+			images = append(images, struct {
+				name string
+				img  image.Image
+			}{m.name, img})
+			rep.Images = append(rep.Images, render.ReportImage{File: m.name, Caption: m.caption})
+		}
+	}
+	for _, f := range files {
+		rep.Files = append(rep.Files, f.name)
+	}
+	files = append(files, outputFile{"whatif.md", func(w io.Writer) error {
+		if _, err := io.WriteString(w, "# What-if report\n\n"); err != nil {
+			return err
+		}
+		return render.WriteWhatIfMarkdown(w, rep)
+	}})
+	for _, f := range files {
+		path := filepath.Join(dir, f.name)
+		if err := atomicfile.WriteFile(path, f.write); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+	}
+	for _, im := range images {
+		if err := render.WritePNG(filepath.Join(dir, im.name), im.img); err != nil {
+			return err
+		}
+	}
+	if !quiet {
+		fmt.Fprintf(e.stderr, "wrote %d files to %s (see %s)\n", len(files)+len(images), dir, filepath.Join(dir, "whatif.md"))
+	}
+	return nil
+}
+
+// sourceLine names the layers' sources for a map, marking synthetic ones.
+func sourceLine(ds *data.Dataset) string {
+	var parts []string
+	for _, l := range data.Layers {
+		src, ok := ds.Sources[l]
+		if !ok {
+			continue
+		}
+		s := string(l) + ": " + src
+		if ds.Synthetic[l] {
+			s += " (synthetic)"
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, "; ")
+}
