@@ -48,3 +48,15 @@ func BenchmarkSnapGrid1M(b *testing.B) {
 		g.Snap(randomPoint(grid1M, rng, 0), 0)
 	}
 }
+
+// BenchmarkSegmentIndexGrid1M measures building the snapping index, which
+// the first Snap on a graph pays.
+func BenchmarkSegmentIndexGrid1M(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	g, _ := buildGrid(b, grid1M, rng)
+	b.ResetTimer()
+	for b.Loop() {
+		fresh := &Graph{coords: g.coords, segU: g.segU, segV: g.segV}
+		fresh.segmentIndex()
+	}
+}

@@ -179,7 +179,6 @@ func TestIsochronesSmall(t *testing.T) {
 	if !in(bands[0], smallNode(2)) || !in(bands[0], smallNode(3)) || in(bands[0], smallNode(1)) {
 		t.Errorf("60 s band of facility 0 has the wrong nodes")
 	}
-	_ = res
 	checkNested(t, bands, g.Bound().Pad(0.001), 3000)
 
 	if _, err := g.Isochrones(res, 2, IsochroneOptions{Limits: []float64{120, 60}}); err == nil {

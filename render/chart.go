@@ -16,7 +16,8 @@ import (
 type ChartOptions struct {
 	// Width and Height are the image size in pixels (default 1600 × 1000).
 	Width, Height int
-	// DPI scales text, markers and lines (default 144).
+	// DPI scales text, markers and lines (default 144 at 1600 × 1000 px,
+	// in proportion to the size otherwise).
 	DPI float64
 	// Fonts is the parsed font set; when nil, fonts are loaded from
 	// FontPath, or searched for when FontPath is empty.
@@ -54,7 +55,8 @@ func newChart(opt ChartOptions, rightPt float64) (*chart, error) {
 		opt.Height = 1000
 	}
 	if opt.DPI == 0 {
-		opt.DPI = 144
+		// 144 DPI at 1600 × 1000 px, in proportion otherwise.
+		opt.DPI = 144 * math.Min(float64(opt.Width)/1600, float64(opt.Height)/1000)
 	}
 	if opt.Width < 300 || opt.Width > 20000 || opt.Height < 200 || opt.Height > 20000 {
 		return nil, fmt.Errorf("chart size %d×%d px: want 300–20000 × 200–20000", opt.Width, opt.Height)
@@ -129,7 +131,8 @@ func niceTicks(lo, hi float64, n int) []float64 {
 	start := math.Floor(lo/step+1e-9) * step
 	var ticks []float64
 	for v := start; v <= hi+step*0.999; v += step {
-		ticks = append(ticks, math.Round(v/step)*step)
+		t, _ := strconv.ParseFloat(strconv.FormatFloat(math.Round(v/step)*step, 'g', 12, 64), 64) // drop float noise
+		ticks = append(ticks, t)
 	}
 	return ticks
 }

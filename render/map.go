@@ -88,7 +88,8 @@ type MapOptions struct {
 	// Width is the image width in pixels (default 1600).
 	Width int
 	// DPI scales text, symbols and line widths, which are set in points
-	// (default 144: a 1600 px map is 11.1 inches wide).
+	// (default 144 × Width/1600: a map looks the same at every width, and
+	// a 1600 px map is 11.1 inches wide).
 	DPI float64
 	// Fonts is the parsed font set to draw with. When nil, fonts are
 	// loaded from FontPath, or searched for when FontPath is empty.
@@ -264,7 +265,9 @@ func renderMap(kind MapKind, d MapData, opt MapOptions) (image.Image, *mapLayout
 		opt.Width = 1600
 	}
 	if opt.DPI == 0 {
-		opt.DPI = 144
+		// 144 DPI at 1600 px, in proportion otherwise: the map looks the
+		// same at every width.
+		opt.DPI = 144 * float64(opt.Width) / 1600
 	}
 	if opt.Width < 400 || opt.Width > 20000 {
 		return nil, nil, nil, fmt.Errorf("map width %d px: want 400 to 20000", opt.Width)

@@ -79,9 +79,10 @@ func sequential(n int) []color.RGBA {
 	return out
 }
 
-// groupHues are the line colours of chart groups (wards): ColorBrewer Dark2.
+// groupHues are the line colours of chart groups (wards): the Tableau 10
+// hues, distinct from each other in hue, not only in lightness.
 var groupHues = []color.RGBA{
-	hex(0x1b9e77), hex(0xd95f02), hex(0x7570b3), hex(0xe7298a), hex(0x66a61e), hex(0xe6ab02), hex(0xa6761d), hex(0x666666),
+	hex(0x1f77b4), hex(0xff7f0e), hex(0x2ca02c), hex(0xd62728), hex(0x9467bd), hex(0x8c564b), hex(0xe377c2), hex(0x7f7f7f),
 }
 
 // shade mixes c with white (t > 0) or black (t < 0) by |t| in 0..1.
