@@ -141,13 +141,14 @@ func parseJapaneseFont(path string) (*sfnt.Font, error) {
 	return nil, fmt.Errorf("font %s: has no Japanese glyphs (needs %q)", path, probeText)
 }
 
-// missingGlyphs lists the distinct printable runes of s that f cannot draw.
+// missingGlyphs lists the distinct runes of s, other than spaces and
+// control and format characters, that f cannot draw.
 func missingGlyphs(f *sfnt.Font, s string) []rune {
 	var buf sfnt.Buffer
 	var miss []rune
 	seen := map[rune]bool{}
 	for _, r := range s {
-		if unicode.IsSpace(r) || !unicode.IsPrint(r) || seen[r] {
+		if unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || seen[r] {
 			continue
 		}
 		seen[r] = true

@@ -10,6 +10,14 @@ import (
 // The tables and layers below are a contract that scripts rely on: their keys
 // are the same in JSON, CSV and GeoJSON properties. Keep them stable.
 
+// officeRef is the id and name of office i, or nils when i is -1 (not reached).
+func officeRef(offices []data.Office, i int) (id, name any) {
+	if i < 0 {
+		return nil, nil
+	}
+	return offices[i].ID, offices[i].Name
+}
+
 // roundTo rounds v to the given number of decimals.
 func roundTo(v float64, decimals int) float64 {
 	p := math.Pow(10, float64(decimals))
@@ -27,23 +35,35 @@ func optional(v *float64) any {
 }
 
 // NearestTable is the nearest-office table: each office, the nearest office
-// of the other kind, the geodesic distance, and the city's published
-// distance beside it with the ratio published/geodesic. With maxKm > 0 a
-// max_km column is added (the candidates table).
-func NearestTable(rows []catchment.NearestRow, maxKm float64) Table {
+// of the other kind, the distance, and the city's published distance beside
+// it with the ratio published/distance. With maxKm > 0 a max_km column is
+// added (the candidates table). With a metric other than geodesic, time_s
+// (travel time, for the time metric) and note (why an office was not
+// routed) follow; distance_m is then null for an office that was not routed.
+func NearestTable(rows []catchment.NearestRow, maxKm float64, metric string) Table {
 	t := Table{Columns: []string{"office_id", "office_name", "nearest_id", "nearest_name", "distance_m", "distance_km", "published_km", "published_ratio"}}
 	if maxKm > 0 {
 		t.Columns = append(t.Columns, "max_km")
 	}
+	routed := metric != "" && metric != "geodesic"
+	if routed {
+		t.Columns = append(t.Columns, "metric", "time_s", "note")
+	}
 	for _, r := range rows {
-		var ratio any
+		var ratio, nid, nname any
 		if r.Office.PublishedKm != nil && r.DistanceM > 0 {
 			ratio = roundTo(*r.Office.PublishedKm/(r.DistanceM/1000), 2)
 		}
-		row := []any{r.Office.ID, r.Office.Name, r.Nearest.ID, r.Nearest.Name,
+		if r.Reached() {
+			nid, nname = r.Nearest.ID, r.Nearest.Name
+		}
+		row := []any{r.Office.ID, r.Office.Name, nid, nname,
 			metres(r.DistanceM), roundTo(r.DistanceM/1000, 2), optional(r.Office.PublishedKm), ratio}
 		if maxKm > 0 {
 			row = append(row, maxKm)
+		}
+		if routed {
+			row = append(row, metric, roundTo(r.TimeS, 1), r.Note)
 		}
 		t.Rows = append(t.Rows, row)
 	}
@@ -53,9 +73,18 @@ func NearestTable(rows []catchment.NearestRow, maxKm float64) Table {
 // AssignTable is one row per district: the office that serves it and the distance.
 func AssignTable(districts []data.District, offices []data.Office, a catchment.Assignment) Table {
 	t := Table{Columns: []string{"district_id", "district_name", "office_id", "office_name", "distance_m", "population"}}
+	routed := a.Metric != "" && a.Metric != "geodesic"
+	if routed {
+		t.Columns = append(t.Columns, "metric", "time_s", "note")
+	}
 	for _, da := range a.Districts {
-		d, o := districts[da.District], offices[da.Office]
-		t.Rows = append(t.Rows, []any{d.ID, d.Name, o.ID, o.Name, metres(da.DistanceM), optional(d.Population)})
+		d := districts[da.District]
+		oid, oname := officeRef(offices, da.Office)
+		row := []any{d.ID, d.Name, oid, oname, metres(da.DistanceM), optional(d.Population)}
+		if routed {
+			row = append(row, a.Metric, roundTo(da.TimeS, 1), da.Note)
+		}
+		t.Rows = append(t.Rows, row)
 	}
 	return t
 }
@@ -101,12 +130,19 @@ func DistrictFeatures(districts []data.District, offices []data.Office, a catchm
 	fs := make([]Feature, len(districts))
 	for i, d := range districts {
 		da := a.Districts[i]
-		o := offices[da.Office]
+		oid, oname := officeRef(offices, da.Office)
+		var kind any
+		if da.Office >= 0 {
+			kind = string(offices[da.Office].Kind)
+		}
 		props := []Property{
 			{"district_id", d.ID}, {"district_name", d.Name}, {"district_name_en", d.NameEn},
 			{"population", optional(d.Population)},
-			{"office_id", o.ID}, {"office_name", o.Name}, {"office_kind", string(o.Kind)},
+			{"office_id", oid}, {"office_name", oname}, {"office_kind", kind},
 			{"distance_m", metres(da.DistanceM)},
+		}
+		if a.Metric != "" && a.Metric != "geodesic" {
+			props = append(props, Property{"metric", a.Metric}, Property{"time_s", roundTo(da.TimeS, 1)}, Property{"note", da.Note})
 		}
 		if gaps != nil {
 			g := gaps[i]
@@ -159,7 +195,7 @@ func OfficeFeatures(offices []data.Office, nearest []catchment.NearestRow, maxKm
 			{"kind", string(o.Kind)}, {"ward", o.Ward},
 			{"counter_count", optional(o.CounterCount)}, {"published_km", optional(o.PublishedKm)},
 		}
-		if r, ok := byID[o.ID]; ok {
+		if r, ok := byID[o.ID]; ok && r.Reached() {
 			props = append(props, Property{"nearest_id", r.Nearest.ID}, Property{"nearest_name", r.Nearest.Name},
 				Property{"distance_m", metres(r.DistanceM)}, Property{"candidate", r.DistanceM <= maxKm*1000})
 		} else {

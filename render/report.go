@@ -14,6 +14,7 @@ import (
 type Study struct {
 	Data       *data.Dataset
 	MaxKm      float64
+	Metric     string                 // "geodesic", "road" or "time"
 	Nearest    []catchment.NearestRow // branch → nearest ward office
 	Assignment catchment.Assignment
 	Gaps       []catchment.GapRow
@@ -62,7 +63,7 @@ func WriteReportMarkdown(w io.Writer, s Study) error {
 		p("| residents per office | %s |\n", groupDigits(s.Assignment.ResidentsPerOffice()))
 	}
 	cands := catchment.Candidates(s.Nearest, s.MaxKm)
-	p("| branch offices within %g km of a ward office (straight line) | %d of %d |\n", s.MaxKm, len(cands), len(s.Nearest))
+	p("| branch offices within %g km of a ward office (%s) | %d of %d |\n", s.MaxKm, metricPhrase(s.Metric), len(cands), len(s.Nearest))
 	if s.Gaps != nil {
 		var gaps, fallback, gapPop int
 		for _, g := range s.Gaps {
@@ -89,8 +90,14 @@ func WriteReportMarkdown(w io.Writer, s Study) error {
 	}
 
 	p("## Nearest ward office of each branch office\n\n")
-	p("Distances are geodesic (straight line on the WGS84 ellipsoid) from the offices' positions. ")
-	p("The city's published figures are road distances, so they are longer; the ratio shows by how much.\n\n")
+	switch s.Metric {
+	case "road", "time":
+		p("Distances are measured along the road network (%s metric) from the offices' positions. ", s.Metric)
+		p("The city's published figures are road distances too; the ratio shows how they compare.\n\n")
+	default:
+		p("Distances are geodesic (straight line on the WGS84 ellipsoid) from the offices' positions. ")
+		p("The city's published figures are road distances, so they are longer; the ratio shows by how much.\n\n")
+	}
 	p("| branch office | nearest ward office | distance km | city's km | ratio | within %g km |\n|---|---|--:|--:|--:|---|\n", s.MaxKm)
 	for _, r := range s.Nearest {
 		pub, ratio := "", ""
@@ -99,8 +106,12 @@ func WriteReportMarkdown(w io.Writer, s Study) error {
 			ratio = fmt.Sprintf("%.2f", *r.Office.PublishedKm/(r.DistanceM/1000))
 		}
 		within := ""
-		if r.DistanceM <= s.MaxKm*1000 {
+		if r.Reached() && r.DistanceM <= s.MaxKm*1000 {
 			within = "yes"
+		}
+		if !r.Reached() {
+			p("| %s | — | — | %s | | not routed: %s |\n", r.Office.Name, pub, r.Note)
+			continue
 		}
 		p("| %s | %s | %.2f | %s | %s | %s |\n", r.Office.Name, r.Nearest.Name, r.DistanceM/1000, pub, ratio, within)
 	}
@@ -108,12 +119,12 @@ func WriteReportMarkdown(w io.Writer, s Study) error {
 	for _, r := range s.Nearest {
 		if r.Office.PublishedKm != nil && *r.Office.PublishedKm <= s.MaxKm {
 			pubCands = append(pubCands, r.Office.Name)
-			if r.DistanceM <= s.MaxKm*1000 {
+			if r.Reached() && r.DistanceM <= s.MaxKm*1000 {
 				both = append(both, r.Office.Name)
 			}
 		}
 	}
-	p("\nCandidates by straight line: %d. ", len(cands))
+	p("\nCandidates by %s: %d. ", metricPhrase(s.Metric), len(cands))
 	if len(pubCands) > 0 {
 		p("Candidates by the city's road distances: %d (%s); %d are candidates under both.", len(pubCands), strings.Join(pubCands, ", "), len(both))
 	}
@@ -126,6 +137,9 @@ func WriteReportMarkdown(w io.Writer, s Study) error {
 		sum := make([]float64, len(ds.Offices))
 		mx := make([]float64, len(ds.Offices))
 		for _, da := range s.Assignment.Districts {
+			if da.Office < 0 {
+				continue
+			}
 			sum[da.Office] += da.DistanceM
 			mx[da.Office] = max(mx[da.Office], da.DistanceM)
 		}
@@ -151,7 +165,7 @@ func WriteReportMarkdown(w io.Writer, s Study) error {
 			n++
 			d := ds.Districts[g.District]
 			office, dist := "", ""
-			if s.Assignment.Districts != nil {
+			if s.Assignment.Districts != nil && s.Assignment.Districts[g.District].Office >= 0 {
 				da := s.Assignment.Districts[g.District]
 				office, dist = ds.Offices[da.Office].Name, fmt.Sprintf("%.2f", da.DistanceM/1000)
 			}
@@ -231,7 +245,7 @@ func (s Study) computed(key string) string {
 		for i, r := range c {
 			names[i] = r.Office.Name
 		}
-		return fmt.Sprintf("%d by straight line: %s", len(c), strings.Join(names, ", "))
+		return fmt.Sprintf("%d by %s: %s", len(c), metricPhrase(s.Metric), strings.Join(names, ", "))
 	case "stores":
 		return fmt.Sprint(len(ds.Stores)) + syntheticTag(ds, data.LayerStores)
 	case "gaps":
@@ -254,4 +268,15 @@ func syntheticTag(ds *data.Dataset, l data.Layer) string {
 		return " (synthetic layer)"
 	}
 	return ""
+}
+
+// metricPhrase names a metric in running text.
+func metricPhrase(m string) string {
+	switch m {
+	case "road":
+		return "road distance"
+	case "time":
+		return "road (fastest route)"
+	}
+	return "straight line"
 }

@@ -15,8 +15,13 @@ another kind (default: ward) and the geodesic distance on the WGS84 ellipsoid.
 published_km is the city's own (road) distance where the data has it, and
 published_ratio = published_km / distance_km.
 
+With --metric road or time and --network FILE (an OpenStreetMap extract) the
+distance is measured along roads (car or walk profile); offices farther than
+--max-snap-m from any road are listed with a note instead of a distance.
+
 Example:
   catchment nearest --format json
+  catchment nearest --metric road --network kumamoto.osm.pbf --profile car
   catchment nearest --offices offices.csv --format csv -o nearest.csv
 `
 	c.run = func(e *env, args []string) error {
@@ -25,6 +30,7 @@ Example:
 		of := addOutputFlags(fs, "table", "csv", "json")
 		from := fs.String("from", "branch", "kind of the offices listed")
 		to := fs.String("to", "ward", "kind of the offices searched")
+		mf := addMetricFlags(fs)
 		if err := parse(fs, args); err != nil {
 			return err
 		}
@@ -35,11 +41,16 @@ Example:
 		if err != nil {
 			return err
 		}
-		rows, err := catchment.NearestOffices(ds.Offices, data.OfficeKind(*from), data.OfficeKind(*to), nil)
+		m, err := mf.measure(e, lf.quiet)
 		if err != nil {
 			return err
 		}
-		return of.emit(e, render.NearestTable(rows, 0), "nearest", nil)
+		rows, warns, err := catchment.NearestOfficesBy(ds.Offices, data.OfficeKind(*from), data.OfficeKind(*to), nil, m)
+		warn(e, lf.quiet, warns)
+		if err != nil {
+			return err
+		}
+		return of.emit(e, render.NearestTable(rows, 0, m.Metric()), "nearest", nil)
 	}
 	return c
 }
@@ -58,6 +69,7 @@ Example:
 		lf := addLayerFlags(fs, data.LayerOffices)
 		of := addOutputFlags(fs, "table", "csv", "json")
 		maxKm := fs.Float64("max-km", catchment.DefaultMaxKm, "distance rule in km")
+		mf := addMetricFlags(fs)
 		if err := parse(fs, args); err != nil {
 			return err
 		}
@@ -71,11 +83,16 @@ Example:
 		if err != nil {
 			return err
 		}
-		rows, err := catchment.NearestOffices(ds.Offices, data.Branch, data.Ward, nil)
+		m, err := mf.measure(e, lf.quiet)
 		if err != nil {
 			return err
 		}
-		return of.emit(e, render.NearestTable(catchment.Candidates(rows, *maxKm), *maxKm), "candidates", nil)
+		rows, warns, err := catchment.NearestOfficesBy(ds.Offices, data.Branch, data.Ward, nil, m)
+		warn(e, lf.quiet, warns)
+		if err != nil {
+			return err
+		}
+		return of.emit(e, render.NearestTable(catchment.Candidates(rows, *maxKm), *maxKm, m.Metric()), "candidates", nil)
 	}
 	return c
 }
@@ -94,6 +111,7 @@ Example:
 		fs := newFlagSet(e, &c)
 		lf := addLayerFlags(fs, data.LayerOffices, data.LayerDistricts)
 		of := addOutputFlags(fs, "table", "csv", "json", "geojson")
+		mf := addMetricFlags(fs)
 		if err := parse(fs, args); err != nil {
 			return err
 		}
@@ -107,7 +125,12 @@ Example:
 		if err := require(ds, data.LayerOffices, data.LayerDistricts); err != nil {
 			return err
 		}
-		a, err := catchment.Assign(ds.Districts, ds.Offices, nil, nil)
+		m, err := mf.measure(e, lf.quiet)
+		if err != nil {
+			return err
+		}
+		a, warns, err := catchment.AssignBy(ds.Districts, ds.Offices, nil, nil, m)
+		warn(e, lf.quiet, warns)
 		if err != nil {
 			return err
 		}

@@ -36,6 +36,7 @@ func commands() []command {
 		assignCommand(),
 		gapsCommand(),
 		catchmentsCommand(),
+		whatifCommand(),
 		reportCommand(),
 	}
 }

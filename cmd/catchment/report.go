@@ -33,6 +33,7 @@ Example:
 		out := fs.String("out", "out", "output folder")
 		maxKm := fs.Float64("max-km", catchment.DefaultMaxKm, "distance rule in km")
 		withinM := fs.Float64("within-m", 0, "gaps: count points within this many metres of a district (0: inside only)")
+		mf := addMetricFlags(fs)
 		if err := parse(fs, args); err != nil {
 			return err
 		}
@@ -46,7 +47,12 @@ Example:
 		if err := require(ds, data.LayerOffices, data.LayerDistricts); err != nil {
 			return err
 		}
-		st, files, err := buildReport(ds, *maxKm, *withinM)
+		m, err := mf.measure(e, lf.quiet)
+		if err != nil {
+			return err
+		}
+		st, files, warns, err := buildReport(ds, *maxKm, *withinM, m)
+		warn(e, lf.quiet, warns)
 		if err != nil {
 			return err
 		}
@@ -76,26 +82,31 @@ type outputFile struct {
 
 // buildReport runs every analysis before anything is written, so that an
 // error leaves the output folder as it was.
-func buildReport(ds *data.Dataset, maxKm, withinM float64) (render.Study, []outputFile, error) {
-	st := render.Study{Data: ds, MaxKm: maxKm}
+func buildReport(ds *data.Dataset, maxKm, withinM float64, m catchment.Measure) (render.Study, []outputFile, []string, error) {
+	st := render.Study{Data: ds, MaxKm: maxKm, Metric: m.Metric()}
 	var err error
-	if st.Nearest, err = catchment.NearestOffices(ds.Offices, data.Branch, data.Ward, nil); err != nil {
-		return st, nil, err
+	var warns, w []string
+	st.Nearest, w, err = catchment.NearestOfficesBy(ds.Offices, data.Branch, data.Ward, nil, m)
+	warns = append(warns, w...)
+	if err != nil {
+		return st, nil, warns, err
 	}
-	if st.Assignment, err = catchment.Assign(ds.Districts, ds.Offices, nil, nil); err != nil {
-		return st, nil, err
+	st.Assignment, w, err = catchment.AssignBy(ds.Districts, ds.Offices, nil, nil, m)
+	warns = append(warns, w...)
+	if err != nil {
+		return st, nil, warns, err
 	}
 	if len(ds.Stores) > 0 {
 		if st.Gaps, err = catchment.Gaps(ds.Districts, ds.Stores, ds.Posts, withinM); err != nil {
-			return st, nil, err
+			return st, nil, warns, err
 		}
 	}
 	if st.Catchments, err = catchment.DissolveCatchments(ds.Districts, ds.Offices, st.Assignment); err != nil {
-		return st, nil, err
+		return st, nil, warns, err
 	}
 	voronoi, err := catchment.VoronoiCatchments(ds.Districts, ds.Offices, ds.Boundary, st.Assignment)
 	if err != nil {
-		return st, nil, err
+		return st, nil, warns, err
 	}
 	table := func(t render.Table) func(io.Writer) error {
 		return func(w io.Writer) error { return t.WriteCSV(w) }
@@ -104,8 +115,8 @@ func buildReport(ds *data.Dataset, maxKm, withinM float64) (render.Study, []outp
 		return func(w io.Writer) error { return render.WriteGeoJSON(w, name, fs) }
 	}
 	files := []outputFile{
-		{"nearest.csv", table(render.NearestTable(st.Nearest, 0))},
-		{"candidates.csv", table(render.NearestTable(catchment.Candidates(st.Nearest, maxKm), maxKm))},
+		{"nearest.csv", table(render.NearestTable(st.Nearest, 0, st.Metric))},
+		{"candidates.csv", table(render.NearestTable(catchment.Candidates(st.Nearest, maxKm), maxKm, st.Metric))},
 		{"districts.geojson", layer("districts", render.DistrictFeatures(ds.Districts, ds.Offices, st.Assignment, st.Gaps))},
 		{"catchments.geojson", layer("catchments", render.CatchmentFeatures(ds.Offices, st.Catchments))},
 		{"catchments_voronoi.geojson", layer("catchments_voronoi", render.CatchmentFeatures(ds.Offices, voronoi))},
@@ -117,5 +128,5 @@ func buildReport(ds *data.Dataset, maxKm, withinM float64) (render.Study, []outp
 	for _, f := range files {
 		st.Files = append(st.Files, f.name)
 	}
-	return st, files, nil
+	return st, files, warns, nil
 }
