@@ -24,8 +24,17 @@ func roundTo(v float64, decimals int) float64 {
 	return math.Round(v*p) / p
 }
 
-// metres rounds a distance to 0.1 m.
-func metres(v float64) float64 { return roundTo(v, 1) }
+// metres rounds a distance to 0.1 m; an unknown (NaN) distance is nil.
+func metres(v float64) any { return number(roundTo(v, 1)) }
+
+// number is v, or nil when v is NaN (unknown): null in JSON and GeoJSON,
+// empty in CSV and text.
+func number(v float64) any {
+	if math.IsNaN(v) {
+		return nil
+	}
+	return v
+}
 
 func optional(v *float64) any {
 	if v == nil {
@@ -51,19 +60,19 @@ func NearestTable(rows []catchment.NearestRow, maxKm float64, metric string) Tab
 	}
 	for _, r := range rows {
 		var ratio, nid, nname any
-		if r.Office.PublishedKm != nil && r.DistanceM > 0 {
+		if r.Office.PublishedKm != nil && r.Reached() && r.DistanceM > 0 {
 			ratio = roundTo(*r.Office.PublishedKm/(r.DistanceM/1000), 2)
 		}
 		if r.Reached() {
 			nid, nname = r.Nearest.ID, r.Nearest.Name
 		}
 		row := []any{r.Office.ID, r.Office.Name, nid, nname,
-			metres(r.DistanceM), roundTo(r.DistanceM/1000, 2), optional(r.Office.PublishedKm), ratio}
+			metres(r.DistanceM), number(roundTo(r.DistanceM/1000, 2)), optional(r.Office.PublishedKm), ratio}
 		if maxKm > 0 {
 			row = append(row, maxKm)
 		}
 		if routed {
-			row = append(row, metric, roundTo(r.TimeS, 1), r.Note)
+			row = append(row, metric, number(roundTo(r.TimeS, 1)), r.Note)
 		}
 		t.Rows = append(t.Rows, row)
 	}
@@ -82,7 +91,7 @@ func AssignTable(districts []data.District, offices []data.Office, a catchment.A
 		oid, oname := officeRef(offices, da.Office)
 		row := []any{d.ID, d.Name, oid, oname, metres(da.DistanceM), optional(d.Population)}
 		if routed {
-			row = append(row, a.Metric, roundTo(da.TimeS, 1), da.Note)
+			row = append(row, a.Metric, number(roundTo(da.TimeS, 1)), da.Note)
 		}
 		t.Rows = append(t.Rows, row)
 	}
@@ -142,7 +151,7 @@ func DistrictFeatures(districts []data.District, offices []data.Office, a catchm
 			{"distance_m", metres(da.DistanceM)},
 		}
 		if a.Metric != "" && a.Metric != "geodesic" {
-			props = append(props, Property{"metric", a.Metric}, Property{"time_s", roundTo(da.TimeS, 1)}, Property{"note", da.Note})
+			props = append(props, Property{"metric", a.Metric}, Property{"time_s", number(roundTo(da.TimeS, 1))}, Property{"note", da.Note})
 		}
 		if gaps != nil {
 			g := gaps[i]
