@@ -25,6 +25,9 @@ var defaultFiles = map[Layer]string{
 	LayerBoundary:  "boundary.geojson",
 }
 
+// defaultCountsFile holds the DEMO counter-transaction series.
+const defaultCountsFile = "counter_counts.csv"
+
 // defaultSynthetic lists the layers of the default that are generated demo
 // data: only the offices are real.
 var defaultSynthetic = []Layer{LayerDistricts, LayerStores, LayerPosts, LayerBoundary}
@@ -78,5 +81,13 @@ func Default() (*Dataset, []Warning, error) {
 	}
 	ds.Attribution = append([]string(nil), defaultAttribution...)
 	ds.References = append([]Reference(nil), defaultReferences...)
+	counts, cw, err := LoadCountsFS(kumamoto, path.Join(defaultDir, defaultCountsFile), ds.Offices)
+	warnings = append(warnings, cw...)
+	if err != nil {
+		return nil, warnings, fmt.Errorf("embedded default: %w", err)
+	}
+	ds.Counts = counts
+	ds.Sources[LayerCounts] = "embedded:" + path.Join(defaultDir, defaultCountsFile)
+	ds.Synthetic[LayerCounts] = true
 	return ds, warnings, nil
 }

@@ -26,6 +26,8 @@ const (
 	LayerStores    Layer = "stores"
 	LayerPosts     Layer = "posts"
 	LayerBoundary  Layer = "boundary"
+	// LayerCounts is the table of counter transactions per office and year.
+	LayerCounts Layer = "counts"
 )
 
 // Layers lists every layer in load order.
@@ -88,6 +90,9 @@ type Dataset struct {
 	Synthetic map[Layer]bool
 	// Attribution lists the credit lines the data's licences require.
 	Attribution []string
+	// Counts are yearly counter transactions per office, if known (from a
+	// counts CSV; the embedded default carries DEMO figures).
+	Counts []CounterCount
 	// References are figures from official documents about the study area,
 	// shown in reports beside the figures computed from the data.
 	References []Reference

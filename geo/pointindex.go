@@ -48,6 +48,27 @@ func (ix *PointIndex) Len() int { return len(ix.points) }
 // Point returns the indexed point i.
 func (ix *PointIndex) Point(i int) orb.Point { return ix.points[i] }
 
+// boundFrom holds what lowerBound needs about a query point, computed once
+// per query.
+type boundFrom struct {
+	q      orb.Point
+	absLat float64 // |latitude of q|
+	cosLat float64 // cos(latitude of q)
+}
+
+func newBoundFrom(q orb.Point) boundFrom {
+	return boundFrom{q: q, absLat: math.Abs(q[1]), cosLat: math.Cos(q[1] * math.Pi / 180)}
+}
+
+// cosAtLeast is a lower bound of cos(lat) for lat ≥ |q's latitude|, in
+// degrees: cos falls by at most its argument's change in radians.
+func (f *boundFrom) cosAtLeast(lat float64) float64 {
+	if c := f.cosLat - (lat-f.absLat)*math.Pi/180; c > 0 {
+		return c
+	}
+	return 0
+}
+
 // lowerBound is a lower bound, in metres, of the geodesic distance from q to
 // any point of the box [min, max]. It is monotone (a smaller box never gets a
 // smaller bound), as the R-tree's ordered search requires.
@@ -59,8 +80,10 @@ func (ix *PointIndex) Point(i int) orb.Point { return ix.points[i] }
 // within |lat| ≤ maxLat climbs and descends L−maxLat twice (the detour
 // bound). The smaller of the two holds for every path; the band is widened
 // until the flat bound is the smaller, which keeps the bound tight for
-// geodesics of any length. Δλ is taken the short way round the globe.
-func lowerBound(q orb.Point, min, max [2]float64) float64 {
+// geodesics of any length. Δλ is taken the short way round the globe, and
+// cos L is replaced by a cheap lower bound of it.
+func (f *boundFrom) lowerBound(min, max [2]float64) float64 {
+	q := f.q
 	var dlat float64
 	if q[1] < min[1] {
 		dlat = min[1] - q[1]
@@ -68,14 +91,17 @@ func lowerBound(q orb.Point, min, max [2]float64) float64 {
 		dlat = q[1] - max[1]
 	}
 	dlon := lonGap(q[0], min[0], max[0])
-	if dlon == 0 && dlat == 0 {
-		return 0
-	}
 	const perDegree = lowerBoundSlack * minMeridianRadius * math.Pi / 180
 	if dlon == 0 {
 		return perDegree * dlat
 	}
-	maxLat := math.Max(math.Abs(q[1]), math.Max(math.Abs(min[1]), math.Abs(max[1])))
+	maxLat := f.absLat
+	if a := abs(min[1]); a > maxLat {
+		maxLat = a
+	}
+	if a := abs(max[1]); a > maxLat {
+		maxLat = a
+	}
 	best := 0.0
 	for _, widen := range [...]float64{0.5, 5, 30, 90} {
 		lat := maxLat + widen
@@ -83,13 +109,27 @@ func lowerBound(q orb.Point, min, max [2]float64) float64 {
 		if lat >= 90 {
 			lat, detour = 90, math.Inf(1)
 		}
-		flat := perDegree * math.Hypot(dlat, dlon*math.Cos(lat*math.Pi/180))
-		best = math.Max(best, math.Min(flat, detour))
+		c := dlon * f.cosAtLeast(lat)
+		flat := perDegree * math.Sqrt(dlat*dlat+c*c)
 		if flat <= detour {
-			break // wider bands only lower the flat bound
+			// wider bands only lower the flat bound
+			if flat > best {
+				best = flat
+			}
+			return best
+		}
+		if detour > best {
+			best = detour
 		}
 	}
 	return best
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
 
 // lonGap is the angle in degrees, the short way round, from longitude x to
@@ -98,16 +138,19 @@ func lonGap(x, lo, hi float64) float64 {
 	var g float64
 	if x < lo {
 		g = lo - x
-		if g > 180 {
-			g = math.Min(g, x+360-hi)
+		if x+360-hi < g { // the other way round
+			g = x + 360 - hi
 		}
 	} else if x > hi {
 		g = x - hi
-		if g > 180 {
-			g = math.Min(g, lo+360-x)
+		if lo+360-x < g { // the other way round
+			g = lo + 360 - x
 		}
 	}
-	return math.Max(g, 0)
+	if g < 0 {
+		return 0
+	}
+	return g
 }
 
 // Nearest returns the indexed point nearest to q and its distance in metres,
@@ -221,9 +264,10 @@ func (ix *PointIndex) Within(q orb.Point, radius float64, fn func(n Neighbor) bo
 // nearby visits indexed points in increasing order of a lower bound of their
 // geodesic distance to q, until visit returns false.
 func (ix *PointIndex) nearby(q orb.Point, visit func(i int, lb float64) bool) {
+	f := newBoundFrom(q)
 	ix.tree.Nearby(
 		func(min, max [2]float64, _ int32, _ bool) float64 {
-			return lowerBound(q, min, max)
+			return f.lowerBound(min, max)
 		},
 		func(_, _ [2]float64, i int32, lb float64) bool {
 			return visit(int(i), lb)

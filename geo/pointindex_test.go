@@ -173,3 +173,46 @@ func TestPointIndexEdgeCases(t *testing.T) {
 		t.Errorf("KNearest append = %+v", n)
 	}
 }
+
+// TestLowerBoundHolds checks the R-tree bound against the true geodesic
+// distance to random points of random boxes, anywhere on the globe, and its
+// monotonicity (a box inside another never gets a smaller bound).
+func TestLowerBoundHolds(t *testing.T) {
+	rng := rand.New(rand.NewSource(8))
+	for i := 0; i < 200000; i++ {
+		q := orb.Point{rng.Float64()*360 - 180, rng.Float64()*180 - 90}
+		w := []float64{0.01, 1, 30, 200}[i%4]
+		lo := orb.Point{rng.Float64()*360 - 180, rng.Float64()*180 - 90}
+		hi := orb.Point{math.Min(180, lo[0]+rng.Float64()*w), math.Min(90, lo[1]+rng.Float64()*w/2)}
+		x := orb.Point{lo[0] + rng.Float64()*(hi[0]-lo[0]), lo[1] + rng.Float64()*(hi[1]-lo[1])}
+		f := newBoundFrom(q)
+		lb := f.lowerBound(lo, hi)
+		if d := Distance(q, x); lb > d {
+			t.Fatalf("q %v, box %v–%v: bound %.3f m exceeds the distance %.3f m to %v", q, lo, hi, lb, d, x)
+		}
+		if pb := f.lowerBound(x, x); pb < lb {
+			t.Fatalf("q %v: bound of point %v (%.3f m) below that of its box %v–%v (%.3f m)", q, x, pb, lo, hi, lb)
+		}
+	}
+}
+
+// TestBoxAroundHolds checks that points within the radius are in the box,
+// the box taken modulo 360° in longitude.
+func TestBoxAroundHolds(t *testing.T) {
+	rng := rand.New(rand.NewSource(9))
+	for i := 0; i < 100000; i++ {
+		q := orb.Point{rng.Float64()*360 - 180, rng.Float64()*178 - 89}
+		radius := []float64{100, 5000, 100000, 2000000}[i%4]
+		x := Destination(q, rng.Float64()*360, rng.Float64()*radius)
+		min, max := BoxAround(q, radius)
+		inLon := false
+		for _, lon := range []float64{x[0] - 360, x[0], x[0] + 360} {
+			if lon >= min[0] && lon <= max[0] {
+				inLon = true
+			}
+		}
+		if !inLon || x[1] < min[1] || x[1] > max[1] {
+			t.Fatalf("q %v, radius %.0f m: %v (%.1f m away) is outside %v–%v", q, radius, x, Distance(q, x), min, max)
+		}
+	}
+}

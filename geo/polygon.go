@@ -82,8 +82,8 @@ func polygonContains(poly orb.Polygon, p orb.Point) bool {
 // follow the half-open rule described at the top of polygon.go: a point on
 // the boundary belongs to the polygon east of it (north of it on an east–west
 // edge), so a point on an edge shared by two adjacent polygons with the same
-// vertices belongs to exactly one of them. The parts of mp are assumed not
-// to overlap; p is in mp when it is in any part.
+// vertices belongs to exactly one of them. Holes are assumed to lie inside
+// their outer ring, as in valid GeoJSON; p is in mp when it is in any part.
 func Contains(mp orb.MultiPolygon, p orb.Point) bool {
 	for _, poly := range mp {
 		if len(poly) == 0 {

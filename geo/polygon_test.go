@@ -151,7 +151,11 @@ func gridProbes(rng *rand.Rand, mp orb.MultiPolygon, n int) []orb.Point {
 func TestContainsBruteForce(t *testing.T) {
 	rng := rand.New(rand.NewSource(1))
 	area := orb.Bound{Min: orb.Point{130.5, 32.6}, Max: orb.Point{130.9, 33.0}}
-	polys := make([]orb.MultiPolygon, 80)
+	n := 80
+	if testing.Short() {
+		n = 25
+	}
+	polys := make([]orb.MultiPolygon, n)
 	for i := range polys {
 		polys[i] = randomGridMultiPolygon(rng, area)
 	}

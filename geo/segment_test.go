@@ -88,7 +88,11 @@ func TestDistanceToPolygonBruteForce(t *testing.T) {
 	rng := rand.New(rand.NewSource(6))
 	area := orb.Bound{Min: orb.Point{130.5, 32.6}, Max: orb.Point{130.9, 33.0}}
 	polys := jitteredGrid(rng, area.Min, 4, 4, 0.01, 5)
-	for i := 0; i < 25; i++ {
+	n := 25
+	if testing.Short() {
+		n = 8
+	}
+	for i := 0; i < n; i++ {
 		polys = append(polys, randomGridMultiPolygon(rng, area)[:1])
 	}
 	worst, worstLong := 0.0, 0.0

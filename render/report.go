@@ -206,6 +206,7 @@ func WriteReportMarkdown(w io.Writer, s Study) error {
 	for _, a := range ds.Attribution {
 		p("- %s\n", a)
 	}
+	p("\n")
 	_, err := io.WriteString(w, b.String())
 	return err
 }

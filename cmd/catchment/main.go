@@ -37,6 +37,8 @@ func commands() []command {
 		gapsCommand(),
 		catchmentsCommand(),
 		whatifCommand(),
+		renderCommand(),
+		chartCommand(),
 		reportCommand(),
 	}
 }

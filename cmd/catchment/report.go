@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"sort"
 
 	"github.com/kumamoto-gis/catchment/catchment"
 	"github.com/kumamoto-gis/catchment/data"
@@ -34,6 +35,8 @@ Example:
 		maxKm := fs.Float64("max-km", catchment.DefaultMaxKm, "distance rule in km")
 		withinM := fs.Float64("within-m", 0, "gaps: count points within this many metres of a district (0: inside only)")
 		mf := addMetricFlags(fs)
+		pf := addPictureFlags(fs)
+		noMaps := fs.Bool("no-maps", false, "write no PNG maps or charts")
 		if err := parse(fs, args); err != nil {
 			return err
 		}
@@ -47,6 +50,9 @@ Example:
 		if err := require(ds, data.LayerOffices, data.LayerDistricts); err != nil {
 			return err
 		}
+		if err := pf.loadCounts(e, ds, lf.quiet); err != nil {
+			return err
+		}
 		m, err := mf.measure(e, lf.quiet)
 		if err != nil {
 			return err
@@ -56,18 +62,44 @@ Example:
 		if err != nil {
 			return err
 		}
+		var pics []picture
+		if !*noMaps {
+			fonts, err := pf.fonts(e, lf.quiet)
+			if err != nil {
+				return err
+			}
+			pics = studyPictures(ds, st, st.Gaps, fonts, pf, *out, []string{"catchments", "distance", "gaps", "scatter", "trend"})
+			for _, p := range pics {
+				st.Images = append(st.Images, render.ReportImage{File: p.file, Caption: p.caption})
+			}
+		}
+		whatif, err := eachSection(ds, st)
+		if err != nil {
+			return err
+		}
 		for _, f := range files {
 			path := filepath.Join(*out, f.name)
 			if err := atomicfile.WriteFile(path, f.write); err != nil {
 				return fmt.Errorf("write %s: %w", path, err)
 			}
 		}
+		if err := drawAll(e, lf.quiet, pics); err != nil {
+			return err
+		}
 		path := filepath.Join(*out, "report.md")
-		if err := atomicfile.WriteFile(path, func(w io.Writer) error { return render.WriteReportMarkdown(w, st) }); err != nil {
+		if err := atomicfile.WriteFile(path, func(w io.Writer) error {
+			if err := render.WriteReportMarkdown(w, st); err != nil {
+				return err
+			}
+			if whatif == nil {
+				return nil
+			}
+			return render.WriteWhatIfMarkdown(w, *whatif)
+		}); err != nil {
 			return fmt.Errorf("write %s: %w", path, err)
 		}
 		if !lf.quiet {
-			fmt.Fprintf(e.stderr, "wrote %d files to %s (see %s)\n", len(files)+1, *out, path)
+			fmt.Fprintf(e.stderr, "wrote %d files to %s (see %s)\n", len(files)+len(pics)+1, *out, path)
 		}
 		return nil
 	}
@@ -129,4 +161,33 @@ func buildReport(ds *data.Dataset, maxKm, withinM float64, m catchment.Measure) 
 		st.Files = append(st.Files, f.name)
 	}
 	return st, files, warns, nil
+}
+
+// eachSection is the report's what-if section: the impact of closing each
+// branch office alone (geodesic; nil when there are no branch offices).
+func eachSection(ds *data.Dataset, st render.Study) (*render.WhatIfReport, error) {
+	hasBranch := false
+	for _, o := range ds.Offices {
+		hasBranch = hasBranch || o.Kind == data.Branch
+	}
+	if !hasBranch || len(ds.Offices) < 2 {
+		return nil, nil
+	}
+	w, err := catchment.NewWhatIf(ds.Districts, ds.Offices, nil)
+	if err != nil {
+		return nil, err
+	}
+	each, err := w.Each(data.Branch, catchment.CompareOptions{MaxKm: st.MaxKm, Coverage: st.Gaps})
+	if err != nil {
+		return nil, err
+	}
+	r := &render.WhatIfReport{Scenario: "closing each branch office alone", Districts: ds.Districts, Offices: ds.Offices, Each: each,
+		Description: "The table a planner wants first: every branch office ranked by the impact of closing it alone. Run `catchment whatif --close ID` for one office in detail, or `--scenario FILE` for staged plans."}
+	for l, ok := range ds.Synthetic {
+		if ok && l != data.LayerCounts {
+			r.Synthetic = append(r.Synthetic, string(l))
+		}
+	}
+	sort.Strings(r.Synthetic)
+	return r, nil
 }

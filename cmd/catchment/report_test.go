@@ -16,14 +16,16 @@ func TestReportWritesEveryFile(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	for _, f := range []string{"nearest.csv", "candidates.csv", "districts.geojson", "catchments.geojson",
-		"catchments_voronoi.geojson", "offices.geojson", "gaps.geojson", "report.md"} {
+		"catchments_voronoi.geojson", "offices.geojson", "gaps.geojson", "report.md",
+		"map_catchments.png", "map_distance.png", "map_gaps.png", "chart_scatter.png", "chart_trend.png"} {
 		st, err := os.Stat(filepath.Join(out, f))
 		if err != nil || st.Size() == 0 {
 			t.Errorf("%s missing or empty: %v", f, err)
 		}
 	}
 	md, _ := os.ReadFile(filepath.Join(out, "report.md"))
-	for _, want := range []string{"Synthetic demo layers", "Key figures", "大江出張所", "city's km", "Coverage gaps"} {
+	for _, want := range []string{"Synthetic demo layers", "Key figures", "大江出張所", "city's km", "Coverage gaps",
+		"![", "map_catchments.png", "chart_trend.png", "Closing one office alone"} {
 		if !strings.Contains(string(md), want) {
 			t.Errorf("report.md lacks %q", want)
 		}

@@ -4,7 +4,8 @@
 //
 //	go run ./internal/gendefault
 //
-// offices.csv is hand-written and is not touched.
+// offices.csv is hand-written and is not touched; the DEMO counter series
+// (counter_counts.csv) is derived from its counter_count column.
 package main
 
 import (
@@ -15,6 +16,7 @@ import (
 	"path/filepath"
 	"sort"
 
+	"github.com/kumamoto-gis/catchment/data"
 	"github.com/kumamoto-gis/catchment/internal/atomicfile"
 	"github.com/kumamoto-gis/catchment/internal/gendefault/synth"
 )
@@ -33,6 +35,22 @@ func run(dir string) error {
 	if err != nil {
 		return err
 	}
+	ds, _, err := data.Load(data.Paths{data.LayerOffices: filepath.Join(dir, "offices.csv")}, data.Options{})
+	if err != nil {
+		return err
+	}
+	var ids []string
+	var latest []float64
+	var branch []bool
+	for _, o := range ds.Offices {
+		if o.CounterCount == nil {
+			return fmt.Errorf("office %s has no counter_count", o.ID)
+		}
+		ids = append(ids, o.ID)
+		latest = append(latest, *o.CounterCount)
+		branch = append(branch, o.Kind == data.Branch)
+	}
+	files[synth.CountsFile] = synth.Counts(ids, latest, branch)
 	names := make([]string, 0, len(files))
 	for name := range files {
 		names = append(names, name)

@@ -1,0 +1,308 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/kumamoto-gis/catchment/catchment"
+	"github.com/kumamoto-gis/catchment/data"
+	"github.com/kumamoto-gis/catchment/render"
+)
+
+// pictureFlags are the flags of every command that draws PNGs.
+type pictureFlags struct {
+	width  int
+	dpi    float64
+	font   string
+	latin  bool
+	counts string
+}
+
+func addPictureFlags(fs *flag.FlagSet) *pictureFlags {
+	pf := &pictureFlags{}
+	fs.IntVar(&pf.width, "width", 1600, "image width in pixels")
+	fs.Float64Var(&pf.dpi, "dpi", 0, "dots per inch for text and line widths (0: 144 × width/1600)")
+	fs.StringVar(&pf.font, "font", "", "Japanese font file (.ttf/.otf/.ttc); default: search the machine (IPAex Gothic, IPA, Takao, VL Gothic, Noto Sans CJK)")
+	fs.BoolVar(&pf.latin, "latin", false, "draw romanised labels only, with no Japanese font")
+	fs.StringVar(&pf.counts, "counts", "", "CSV of counter transactions per office and year (office_id,year,count) for the trend chart")
+	return pf
+}
+
+// fonts loads the font set once for all pictures of a command.
+func (pf *pictureFlags) fonts(e *env, quiet bool) (*render.Fonts, error) {
+	if pf.width < 200 || pf.width > 20000 {
+		return nil, fmt.Errorf("--width %d: want 200–20000 pixels", pf.width)
+	}
+	if pf.dpi < 0 {
+		return nil, fmt.Errorf("--dpi must not be negative")
+	}
+	if pf.latin {
+		return render.LatinFonts(), nil
+	}
+	f, warns, err := render.LoadFonts(pf.font)
+	if err != nil {
+		return nil, err
+	}
+	warn(e, quiet, warns)
+	return f, nil
+}
+
+// picture is one PNG to write.
+type picture struct {
+	file, caption string
+	draw          func() (imgWarnings []string, err error)
+}
+
+// studyPictures lists the maps and charts of a study; each draw writes its
+// PNG into dir.
+func studyPictures(ds *data.Dataset, st render.Study, gaps []catchment.GapRow, fonts *render.Fonts, pf *pictureFlags, dir string, kinds []string) []picture {
+	md := render.StudyMapData(ds, st.Assignment, gaps, nil)
+	mopt := render.MapOptions{Width: pf.width, DPI: pf.dpi, Fonts: fonts}
+	var pics []picture
+	for _, k := range kinds {
+		switch k {
+		case "catchments", "distance", "gaps":
+			kind := render.MapKind(k)
+			if kind == render.MapGaps && gaps == nil {
+				continue
+			}
+			file := "map_" + k + ".png"
+			pics = append(pics, picture{file: file, caption: mapCaption(kind, st.Metric), draw: func() ([]string, error) {
+				img, w, err := render.RenderMap(kind, md, mopt)
+				if err != nil {
+					return w, fmt.Errorf("%s map: %w", kind, err)
+				}
+				return w, render.WritePNG(filepath.Join(dir, file), img)
+			}})
+		case "scatter":
+			pts := render.ScatterData(st.Nearest)
+			if len(pts) < 2 {
+				continue
+			}
+			copt := render.ChartOptions{Width: pf.width, Height: pf.width * 5 / 8, DPI: pf.dpi, Fonts: fonts, Threshold: st.MaxKm, Source: render.SourceLine(ds)}
+			pics = append(pics, picture{file: "chart_scatter.png", caption: "Distance to the nearest ward office vs counter transactions (branch offices)", draw: func() ([]string, error) {
+				img, w, err := render.RenderScatter(pts, copt)
+				if err != nil {
+					return w, fmt.Errorf("scatter chart: %w", err)
+				}
+				return w, render.WritePNG(filepath.Join(dir, "chart_scatter.png"), img)
+			}})
+		case "trend":
+			series := render.TrendData(ds.Offices, ds.Counts)
+			if len(series) == 0 {
+				continue
+			}
+			copt := render.ChartOptions{Width: pf.width, Height: pf.width * 5 / 8, DPI: pf.dpi, Fonts: fonts, Source: render.SourceLine(ds)}
+			pics = append(pics, picture{file: "chart_trend.png", caption: "Counter transactions per office and year", draw: func() ([]string, error) {
+				img, w, err := render.RenderTrend(series, copt)
+				if err != nil {
+					return w, fmt.Errorf("trend chart: %w", err)
+				}
+				return w, render.WritePNG(filepath.Join(dir, "chart_trend.png"), img)
+			}})
+		}
+	}
+	return pics
+}
+
+func mapCaption(k render.MapKind, metric string) string {
+	switch k {
+	case render.MapCatchments:
+		return "Districts coloured by the office that serves them"
+	case render.MapDistance:
+		return "Distance from each district to its nearest office (" + metric + ")"
+	case render.MapGaps:
+		return "Districts with no convenience store, and the post offices that could issue certificates"
+	}
+	return string(k)
+}
+
+// loadCounts reads --counts into the dataset, replacing any embedded series.
+func (pf *pictureFlags) loadCounts(e *env, ds *data.Dataset, quiet bool) error {
+	if pf.counts == "" {
+		return nil
+	}
+	counts, warns, err := data.LoadCounts(pf.counts, ds.Offices)
+	for _, w := range warns {
+		warn(e, quiet, []string{w.String()})
+	}
+	if err != nil {
+		return err
+	}
+	ds.Counts = counts
+	if ds.Sources == nil {
+		ds.Sources = map[data.Layer]string{}
+	}
+	ds.Sources[data.LayerCounts] = pf.counts
+	delete(ds.Synthetic, data.LayerCounts)
+	return nil
+}
+
+// drawAll draws the pictures and prints their warnings.
+func drawAll(e *env, quiet bool, pics []picture) error {
+	for _, p := range pics {
+		w, err := p.draw()
+		warn(e, quiet, w)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func renderCommand() command {
+	c := command{name: "render", summary: "PNG maps: catchments, distance to the nearest office, coverage gaps"}
+	c.usage = `Draws maps of the study as PNG files in --out: map_catchments.png (districts
+coloured by the office that serves them), map_distance.png (distance classes)
+and map_gaps.png (districts with no convenience store). Labels are Japanese
+when a Japanese font is found (install fonts-ipaexfont-gothic), romanised
+otherwise.
+
+Example:
+  catchment render
+  catchment render --map distance --width 2400 --out maps/
+`
+	c.run = func(e *env, args []string) error {
+		fs := newFlagSet(e, &c)
+		lf := addLayerFlags(fs, data.Layers...)
+		mf := addMetricFlags(fs)
+		pf := addPictureFlags(fs)
+		which := fs.String("map", "all", "catchments|distance|gaps|all (comma-separated)")
+		out := fs.String("out", "out", "output folder")
+		if err := parse(fs, args); err != nil {
+			return err
+		}
+		kinds, err := pickKinds(*which, []string{"catchments", "distance", "gaps"})
+		if err != nil {
+			return fmt.Errorf("--map: %w", err)
+		}
+		ds, err := lf.load(e)
+		if err != nil {
+			return err
+		}
+		if err := require(ds, data.LayerOffices, data.LayerDistricts); err != nil {
+			return err
+		}
+		fonts, err := pf.fonts(e, lf.quiet)
+		if err != nil {
+			return err
+		}
+		m, err := mf.measure(e, lf.quiet)
+		if err != nil {
+			return err
+		}
+		a, warns, err := catchment.AssignBy(ds.Districts, ds.Offices, nil, nil, m)
+		warn(e, lf.quiet, warns)
+		if err != nil {
+			return err
+		}
+		var gaps []catchment.GapRow
+		if len(ds.Stores) > 0 {
+			if gaps, err = catchment.Gaps(ds.Districts, ds.Stores, ds.Posts, 0); err != nil {
+				return err
+			}
+		}
+		st := render.Study{Data: ds, Assignment: a, Metric: m.Metric()}
+		return drawAll(e, lf.quiet, studyPictures(ds, st, gaps, fonts, pf, *out, kinds))
+	}
+	return c
+}
+
+func chartCommand() command {
+	c := command{name: "chart", summary: "PNG charts: distance vs transactions (scatter), transactions per year (trend)"}
+	c.usage = `Draws a chart as a PNG in --out. The first argument picks it:
+  scatter  distance from each branch office to its nearest ward office (x, km)
+           against its yearly counter transactions (y), with the --max-km
+           threshold and a least-squares trend line (chart_scatter.png)
+  trend    counter transactions per office and year, one line per office,
+           grouped by ward, from --counts FILE.csv (office_id,year,count)
+           (chart_trend.png)
+The embedded default carries DEMO counter figures.
+
+Example:
+  catchment chart scatter
+  catchment chart trend --counts counts.csv --out charts/
+`
+	c.run = func(e *env, args []string) error {
+		if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+			if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+				fs := newFlagSet(e, &c)
+				addPictureFlags(fs)
+				fs.Usage()
+				return flag.ErrHelp
+			}
+			fmt.Fprintln(e.stderr, "catchment chart: say which chart: scatter or trend (see catchment chart -h)")
+			return errUsage
+		}
+		kind := args[0]
+		if kind != "scatter" && kind != "trend" {
+			fmt.Fprintf(e.stderr, "catchment chart: unknown chart %q: want scatter or trend\n", kind)
+			return errUsage
+		}
+		fs := newFlagSet(e, &c)
+		lf := addLayerFlags(fs, data.LayerOffices)
+		mf := addMetricFlags(fs)
+		pf := addPictureFlags(fs)
+		out := fs.String("out", "out", "output folder")
+		maxKm := fs.Float64("max-km", catchment.DefaultMaxKm, "threshold line of the scatter chart, km")
+		if err := parse(fs, args[1:]); err != nil {
+			return err
+		}
+		ds, err := lf.load(e)
+		if err != nil {
+			return err
+		}
+		if err := pf.loadCounts(e, ds, lf.quiet); err != nil {
+			return err
+		}
+		fonts, err := pf.fonts(e, lf.quiet)
+		if err != nil {
+			return err
+		}
+		st := render.Study{Data: ds, MaxKm: *maxKm}
+		if kind == "scatter" {
+			m, err := mf.measure(e, lf.quiet)
+			if err != nil {
+				return err
+			}
+			var warns []string
+			st.Nearest, warns, err = catchment.NearestOfficesBy(ds.Offices, data.Branch, data.Ward, nil, m)
+			warn(e, lf.quiet, warns)
+			if err != nil {
+				return err
+			}
+			st.Metric = m.Metric()
+		}
+		pics := studyPictures(ds, st, nil, fonts, pf, *out, []string{kind})
+		if len(pics) == 0 {
+			if kind == "trend" {
+				return fmt.Errorf("no counter counts: give --counts FILE.csv (office_id,year,count)")
+			}
+			return fmt.Errorf("fewer than 2 branch offices have a counter_count and a nearest ward office")
+		}
+		return drawAll(e, lf.quiet, pics)
+	}
+	return c
+}
+
+// pickKinds parses a comma-separated list of names out of all ("all" = every one).
+func pickKinds(s string, all []string) ([]string, error) {
+	if s == "all" {
+		return all, nil
+	}
+	var out []string
+	for _, k := range strings.Split(s, ",") {
+		k = strings.TrimSpace(k)
+		ok := false
+		for _, a := range all {
+			ok = ok || a == k
+		}
+		if !ok {
+			return nil, fmt.Errorf("unknown %q: want %s or all", k, strings.Join(all, ", "))
+		}
+		out = append(out, k)
+	}
+	return out, nil
+}

@@ -1,0 +1,158 @@
+package data
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// CounterCount is the number of counter transactions at one office in one
+// (fiscal) year.
+type CounterCount struct {
+	OfficeID string
+	Year     int
+	Count    float64
+}
+
+// countColumns are the accepted headers of a counts CSV, per field.
+var countColumns = map[string][]string{
+	"office_id": {"office_id", "id", "office", "窓口id", "事務所id"},
+	"year":      {"year", "fiscal_year", "年度", "年"},
+	"count":     {"count", "counter_count", "transactions", "件数", "取扱件数"},
+}
+
+// LoadCounts reads a CSV of counter transactions per office and year
+// (columns office_id, year, count; UTF-8 or Shift_JIS) and checks every row
+// against the offices: unknown office ids and duplicate (office, year) rows
+// are errors naming the line.
+func LoadCounts(path string, offices []Office) ([]CounterCount, []Warning, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("load counts: %w", err)
+	}
+	return ReadCounts(b, path, offices)
+}
+
+// LoadCountsFS is LoadCounts on a file system.
+func LoadCountsFS(fsys fs.FS, name string, offices []Office) ([]CounterCount, []Warning, error) {
+	b, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, nil, fmt.Errorf("load counts: %w", err)
+	}
+	return ReadCounts(b, name, offices)
+}
+
+// ReadCounts parses the bytes of a counts CSV named file.
+func ReadCounts(b []byte, file string, offices []Office) ([]CounterCount, []Warning, error) {
+	p := &problems{file: file}
+	text, enc, err := decodeText(b)
+	if err != nil {
+		return nil, nil, &InputError{File: file, Message: err.Error()}
+	}
+	if enc == "Shift_JIS" {
+		p.warnf("", "", "read as Shift_JIS (CP932); save as UTF-8 to be safe")
+	}
+	r := csv.NewReader(bytes.NewReader(text))
+	r.FieldsPerRecord = -1
+	header, err := r.Read()
+	if err == io.EOF {
+		return nil, nil, &InputError{File: file, Message: "empty file: want a header office_id,year,count and one row per office and year"}
+	}
+	if err != nil {
+		return nil, nil, &InputError{File: file, Feature: "line 1", Message: err.Error()}
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		h = strings.ToLower(strings.TrimSpace(h))
+		for field, names := range countColumns {
+			for _, n := range names {
+				if h == n {
+					if _, dup := col[field]; !dup {
+						col[field] = i
+					}
+				}
+			}
+		}
+	}
+	for _, f := range []string{"office_id", "year", "count"} {
+		if _, ok := col[f]; !ok {
+			return nil, nil, &InputError{File: file, Feature: "line 1", Field: f,
+				Message: fmt.Sprintf("no %s column in the header %q; accepted names: %s", f, strings.Join(header, ","), strings.Join(countColumns[f], ", "))}
+		}
+	}
+	known := map[string]bool{}
+	for _, o := range offices {
+		known[o.ID] = true
+	}
+	seen := map[string]int{}
+	var out []CounterCount
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		line, _ := r.FieldPos(0)
+		where := fmt.Sprintf("line %d", line)
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				where = fmt.Sprintf("line %d", pe.Line)
+			}
+			p.errorf(where, "", "%v", err)
+			break
+		}
+		get := func(f string) string {
+			if i := col[f]; i < len(rec) {
+				return strings.TrimSpace(rec[i])
+			}
+			return ""
+		}
+		id := get("office_id")
+		if id == "" {
+			p.errorf(where, "office_id", "missing office id")
+			continue
+		}
+		if len(offices) > 0 && !known[id] {
+			p.errorf(where, "office_id", "unknown office id %q; it must be an id of the offices layer", id)
+			continue
+		}
+		year, err := strconv.Atoi(get("year"))
+		if err != nil || year < 1900 || year > 2200 {
+			p.errorf(where, "year", "%q is not a year (want e.g. 2024)", get("year"))
+			continue
+		}
+		count, err := strconv.ParseFloat(strings.ReplaceAll(get("count"), ",", ""), 64)
+		if err != nil || math.IsNaN(count) || math.IsInf(count, 0) || count < 0 {
+			p.errorf(where, "count", "%q is not a count (want a number ≥ 0)", get("count"))
+			continue
+		}
+		key := fmt.Sprintf("%s/%d", id, year)
+		if prev, ok := seen[key]; ok {
+			p.errorf(where, "year", "office %s has a second row for %d (first on line %d)", id, year, prev)
+			continue
+		}
+		seen[key] = line
+		out = append(out, CounterCount{OfficeID: id, Year: year, Count: count})
+	}
+	if err := p.err(); err != nil {
+		return nil, p.warnings, err
+	}
+	if len(out) == 0 {
+		return nil, p.warnings, &InputError{File: file, Message: "no rows: want one row per office and year"}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].OfficeID != out[j].OfficeID {
+			return out[i].OfficeID < out[j].OfficeID
+		}
+		return out[i].Year < out[j].Year
+	})
+	return out, p.warnings, nil
+}

@@ -1,0 +1,121 @@
+package render
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/kumamoto-gis/catchment/catchment"
+	"github.com/kumamoto-gis/catchment/data"
+)
+
+// StudyMapData is the map data of a study: every office (those in closed
+// drawn as closed), every district with the office that serves it and its
+// distance, and the store and post office counts from gaps (may be nil).
+func StudyMapData(ds *data.Dataset, a catchment.Assignment, gaps []catchment.GapRow, closed map[string]bool) MapData {
+	md := MapData{Boundary: ds.Boundary, Source: SourceLine(ds)}
+	for _, o := range ds.Offices {
+		md.Offices = append(md.Offices, MapOffice{ID: o.ID, Name: o.Name, NameEn: o.NameEn, Kind: string(o.Kind), Closed: closed[o.ID], Location: o.Location})
+	}
+	for _, s := range ds.Stores {
+		md.Stores = append(md.Stores, s.Location)
+	}
+	for _, p := range ds.Posts {
+		md.Posts = append(md.Posts, p.Location)
+	}
+	md.Districts = make([]MapDistrict, len(ds.Districts))
+	for i, d := range ds.Districts {
+		m := MapDistrict{ID: d.ID, Name: d.Name, NameEn: d.NameEn, Geometry: d.Geometry, Office: -1}
+		if a.Districts != nil {
+			m.Office, m.DistanceM = a.Districts[i].Office, a.Districts[i].DistanceM
+		}
+		if gaps != nil {
+			m.Stores, m.Posts = gaps[i].Stores, gaps[i].Posts
+		}
+		md.Districts[i] = m
+	}
+	return md
+}
+
+// SourceLine is the data-source line printed under maps and charts: where
+// each layer came from, flagging synthetic demo layers, and the credits.
+func SourceLine(ds *data.Dataset) string {
+	var real, synthetic []string
+	layers := make([]string, 0, len(ds.Sources))
+	for l := range ds.Sources {
+		layers = append(layers, string(l))
+	}
+	sort.Strings(layers)
+	for _, l := range layers {
+		if ds.Synthetic[data.Layer(l)] {
+			synthetic = append(synthetic, l)
+		} else {
+			real = append(real, l)
+		}
+	}
+	var parts []string
+	if len(real) > 0 {
+		embedded := false
+		for _, l := range real {
+			if strings.HasPrefix(ds.Sources[data.Layer(l)], "embedded:") {
+				embedded = true
+			}
+		}
+		if embedded {
+			parts = append(parts, strings.Join(real, ", ")+": Kumamoto City offices, positions from GSI designated evacuation site data (出典：国土地理院)")
+		} else {
+			parts = append(parts, strings.Join(real, ", ")+": user data")
+		}
+	}
+	if len(synthetic) > 0 {
+		parts = append(parts, strings.Join(synthetic, ", ")+": SYNTHETIC demo layers")
+	}
+	return strings.Join(parts, "; ")
+}
+
+// ScatterData is the points of the distance–transactions scatter chart: one
+// per branch office that has a counter count and a reached nearest ward
+// office (x in km under the rows' metric).
+func ScatterData(rows []catchment.NearestRow) []ScatterPoint {
+	var pts []ScatterPoint
+	for _, r := range rows {
+		if r.Office.CounterCount == nil || !r.Reached() {
+			continue
+		}
+		pts = append(pts, ScatterPoint{Label: r.Office.Name, LabelEn: r.Office.NameEn, X: r.DistanceM / 1000, Y: *r.Office.CounterCount})
+	}
+	return pts
+}
+
+// TrendData is one series of yearly counter transactions per office, in
+// office order, grouped by ward. The English group name is taken from the
+// ward office of the same ward ("Chuo Ward Office" → "Chuo Ward").
+func TrendData(offices []data.Office, counts []data.CounterCount) []TrendSeries {
+	wardEn := map[string]string{}
+	for _, o := range offices {
+		if o.Kind == data.Ward && o.Ward != "" && o.NameEn != "" {
+			wardEn[o.Ward] = strings.TrimSuffix(o.NameEn, " Office")
+		}
+	}
+	byOffice := map[string][]data.CounterCount{}
+	for _, c := range counts {
+		byOffice[c.OfficeID] = append(byOffice[c.OfficeID], c)
+	}
+	var out []TrendSeries
+	for _, o := range offices {
+		cs := byOffice[o.ID]
+		if len(cs) == 0 {
+			continue
+		}
+		sort.Slice(cs, func(i, j int) bool { return cs[i].Year < cs[j].Year })
+		s := TrendSeries{Label: o.Name, LabelEn: o.NameEn, Group: o.Ward, GroupEn: wardEn[o.Ward]}
+		if s.Group == "" {
+			s.Group, s.GroupEn = string(o.Kind), string(o.Kind)
+		}
+		for _, c := range cs {
+			s.Years = append(s.Years, c.Year)
+			s.Counts = append(s.Counts, c.Count)
+		}
+		out = append(out, s)
+	}
+	return out
+}
