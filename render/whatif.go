@@ -14,8 +14,27 @@ import (
 // The what-if tables and layers, like the others, are a contract: keep
 // their keys stable.
 
-// whatIfOffice is office i of a comparison (baseline offices, then new ones).
-func whatIfOffice(c catchment.Comparison, i int) data.Office { return c.Outcome.Offices[i] }
+// whatIfOffice is office i of a comparison (baseline offices, then new
+// ones); the zero Office when i is -1 (a district not routed).
+func whatIfOffice(c catchment.Comparison, i int) data.Office {
+	if i < 0 {
+		return data.Office{}
+	}
+	return c.Outcome.Offices[i]
+}
+
+// whatIfRef is the id and name of office i of a comparison, or nils when i
+// is -1 (not routed).
+func whatIfRef(c catchment.Comparison, i int) (id, name any) {
+	return officeRef(c.Outcome.Offices, i)
+}
+
+// routedMetric reports whether a metric routes on a road network (road or
+// time), so that the what-if tables carry times, notes and unrouted counts.
+func routedMetric(metric string) bool { return metric != "" && metric != "geodesic" }
+
+// seconds rounds a time to 0.1 s; an unknown (NaN) time is nil.
+func seconds(v float64) any { return number(roundTo(v, 1)) }
 
 // joinIDs joins office ids with spaces ("" for none).
 func joinIDs(ids []string) string { return strings.Join(ids, " ") }
@@ -42,13 +61,28 @@ var whatIfSummaryColumns = []string{
 	"counter_shifted", "counter_unknown", "counter_rule",
 }
 
+// whatIfRoadSummaryColumns are appended to the summary under the road and
+// time metrics.
+var whatIfRoadSummaryColumns = []string{
+	"metric", "unrouted_before", "unrouted_after", "unrouted_population_before", "unrouted_population_after",
+	"weighted_time_before_s", "weighted_time_after_s", "weighted_time_change_s", "max_time_change_s",
+}
+
 // WhatIfSummaryTable is one row per stage, each compared with the baseline
 // (every office open). Distance changes are over the districts whose
 // full-service office changes ("moved"); moved_with_cert_point is null when
 // store/post coverage was not computed. counter_rule states how counter
-// load is shifted.
+// load is shifted. Under the road and time metrics, distances are along
+// roads and these columns follow: metric, the districts (and residents)
+// not routed before and after (outside the network: counted in districts
+// and population, left out of every distance figure), and the
+// population-weighted travel times and changes in seconds.
 func WhatIfSummaryTable(stages []catchment.StageComparison) Table {
 	t := Table{Columns: whatIfSummaryColumns}
+	routed := len(stages) > 0 && routedMetric(stages[0].Summary.Metric)
+	if routed {
+		t.Columns = append(append([]string(nil), whatIfSummaryColumns...), whatIfRoadSummaryColumns...)
+	}
 	for _, st := range stages {
 		s, ch := st.Summary, st.Outcome.Change
 		var withPoint, withPointPop any
@@ -66,6 +100,11 @@ func WhatIfSummaryTable(stages []catchment.StageComparison) Table {
 			withPoint, withPointPop,
 			roundTo(s.CounterShifted, 1), joinIDs(s.CounterUnknown), catchment.CounterRule,
 		})
+		if routed {
+			r := &t.Rows[len(t.Rows)-1]
+			*r = append(*r, s.Metric, s.UnroutedBefore, s.UnroutedAfter, s.UnroutedPopulationBefore, s.UnroutedPopulationAfter,
+				seconds(s.WeightedTimeBeforeS), seconds(s.WeightedTimeAfterS), seconds(s.WeightedTimeChangeS), seconds(s.MaxTimeChangeS))
+		}
 	}
 	return t
 }
@@ -98,11 +137,17 @@ func WhatIfSummaryFigures(stages []catchment.StageComparison) Table {
 // only the districts whose full-service office changes are listed.
 // cert_point (a store or post office in the district) is null when
 // coverage was not computed; beyond_max_km is null when no threshold was set.
+// Under the road and time metrics the distances are along roads and metric,
+// time_before_s, time_after_s, change_s, cert_time_s and note follow; a
+// district outside the network has null offices and distances and a note.
 func WhatIfDistrictTable(districts []data.District, c catchment.Comparison, movedOnly bool) Table {
 	t := Table{Columns: []string{"district_id", "district_name", "population",
 		"office_before_id", "office_before_name", "distance_before_m",
 		"office_after_id", "office_after_name", "distance_after_m", "change_m", "moved",
 		"cert_office_id", "cert_office_name", "cert_distance_m", "cert_point", "beyond_max_km"}}
+	if routedMetric(c.Summary.Metric) {
+		t.Columns = append(t.Columns, "metric", "time_before_s", "time_after_s", "change_s", "cert_time_s", "note")
+	}
 	for _, d := range c.Districts {
 		if movedOnly && !d.Moved() {
 			continue
@@ -114,18 +159,24 @@ func WhatIfDistrictTable(districts []data.District, c catchment.Comparison, move
 
 func whatIfDistrictRow(districts []data.District, c catchment.Comparison, d catchment.DistrictChange) []any {
 	dist := districts[d.District]
-	b, a, ct := whatIfOffice(c, d.Before), whatIfOffice(c, d.After), whatIfOffice(c, d.Cert)
 	var certPoint, beyond any
 	if d.CertPoint != nil {
 		certPoint = *d.CertPoint
 	}
-	if c.Summary.MaxKm > 0 {
+	if c.Summary.MaxKm > 0 && d.After >= 0 {
 		beyond = d.AfterM > c.Summary.MaxKm*1000
 	}
-	return []any{dist.ID, dist.Name, optional(dist.Population),
-		b.ID, b.Name, metres(d.BeforeM),
-		a.ID, a.Name, metres(d.AfterM), metres(d.DeltaM()), d.Moved(),
-		ct.ID, ct.Name, metres(d.CertM), certPoint, beyond}
+	bID, bName := whatIfRef(c, d.Before)
+	aID, aName := whatIfRef(c, d.After)
+	cID, cName := whatIfRef(c, d.Cert)
+	row := []any{dist.ID, dist.Name, optional(dist.Population),
+		bID, bName, metres(d.BeforeM),
+		aID, aName, metres(d.AfterM), metres(d.DeltaM()), d.Moved(),
+		cID, cName, metres(d.CertM), certPoint, beyond}
+	if routedMetric(c.Summary.Metric) {
+		row = append(row, c.Summary.Metric, seconds(d.BeforeS), seconds(d.AfterS), seconds(d.DeltaS()), seconds(d.CertS), d.Note)
+	}
+	return row
 }
 
 // WhatIfOfficeTable is one row per office (baseline offices, then new
@@ -257,6 +308,14 @@ func WhatIfMaps(ds *data.Dataset, c catchment.Comparison, gaps []catchment.GapRo
 	before, after = mk(false), mk(true)
 	before.Title = "Before: every office open"
 	after.Title = "After: " + c.Outcome.Change.Name + " (full counter service)"
+	switch c.Summary.Metric {
+	case "road":
+		before.Title += ", road distance"
+		after.Title += ", road distance"
+	case "time":
+		before.Title += ", length of the fastest road route"
+		after.Title += ", length of the fastest road route"
+	}
 	return before, after
 }
 
@@ -296,8 +355,23 @@ func WriteWhatIfMarkdown(w io.Writer, r WhatIfReport) error {
 		p("> **Synthetic demo layers: %s.** Populations, store/post coverage and the figures that depend on them are not real.\n\n", strings.Join(r.Synthetic, ", "))
 	}
 	p("Each stage is compared with the baseline, in which every office is open; stages are cumulative. ")
+	metric := ""
+	if len(r.Stages) > 0 {
+		metric = r.Stages[0].Summary.Metric
+	}
 	p("A district goes to its nearest office with full counter service (not closed, not a service corner), ")
-	p("measured geodesically from its representative point. A service corner (証明書発行のみ) still issues certificates, ")
+	switch metric {
+	case "road":
+		p("measured along the road network from its representative point (the shortest route; the walks between a point and the nearest road are included). ")
+	case "time":
+		p("measured along the road network from its representative point by travel time (the fastest route at free-flow speeds; distances are that route's length). ")
+	default:
+		p("measured geodesically from its representative point. ")
+	}
+	if routedMetric(metric) {
+		p("Districts and offices farther from the road network than the snapping limit are not routed: such districts count in the totals but in no distance figure. ")
+	}
+	p("A service corner (証明書発行のみ) still issues certificates, ")
 	p("so for certificates a district goes to its nearest office that is not closed, or to a convenience store or post office in the district. ")
 	p("Distance changes are over the districts whose office changes (\"moved\"); p90 is the nearest-rank 90th percentile.\n\n")
 	p("Counter load: %s\n\n", catchment.CounterRule)
@@ -352,6 +426,14 @@ func WriteWhatIfMarkdown(w io.Writer, r WhatIfReport) error {
 		row("residents per office (before → after)", func(s catchment.StageComparison) string {
 			return whole(s.Summary.ResidentsPerOfficeBefore) + " → " + whole(s.Summary.ResidentsPerOfficeAfter)
 		})
+		if routedMetric(metric) {
+			row("mean travel time of routed residents min (before → after)", func(s catchment.StageComparison) string {
+				return fmt.Sprintf("%.1f → %.1f", s.Summary.WeightedTimeBeforeS/60, s.Summary.WeightedTimeAfterS/60)
+			})
+			row("districts not routed (outside the network; before → after)", func(s catchment.StageComparison) string {
+				return fmt.Sprintf("%d → %d", s.Summary.UnroutedBefore, s.Summary.UnroutedAfter)
+			})
+		}
 		row("offices issuing certificates", func(s catchment.StageComparison) string { return fmt.Sprint(s.Summary.CertOfficesAfter) })
 		if r.Stages[0].Summary.MaxKm > 0 {
 			row(fmt.Sprintf("districts beyond %g km (before → after)", r.Stages[0].Summary.MaxKm), func(s catchment.StageComparison) string {
@@ -410,7 +492,14 @@ func WriteWhatIfMarkdown(w io.Writer, r WhatIfReport) error {
 				moved = append(moved, d)
 			}
 		}
-		sort.SliceStable(moved, func(i, j int) bool { return moved[i].DeltaM() > moved[j].DeltaM() })
+		// Largest increase first; districts that lose their route last.
+		sort.SliceStable(moved, func(i, j int) bool {
+			a, b := moved[i].DeltaM(), moved[j].DeltaM()
+			if math.IsNaN(a) || math.IsNaN(b) {
+				return !math.IsNaN(a) && math.IsNaN(b)
+			}
+			return a > b
+		})
 		if len(moved) > 0 {
 			p("### Districts that move (stage %d), largest increase first\n\n", last.Stage)
 			p("| district | residents | office before | km | office after | km | change km | certificates |\n|---|--:|---|--:|---|--:|--:|---|\n")
@@ -420,13 +509,13 @@ func WriteWhatIfMarkdown(w io.Writer, r WhatIfReport) error {
 					break
 				}
 				dist := r.Districts[d.District]
-				cert := whatIfOffice(last.Comparison, d.Cert).Name
+				cert := orNone(whatIfOffice(last.Comparison, d.Cert).Name)
 				if d.CertPoint != nil && *d.CertPoint {
 					cert += "; store/post in district"
 				}
-				p("| %s | %s | %s | %.2f | %s | %.2f | %+.2f | %s |\n", mdCell(dist.Name), whole(dist.Pop()),
-					mdCell(whatIfOffice(last.Comparison, d.Before).Name), d.BeforeM/1000,
-					mdCell(whatIfOffice(last.Comparison, d.After).Name), d.AfterM/1000, d.DeltaM()/1000, mdCell(cert))
+				p("| %s | %s | %s | %s | %s | %s | %s | %s |\n", mdCell(dist.Name), whole(dist.Pop()),
+					mdCell(orNone(whatIfOffice(last.Comparison, d.Before).Name)), kmOrDash(d.BeforeM, false),
+					mdCell(orNone(whatIfOffice(last.Comparison, d.After).Name)), kmOrDash(d.AfterM, false), kmOrDash(d.DeltaM(), true), mdCell(cert))
 			}
 			p("\n")
 		}
@@ -460,6 +549,26 @@ func WriteWhatIfMarkdown(w io.Writer, r WhatIfReport) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// orNone is name, or "not routed" for the empty name of office -1.
+func orNone(name string) string {
+	if name == "" {
+		return "not routed"
+	}
+	return name
+}
+
+// kmOrDash formats metres as km with 2 decimals (signed when asked), or "–"
+// when unknown (NaN).
+func kmOrDash(m float64, signed bool) string {
+	switch {
+	case math.IsNaN(m):
+		return "–"
+	case signed:
+		return fmt.Sprintf("%+.2f", m/1000)
+	}
+	return fmt.Sprintf("%.2f", m/1000)
 }
 
 // whole formats v rounded to a whole number with thousands separators.

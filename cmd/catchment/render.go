@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"image"
 	"path/filepath"
 	"strings"
 
@@ -52,12 +53,11 @@ func (pf *pictureFlags) fonts(e *env, quiet bool) (*render.Fonts, error) {
 // picture is one PNG to write.
 type picture struct {
 	file, caption string
-	draw          func() (imgWarnings []string, err error)
+	draw          func() (image.Image, []string, error)
 }
 
-// studyPictures lists the maps and charts of a study; each draw writes its
-// PNG into dir.
-func studyPictures(ds *data.Dataset, st render.Study, gaps []catchment.GapRow, fonts *render.Fonts, pf *pictureFlags, dir string, kinds []string) []picture {
+// studyPictures lists the maps and charts of a study, to be drawn.
+func studyPictures(ds *data.Dataset, st render.Study, gaps []catchment.GapRow, fonts *render.Fonts, pf *pictureFlags, kinds []string) []picture {
 	md := render.StudyMapData(ds, st.Assignment, gaps, nil)
 	mopt := render.MapOptions{Width: pf.width, DPI: pf.dpi, Fonts: fonts}
 	var pics []picture
@@ -69,12 +69,12 @@ func studyPictures(ds *data.Dataset, st render.Study, gaps []catchment.GapRow, f
 				continue
 			}
 			file := "map_" + k + ".png"
-			pics = append(pics, picture{file: file, caption: mapCaption(kind, st.Metric), draw: func() ([]string, error) {
+			pics = append(pics, picture{file: file, caption: mapCaption(kind, st.Metric), draw: func() (image.Image, []string, error) {
 				img, w, err := render.RenderMap(kind, md, mopt)
 				if err != nil {
-					return w, fmt.Errorf("%s map: %w", kind, err)
+					return nil, w, fmt.Errorf("%s map: %w", kind, err)
 				}
-				return w, render.WritePNG(filepath.Join(dir, file), img)
+				return img, w, nil
 			}})
 		case "scatter":
 			pts := render.ScatterData(st.Nearest)
@@ -82,12 +82,12 @@ func studyPictures(ds *data.Dataset, st render.Study, gaps []catchment.GapRow, f
 				continue
 			}
 			copt := render.ChartOptions{Width: pf.width, Height: pf.width * 5 / 8, DPI: pf.dpi, Fonts: fonts, Threshold: st.MaxKm, Source: render.SourceLine(ds)}
-			pics = append(pics, picture{file: "chart_scatter.png", caption: "Distance to the nearest ward office vs counter transactions (branch offices)", draw: func() ([]string, error) {
+			pics = append(pics, picture{file: "chart_scatter.png", caption: "Distance to the nearest ward office vs counter transactions (branch offices)", draw: func() (image.Image, []string, error) {
 				img, w, err := render.RenderScatter(pts, copt)
 				if err != nil {
-					return w, fmt.Errorf("scatter chart: %w", err)
+					return nil, w, fmt.Errorf("scatter chart: %w", err)
 				}
-				return w, render.WritePNG(filepath.Join(dir, "chart_scatter.png"), img)
+				return img, w, nil
 			}})
 		case "trend":
 			series := render.TrendData(ds.Offices, ds.Counts)
@@ -95,12 +95,12 @@ func studyPictures(ds *data.Dataset, st render.Study, gaps []catchment.GapRow, f
 				continue
 			}
 			copt := render.ChartOptions{Width: pf.width, Height: pf.width * 5 / 8, DPI: pf.dpi, Fonts: fonts, Source: render.SourceLine(ds)}
-			pics = append(pics, picture{file: "chart_trend.png", caption: "Counter transactions per office and year", draw: func() ([]string, error) {
+			pics = append(pics, picture{file: "chart_trend.png", caption: "Counter transactions per office and year", draw: func() (image.Image, []string, error) {
 				img, w, err := render.RenderTrend(series, copt)
 				if err != nil {
-					return w, fmt.Errorf("trend chart: %w", err)
+					return nil, w, fmt.Errorf("trend chart: %w", err)
 				}
-				return w, render.WritePNG(filepath.Join(dir, "chart_trend.png"), img)
+				return img, w, nil
 			}})
 		}
 	}
@@ -140,13 +140,32 @@ func (pf *pictureFlags) loadCounts(e *env, ds *data.Dataset, quiet bool) error {
 	return nil
 }
 
-// drawAll draws the pictures and prints their warnings.
-func drawAll(e *env, quiet bool, pics []picture) error {
+// drawn is a picture drawn in memory, not yet written.
+type drawn struct {
+	path string
+	img  image.Image
+}
+
+// drawAll draws every picture in memory, printing their warnings; nothing
+// is written, so a failure leaves the output folder as it was.
+func drawAll(e *env, quiet bool, dir string, pics []picture) ([]drawn, error) {
+	var out []drawn
 	for _, p := range pics {
-		w, err := p.draw()
+		img, w, err := p.draw()
 		warn(e, quiet, w)
 		if err != nil {
-			return err
+			return nil, err
+		}
+		out = append(out, drawn{filepath.Join(dir, p.file), img})
+	}
+	return out, nil
+}
+
+// writeAll writes drawn pictures, each atomically.
+func writeAll(ds []drawn) error {
+	for _, d := range ds {
+		if err := render.WritePNG(d.path, d.img); err != nil {
+			return fmt.Errorf("write %s: %w", d.path, err)
 		}
 	}
 	return nil
@@ -205,7 +224,11 @@ Example:
 			}
 		}
 		st := render.Study{Data: ds, Assignment: a, Metric: m.Metric()}
-		return drawAll(e, lf.quiet, studyPictures(ds, st, gaps, fonts, pf, *out, kinds))
+		drawn, err := drawAll(e, lf.quiet, *out, studyPictures(ds, st, gaps, fonts, pf, kinds))
+		if err != nil {
+			return err
+		}
+		return writeAll(drawn)
 	}
 	return c
 }
@@ -275,14 +298,18 @@ Example:
 			}
 			st.Metric = m.Metric()
 		}
-		pics := studyPictures(ds, st, nil, fonts, pf, *out, []string{kind})
+		pics := studyPictures(ds, st, nil, fonts, pf, []string{kind})
 		if len(pics) == 0 {
 			if kind == "trend" {
 				return fmt.Errorf("no counter counts: give --counts FILE.csv (office_id,year,count)")
 			}
 			return fmt.Errorf("fewer than 2 branch offices have a counter_count and a nearest ward office")
 		}
-		return drawAll(e, lf.quiet, pics)
+		drawn, err := drawAll(e, lf.quiet, *out, pics)
+		if err != nil {
+			return err
+		}
+		return writeAll(drawn)
 	}
 	return c
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -68,7 +69,7 @@ Example:
 			if err != nil {
 				return err
 			}
-			pics = studyPictures(ds, st, st.Gaps, fonts, pf, *out, []string{"catchments", "distance", "gaps", "scatter", "trend"})
+			pics = studyPictures(ds, st, st.Gaps, fonts, pf, []string{"catchments", "distance", "gaps", "scatter", "trend"})
 			for _, p := range pics {
 				st.Images = append(st.Images, render.ReportImage{File: p.file, Caption: p.caption})
 			}
@@ -77,17 +78,11 @@ Example:
 		if err != nil {
 			return err
 		}
-		for _, f := range files {
-			path := filepath.Join(*out, f.name)
-			if err := atomicfile.WriteFile(path, f.write); err != nil {
-				return fmt.Errorf("write %s: %w", path, err)
-			}
-		}
-		if err := drawAll(e, lf.quiet, pics); err != nil {
+		drawn, err := drawAll(e, lf.quiet, *out, pics)
+		if err != nil {
 			return err
 		}
-		path := filepath.Join(*out, "report.md")
-		if err := atomicfile.WriteFile(path, func(w io.Writer) error {
+		files = append(files, outputFile{"report.md", func(w io.Writer) error {
 			if err := render.WriteReportMarkdown(w, st); err != nil {
 				return err
 			}
@@ -95,11 +90,32 @@ Example:
 				return nil
 			}
 			return render.WriteWhatIfMarkdown(w, *whatif)
-		}); err != nil {
-			return fmt.Errorf("write %s: %w", path, err)
+		}})
+		// Every file is encoded in memory before the first is written, so
+		// that an error leaves the output folder as it was.
+		encoded := make([][]byte, len(files))
+		for i, f := range files {
+			var b bytes.Buffer
+			if err := f.write(&b); err != nil {
+				return fmt.Errorf("%s: %w", f.name, err)
+			}
+			encoded[i] = b.Bytes()
 		}
+		for i, f := range files {
+			path := filepath.Join(*out, f.name)
+			if err := atomicfile.WriteFile(path, func(w io.Writer) error {
+				_, err := w.Write(encoded[i])
+				return err
+			}); err != nil {
+				return fmt.Errorf("write %s: %w", path, err)
+			}
+		}
+		if err := writeAll(drawn); err != nil {
+			return err
+		}
+		path := filepath.Join(*out, "report.md")
 		if !lf.quiet {
-			fmt.Fprintf(e.stderr, "wrote %d files to %s (see %s)\n", len(files)+len(pics)+1, *out, path)
+			fmt.Fprintf(e.stderr, "wrote %d files to %s (see %s)\n", len(files)+len(pics), *out, path)
 		}
 		return nil
 	}

@@ -40,6 +40,14 @@ Options in the file apply unless the flag is given.
 --each closes every branch office alone and ranks them, least impact
 (added person-km = residents × added distance) first.
 
+With --metric road or time and --network FILE (an OpenStreetMap extract) the
+baseline and every stage are routed on the road network (one multi-source
+search from the open offices per stage): distance_m is the route length
+(for time, the length of the fastest route) and time_s columns follow.
+Districts and offices farther than --max-snap-m from any road are not routed:
+they are named in warnings, such districts are listed with a note, counted in
+the totals and left out of every distance figure.
+
 Tables (--table): summary (one row per stage), districts (moved districts;
 --all for every district), offices, each. With --format table and no --table,
 the summary, offices and moved districts are printed together.
@@ -53,6 +61,7 @@ Example:
   catchment whatif --downgrade oe,akitsu --format csv --table offices
   catchment whatif --scenario plan.yaml --out out/plan --maps
   catchment whatif --each
+  catchment whatif --close oe --metric time --network chuo.json --profile car
 `
 	c.run = func(e *env, args []string) error {
 		fs := newFlagSet(e, &c)
@@ -70,6 +79,7 @@ Example:
 		stage := fs.Int("stage", 0, "stage whose districts and offices are shown (default: the last)")
 		outDir := fs.String("out", "", "write every what-if file to this folder")
 		maps := fs.Bool("maps", false, "with --out: also draw whatif_before.png and whatif_after.png")
+		mf := addMetricFlags(fs)
 		if err := parse(fs, args); err != nil {
 			return err
 		}
@@ -155,7 +165,12 @@ Example:
 				return err
 			}
 		}
-		w, err := catchment.NewWhatIf(ds.Districts, ds.Offices, nil)
+		m, err := mf.measure(e, lf.quiet)
+		if err != nil {
+			return err
+		}
+		w, warns, err := catchment.NewWhatIfBy(ds.Districts, ds.Offices, nil, m)
+		warn(e, lf.quiet, warns)
 		if err != nil {
 			return err
 		}
@@ -164,6 +179,15 @@ Example:
 		if sc != nil {
 			if stages, err = w.Run(*sc, opt); err != nil {
 				return err
+			}
+			seen := map[string]bool{}
+			for _, st := range stages {
+				for _, msg := range st.Outcome.Warnings {
+					if !seen[msg] {
+						seen[msg] = true
+						warn(e, lf.quiet, []string{msg})
+					}
+				}
 			}
 		}
 		var impacts []catchment.Impact

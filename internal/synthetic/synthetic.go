@@ -79,7 +79,7 @@ func SpecFor(s Scale) (Spec, error) {
 		return Spec{
 			Scale: s, Lon0: 130.55, Lat0: 32.64, DLon: 1.0 / 320, DLat: 1.0 / 480, W: 96, H: 168,
 			Districts: 90, Stores: 260, Posts: 60, Offices: 19, Towns: 6,
-			UrbanPop: 650000, RuralPop: 88000, RootCells: 16, OfficeGapKm: 1.5, NoiseKm: 3, Habitable: 0.6, Seed: 1,
+			UrbanPop: 650000, RuralPop: 88000, RootCells: 16, OfficeGapKm: 1.5, NoiseKm: 9, Habitable: 0.6, Seed: 1,
 			land:  []ellipse{{130.71, 32.81, 14, 10, 80}},
 			named: []town{{130.71, 32.80}},
 		}, nil
@@ -97,14 +97,14 @@ func SpecFor(s Scale) (Spec, error) {
 			Districts: 19000, Stores: 56000, Posts: 24000, Offices: 1700, Towns: 900,
 			UrbanPop: 100e6, RuralPop: 25e6, RootCells: 32, OfficeGapKm: 2.5, NoiseKm: 40, Habitable: 0.25, Seed: 3,
 			land: []ellipse{
-				{130.9, 32.7, 105, 78, 60},   // Kyushu
-				{133.5, 33.7, 130, 45, 20},   // Shikoku
-				{133.3, 34.9, 215, 58, 22},   // western Honshu
-				{137.3, 35.8, 235, 100, 30},  // central Honshu
-				{140.6, 38.6, 330, 78, 78},   // north-eastern Honshu
-				{142.8, 43.4, 215, 135, 10},  // Hokkaido
-				{139.9, 35.5, 60, 45, 0},     // Kanto plain
-				{135.4, 34.6, 60, 40, 60},    // Kinki
+				{130.9, 32.7, 105, 78, 60},  // Kyushu
+				{133.5, 33.7, 130, 45, 20},  // Shikoku
+				{133.3, 34.9, 215, 58, 22},  // western Honshu
+				{137.3, 35.8, 235, 100, 30}, // central Honshu
+				{140.6, 38.6, 330, 78, 78},  // north-eastern Honshu
+				{142.8, 43.4, 215, 135, 10}, // Hokkaido
+				{139.9, 35.5, 60, 45, 0},    // Kanto plain
+				{135.4, 34.6, 60, 40, 60},   // Kinki
 			},
 			named: []town{
 				{139.70, 35.70}, {135.50, 34.70}, {136.90, 35.17}, {130.40, 33.60}, {141.35, 43.06},
@@ -360,8 +360,8 @@ func (g *gen) cells() []Cell {
 			continue
 		}
 		i, j := idx%pw, idx/pw
-		lo := orb.Point{g.Lon0 + float64(i)*g.DLon/2, g.Lat0 + float64(j)*g.DLat/2}
-		hi := orb.Point{lo[0] + g.DLon/2, lo[1] + g.DLat/2}
+		lo := orb.Point{round6(g.Lon0 + float64(i)*g.DLon/2), round6(g.Lat0 + float64(j)*g.DLat/2)}
+		hi := orb.Point{round6(g.Lon0 + float64(i+1)*g.DLon/2), round6(g.Lat0 + float64(j+1)*g.DLat/2)}
 		out = append(out, Cell{ID: fmt.Sprintf("m%d_%d", j, i), Population: int(p), Bound: orb.Bound{Min: lo, Max: hi}})
 	}
 	return out
