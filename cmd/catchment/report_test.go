@@ -62,3 +62,14 @@ func TestReportGeoJSONOpensInGDAL(t *testing.T) {
 		}
 	}
 }
+
+func TestReportOnBadInputWritesNothing(t *testing.T) {
+	out := t.TempDir()
+	code, _, stderr := runCLI(t, "report", "--data", "../../testdata/bad/dir_swapped", "--out", out)
+	if code != 1 || !strings.Contains(stderr, "swapped") {
+		t.Fatalf("exit %d, %q; want a swapped-coordinates error", code, stderr)
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != 0 {
+		t.Errorf("a failed report wrote %d files", len(entries))
+	}
+}
