@@ -26,6 +26,24 @@ type Options struct {
 	// Fields maps, per layer, our field name to the name used in the user's file
 	// (from --field districts.name=A27_004).
 	Fields map[Layer]map[string]string
+	// CRS gives, per layer, the CRS of the file's coordinates as "EPSG:NNNN",
+	// overriding what the file says (from --crs); the key "" applies to
+	// every layer.
+	CRS map[Layer]string
+	// Tables names, per layer, the table of a GeoPackage to read (from
+	// --layer); the key "" applies to every layer.
+	Tables map[Layer]string
+	// Preset names a set of field mappings for published datasets: "" for
+	// none, or "ksj" for 国土数値情報 (see Presets).
+	Preset string
+}
+
+// perLayer returns m[layer], or m[""] when the layer has no entry of its own.
+func perLayer(m map[Layer]string, layer Layer) string {
+	if v, ok := m[layer]; ok {
+		return v
+	}
+	return m[""]
 }
 
 // Load reads the layers from disk, validates them one by one and across layers.
@@ -39,9 +57,10 @@ func LoadFS(fsys fs.FS, paths Paths, opt Options) (*Dataset, []Warning, error) {
 }
 
 // layerExts are the file extensions LoadDir looks for, in order.
-var layerExts = []string{".geojson", ".json", ".csv"}
+var layerExts = []string{".geojson", ".json", ".csv", ".shp", ".gpkg"}
 
-// LoadDir loads offices.*, districts.*, stores.*, posts.*, boundary.* (.geojson, .json or .csv) found in dir.
+// LoadDir loads offices.*, districts.*, stores.*, posts.*, boundary.*
+// (.geojson, .json, .csv, .shp or .gpkg) found in dir.
 func LoadDir(dir string, opt Options) (*Dataset, []Warning, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -67,7 +86,7 @@ func LoadDir(dir string, opt Options) (*Dataset, []Warning, error) {
 		paths[layer] = filepath.Join(dir, name)
 	}
 	if len(paths) == 0 {
-		return nil, nil, fmt.Errorf("load directory %s: no layer files found; name them offices, districts, stores, posts or boundary with extension .geojson, .json or .csv", dir)
+		return nil, nil, fmt.Errorf("load directory %s: no layer files found; name them offices, districts, stores, posts or boundary with extension .geojson, .json, .csv, .shp or .gpkg", dir)
 	}
 	return Load(paths, opt)
 }
@@ -83,6 +102,16 @@ func load(readFile func(string) ([]byte, error), paths Paths, opt Options) (*Dat
 		if _, ok := layerFields[layer]; !ok {
 			return nil, nil, fmt.Errorf("unknown layer %q; layers are %s", layer, layerList())
 		}
+	}
+	for _, m := range []map[Layer]string{opt.CRS, opt.Tables} {
+		for layer := range m {
+			if _, ok := layerFields[layer]; !ok && layer != "" {
+				return nil, nil, fmt.Errorf("unknown layer %q; layers are %s", layer, layerList())
+			}
+		}
+	}
+	if opt.Preset != "" && opt.Preset != PresetKSJ {
+		return nil, nil, fmt.Errorf("unknown preset %q; presets are %s", opt.Preset, PresetKSJ)
 	}
 	ds := &Dataset{Sources: map[Layer]string{}}
 	var warnings []Warning
@@ -106,49 +135,117 @@ func load(readFile func(string) ([]byte, error), paths Paths, opt Options) (*Dat
 	return ds, warnings, nil
 }
 
-// loadLayer reads one file into its layer of ds.
+// loadLayer reads one file into its layer of ds. Records are read whole
+// first, because a GeoJSON file may name its CRS after its features, then
+// converted to WGS84 longitude/latitude and checked.
 func loadLayer(readFile func(string) ([]byte, error), ds *Dataset, layer Layer, file string, opt Options) ([]Warning, error) {
 	ext := strings.ToLower(path.Ext(filepath.ToSlash(file)))
-	if ext != ".geojson" && ext != ".json" && ext != ".csv" {
-		return nil, fmt.Errorf("%s: layer %s: unsupported format %q; give GeoJSON (.geojson, .json) or CSV (.csv), e.g. ogr2ogr -f GeoJSON -t_srs EPSG:4326 %s.geojson %s",
+	switch ext {
+	case ".geojson", ".json", ".csv", ".shp", ".gpkg":
+	case ".shx", ".dbf", ".prj", ".cpg":
+		return nil, fmt.Errorf("%s: layer %s: give the Shapefile's .shp; its .shx, .dbf, .prj and .cpg are read from beside it", file, layer)
+	default:
+		return nil, fmt.Errorf("%s: layer %s: unsupported format %q; give GeoJSON (.geojson, .json), CSV (.csv), a Shapefile (.shp) or a GeoPackage (.gpkg), e.g. ogr2ogr -f GPKG %s.gpkg %s",
 			file, layer, ext, layer, filepath.Base(file))
-	}
-	raw, err := readFile(file)
-	if err != nil {
-		return nil, fmt.Errorf("layer %s: %w", layer, err)
-	}
-	text, enc, err := decodeText(raw)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	res, err := newResolver(layer, opt)
 	if err != nil {
 		return nil, err
 	}
-	b := &builder{layer: layer, ds: ds, p: &problems{file: file}, ids: map[string]string{}, repeated: map[coordProblem]*repeat{}}
-	fileErr := func(err error) error { return fmt.Errorf("%s: %w", file, err) }
-	if ext == ".csv" {
-		b.csv = true
-		if _, err := readCSV(text, layer, res, func(h csvHeader) { b.columns = h.names }, b.add); err != nil {
-			return nil, fileErr(err)
+	preset := applyPreset(res, opt.Preset)
+	var override *crsInfo
+	if s := perLayer(opt.CRS, layer); s != "" {
+		c, err := parseCRSOverride(s)
+		if err != nil {
+			return nil, fmt.Errorf("layer %s: --crs %w", layer, err)
 		}
-	} else {
-		keys := map[string]bool{}
-		hdr, err := readGeoJSON(text, res, keys, b.add)
+		override = &c
+	}
+	b := &builder{layer: layer, ds: ds, p: &problems{file: file}, ids: map[string]string{}, repeated: map[coordProblem]*repeat{}, shapes: map[*record]shape{}}
+	fileErr := func(err error) error { return fmt.Errorf("%s: %w", file, err) }
+	var recs []*record
+	collect := func(r *record) { recs = append(recs, r) }
+	var (
+		fileCRS *crsInfo
+		enc     string
+		keys    = map[string]bool{}
+	)
+	switch ext {
+	case ".csv", ".geojson", ".json":
+		raw, err := readFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("layer %s: %w", layer, err)
+		}
+		text, e, err := decodeText(raw)
 		if err != nil {
 			return nil, fileErr(err)
 		}
-		if c := hdr.crs; c != nil && !c.projected {
-			if c.oldDatum {
-				b.p.warnf("", "crs", "the coordinates are on the %s, which differs from WGS84/JGD2011 by about 400 m in Kumamoto; reproject to EPSG:4326 for exact distances", c.name)
-			} else if !c.known {
-				b.p.warnf("", "crs", "crs %q is not known; the coordinates are read as WGS84 longitude/latitude degrees", c.name)
+		enc = e
+		if ext == ".csv" {
+			b.csv = true
+			if _, err := readCSV(text, layer, res, func(h csvHeader) { b.columns = h.names }, collect); err != nil {
+				return nil, fileErr(err)
 			}
+		} else {
+			hdr, err := readGeoJSON(text, res, keys, collect)
+			if err != nil {
+				return nil, fileErr(err)
+			}
+			fileCRS = hdr.crs
 		}
-		for f := range res.mapped {
-			if !b.seen[f] {
-				b.p.errorf("", f, "the mapping %s.%s=%s names no property of the file; properties are %s", layer, f, res.names[f][0], propertyList(keys))
-			}
+	case ".shp":
+		sh, err := readShapefile(readFile, file, res, keys, b.shapes, collect)
+		if err != nil {
+			return nil, fileErr(err)
+		}
+		fileCRS, enc = sh.crs, sh.encoding
+		for _, w := range sh.notes {
+			b.p.warnf("", "", "%s", w)
+		}
+	case ".gpkg":
+		raw, err := readFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("layer %s: %w", layer, err)
+		}
+		g, err := readGeoPackage(raw, layer, perLayer(opt.Tables, layer), res, keys, b.shapes, collect)
+		if err != nil {
+			return nil, fileErr(err)
+		}
+		fileCRS = g.crs
+		b.p.file = file + " (table " + g.table + ")"
+	}
+	crs := fileCRS
+	if override != nil {
+		if fileCRS != nil && fileCRS.known && fileCRS.name != override.name {
+			b.p.warnf("", "crs", "the file says its CRS is %s; --crs %s is used instead", fileCRS.name, override.name)
+		}
+		crs = override
+	}
+	if crs != nil {
+		switch {
+		case crs.projected:
+			return nil, fileErr(fmt.Errorf("crs: %s", projectedAdvice(*crs)))
+		case crs.approx != "":
+			b.p.warnf("", "crs", "the coordinates are on %s: %s", crs.name, crs.approx)
+		case !crs.known && !crs.converts():
+			b.p.warnf("", "crs", "crs %q is not known; the coordinates are read as WGS84 longitude/latitude degrees", crs.name)
+		}
+		b.conv = crs.toLonLat
+	}
+	skipped := map[string]int{}
+	for _, r := range recs {
+		if why := preset.fix(layer, r, res); why != "" {
+			skipped[why]++
+			continue
+		}
+		b.add(r)
+	}
+	for why, n := range skipped {
+		b.p.warnf("", "", "preset %s: skipped %d features that are %s", opt.Preset, n, why)
+	}
+	for f := range res.mapped {
+		if !b.seen[f] && !b.csv {
+			b.p.errorf("", f, "the mapping %s.%s=%s names no property of the file; properties are %s", layer, f, res.names[f][0], propertyList(keys))
 		}
 	}
 	if enc == "Shift_JIS" {
@@ -192,6 +289,10 @@ type builder struct {
 	repeated map[coordProblem]*repeat
 	bad      bool // the current record has a problem
 	csv      bool // the file is CSV
+	// shapes holds the decoded geometry of Shapefile and GeoPackage records.
+	shapes map[*record]shape
+	// conv converts the file's coordinates to WGS84 lon/lat; nil when they are.
+	conv func(orb.Point) orb.Point
 }
 
 // where names a record for messages: "feature 3 (id=K12)" or "line 7".
@@ -412,7 +513,16 @@ func parseKind(s string) (OfficeKind, bool) {
 // lat/lon columns of a CSV row.
 func (b *builder) point(r *record, at string) orb.Point {
 	if !r.csv {
-		p, msg := pointGeometry(r.geom)
+		var p orb.Point
+		var msg string
+		if sh, ok := b.shapes[r]; ok {
+			p, msg = sh.point()
+		} else {
+			p, msg = pointGeometry(r.geom)
+		}
+		if msg == "" && b.conv != nil {
+			p = convertPoint(b.conv, p)
+		}
 		if msg != "" {
 			b.errorf(at, "geometry", "%s", msg)
 		} else if msg := positionMessage(p); msg != "" && !b.once(classify(p[0], p[1]), at, "geometry", msg) {
@@ -438,12 +548,15 @@ func (b *builder) point(r *record, at string) orb.Point {
 		}
 		return p
 	}
+	if b.conv != nil {
+		p = convertPoint(b.conv, p)
+	}
 	lat, lon := b.columns[fieldLat], b.columns[fieldLon]
 	switch c := classify(p[0], p[1]); c {
 	case coordSwapped:
 		b.once(c, at, "lat/lon", fmt.Sprintf("latitude %v is out of range; latitude and longitude look swapped — swap the columns or map them with --field %s.lat=%s --field %s.lon=%s", p[1], b.layer, lon, b.layer, lat))
 	case coordProjected:
-		b.once(c, at, "lat/lon", fmt.Sprintf("(%s=%v, %s=%v) are not degrees: they look like projected coordinates in metres (e.g. JGD2011 plane rectangular EPSG:6670) — convert them to longitude/latitude, EPSG:4326 (e.g. with ogr2ogr -t_srs EPSG:4326)", lon, p[0], lat, p[1]))
+		b.once(c, at, "lat/lon", fmt.Sprintf("(%s=%v, %s=%v) are not degrees: they look like projected coordinates in metres (e.g. JGD2011 plane rectangular EPSG:6670) — give their CRS with --crs (e.g. --crs %s=EPSG:6670; %s is then the easting) or convert them to longitude/latitude, EPSG:4326 (e.g. with ogr2ogr -t_srs EPSG:4326)", lon, p[0], lat, p[1], b.layer, lon))
 	case coordOutOfRange:
 		if math.Abs(p[1]) > 90 {
 			b.errorf(at, fieldLat, "latitude %v is out of range; it must be within ±90 degrees", p[1])
@@ -488,10 +601,15 @@ func (b *builder) polygons(r *record, at string) orb.MultiPolygon {
 	var mp orb.MultiPolygon
 	var multi bool
 	var msg string
-	if r.csv {
+	if sh, ok := b.shapes[r]; ok {
+		mp, multi, msg = sh.polygons()
+	} else if r.csv {
 		mp, multi, msg = wktPolygons(b.text(r, fieldWKT))
 	} else {
 		mp, multi, msg = polygonGeometry(r.geom)
+	}
+	if msg == "" && b.conv != nil {
+		mp = convertPolygons(b.conv, mp)
 	}
 	if msg == "" {
 		msg = checkRings(mp, multi)

@@ -46,7 +46,8 @@ var badCases = []badCase{
 	{file: "dir_swapped", want: []string{"dir_swapped/stores.csv: fields lat/lon: 3 of 3 positions lie far outside the other layers", "latitude and longitude look swapped", "--field stores.lat="}},
 	{file: "offices_projected.csv", layer: LayerOffices, want: []string{"offices_projected.csv: line 2: fields lat/lon: (x=-20212.5, y=-29431.2) are not degrees", "projected", "EPSG:6670", "EPSG:4326", "the same in 1 more row)"}},
 	{file: "districts_projected.geojson", layer: LayerDistricts, want: []string{"districts_projected.geojson: feature 0 (id=D1): field geometry:", "projected coordinates in metres", "ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson"}},
-	{file: "districts_projected_crs.geojson", layer: LayerDistricts, want: []string{"districts_projected_crs.geojson: member crs:", "EPSG:6670 (JGD2011 / Japan Plane Rectangular CS II)", "projected", "ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson"}},
+	// A legacy crs member naming plane rectangular zone II is converted.
+	{file: "districts_projected_crs.geojson", layer: LayerDistricts},
 	{file: "districts_wrong_type.geojson", layer: LayerDistricts, want: []string{"districts_wrong_type.geojson: feature 0 (id=D1): field geometry: the geometry is a Point; this layer needs Polygon or MultiPolygon"}},
 	{file: "offices_wrong_type.geojson", layer: LayerOffices, want: []string{"offices_wrong_type.geojson: feature 0 (id=W1): field geometry: the geometry is a Polygon; this layer needs Point"}},
 	{file: "districts_empty_geometry.geojson", layer: LayerDistricts, want: []string{"districts_empty_geometry.geojson: feature 1 (id=D2): field geometry: the geometry is empty (null)"}},
@@ -61,7 +62,8 @@ var badCases = []badCase{
 	{file: "offices_empty.geojson", layer: LayerOffices, want: []string{"offices_empty.geojson: layer offices is empty", "leave the layer out"}},
 	{file: "offices_empty.csv", layer: LayerOffices, want: []string{"offices_empty.csv: layer offices is empty"}},
 	{file: "offices_bad_encoding.csv", layer: LayerOffices, want: []string{"offices_bad_encoding.csv: is neither UTF-8 nor Shift_JIS", "save it as UTF-8"}},
-	{file: "offices.shp", layer: LayerOffices, want: []string{"offices.shp: layer offices: unsupported format \".shp\"", "ogr2ogr -f GeoJSON"}},
+	{file: "offices.shp", layer: LayerOffices, want: []string{"offices.shp: no .dbf beside the .shp", "copy all its files"}},
+	{file: "offices.kml", layer: LayerOffices, want: []string{"offices.kml: layer offices: unsupported format \".kml\"", "ogr2ogr -f GPKG"}},
 	{file: "offices_feature.geojson", layer: LayerOffices, want: []string{"offices_feature.geojson: is a GeoJSON Feature, not a FeatureCollection"}},
 	{file: "districts_nowkt.csv", layer: LayerDistricts, want: []string{"districts_nowkt.csv: line 1: field wkt: districts are polygons", "GeoJSON", "--field districts.wkt="}},
 	{file: "offices_ragged.csv", layer: LayerOffices, want: []string{"offices_ragged.csv: line 3: the row has a different number of columns"}},
@@ -369,9 +371,9 @@ func TestDecodeText(t *testing.T) {
 
 func TestLookupCRS(t *testing.T) {
 	for _, c := range []struct {
-		in        string
-		name      string
-		projected bool
+		in       string
+		name     string
+		converts bool
 	}{
 		{"urn:ogc:def:crs:OGC:1.3:CRS84", "OGC:CRS84 (WGS 84 longitude/latitude)", false},
 		{"urn:ogc:def:crs:EPSG::4326", "EPSG:4326 (WGS 84)", false},
@@ -384,8 +386,8 @@ func TestLookupCRS(t *testing.T) {
 		{"urn:ogc:def:crs:EPSG::32652", "EPSG:32652 (WGS 84 / UTM zone 52N)", true},
 	} {
 		got := lookupCRS(c.in)
-		if got.name != c.name || got.projected != c.projected {
-			t.Errorf("lookupCRS(%q) = %+v, want %q projected=%v", c.in, got, c.name, c.projected)
+		if got.name != c.name || got.converts() != c.converts || got.projected {
+			t.Errorf("lookupCRS(%q) = %+v, want %q converts=%v", c.in, got, c.name, c.converts)
 		}
 	}
 }

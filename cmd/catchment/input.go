@@ -13,6 +13,9 @@ type layerFlags struct {
 	paths  map[data.Layer]*string
 	dir    string
 	fields fieldFlag
+	crs    fieldFlag // --crs EPSG:NNNN or layer=EPSG:NNNN
+	tables fieldFlag // --layer TABLE or layer=TABLE
+	preset string
 	quiet  bool
 }
 
@@ -26,17 +29,20 @@ func (f *fieldFlag) Set(s string) error { *f = append(*f, s); return nil }
 func addLayerFlags(fs *flag.FlagSet, need ...data.Layer) *layerFlags {
 	lf := &layerFlags{paths: map[data.Layer]*string{}}
 	help := map[data.Layer]string{
-		data.LayerOffices:   "offices: points with id, name, kind (ward|branch) (.geojson, .json or .csv)",
-		data.LayerDistricts: "districts: polygons with id, name, population (.geojson or .json)",
-		data.LayerStores:    "convenience stores: points (.geojson, .json or .csv)",
-		data.LayerPosts:     "post offices: points (.geojson, .json or .csv)",
-		data.LayerBoundary:  "study-area boundary: polygons (.geojson or .json)",
+		data.LayerOffices:   "offices: points with id, name, kind (ward|branch) (.geojson, .json, .csv, .shp or .gpkg)",
+		data.LayerDistricts: "districts: polygons with id, name, population (.geojson, .json, .csv with WKT, .shp or .gpkg)",
+		data.LayerStores:    "convenience stores: points (.geojson, .json, .csv, .shp or .gpkg)",
+		data.LayerPosts:     "post offices: points (.geojson, .json, .csv, .shp or .gpkg)",
+		data.LayerBoundary:  "study-area boundary: polygons (.geojson, .json, .csv with WKT, .shp or .gpkg)",
 	}
 	for _, l := range need {
 		lf.paths[l] = fs.String(string(l), "", help[l])
 	}
 	fs.StringVar(&lf.dir, "data", "", "folder holding offices.*, districts.*, stores.*, posts.*, boundary.*")
 	fs.Var(&lf.fields, "field", "map a field of your file: layer.field=your_field (repeatable), e.g. districts.name=A27_004")
+	fs.Var(&lf.crs, "crs", "CRS of the input coordinates when the file does not say or says wrong: EPSG:NNNN for every layer, or layer=EPSG:NNNN (repeatable), e.g. EPSG:6670 (JGD2011 plane rectangular zone II)")
+	fs.Var(&lf.tables, "layer", "GeoPackage table to read: NAME for every .gpkg input, or layer=NAME (repeatable), e.g. districts=A27")
+	fs.StringVar(&lf.preset, "preset", "", "field mapping preset: ksj (国土数値情報 A27, A32, N03, P05, P30, P02 attribute codes)")
 	fs.BoolVar(&lf.quiet, "quiet", false, "print no warnings")
 	return lf
 }
@@ -55,6 +61,28 @@ func (lf *layerFlags) load(e *env) (*data.Dataset, error) {
 		}
 		opt.Fields[l][ours] = theirs
 	}
+	for _, f := range []struct {
+		name string
+		vals fieldFlag
+		dst  *map[data.Layer]string
+	}{{"crs", lf.crs, &opt.CRS}, {"layer", lf.tables, &opt.Tables}} {
+		for _, v := range f.vals {
+			l, val, err := data.ParseLayerOption(v)
+			if err != nil {
+				return nil, fmt.Errorf("--%s %w", f.name, err)
+			}
+			if f.name == "crs" {
+				if err := data.ParseCRS(val); err != nil {
+					return nil, fmt.Errorf("--crs %w", err)
+				}
+			}
+			if *f.dst == nil {
+				*f.dst = map[data.Layer]string{}
+			}
+			(*f.dst)[l] = val
+		}
+	}
+	opt.Preset = lf.preset
 	paths := data.Paths{}
 	for l, p := range lf.paths {
 		if *p != "" {
@@ -74,8 +102,8 @@ func (lf *layerFlags) load(e *env) (*data.Dataset, error) {
 	case len(paths) > 0:
 		ds, warn, err = data.Load(paths, opt)
 	default:
-		if len(lf.fields) > 0 {
-			return nil, fmt.Errorf("--field needs input files (--data or layer flags)")
+		if len(lf.fields) > 0 || len(lf.crs) > 0 || len(lf.tables) > 0 || lf.preset != "" {
+			return nil, fmt.Errorf("--field, --crs, --layer and --preset need input files (--data or layer flags)")
 		}
 		ds, warn, err = data.Default()
 	}

@@ -39,7 +39,7 @@ func callerPackage() string {
 	for {
 		f, more := frames.Next()
 		switch f.Function {
-		case self + "RequireOgrinfo", self + "Info", "":
+		case self + "RequireOgrinfo", self + "RequireOgr2ogr", self + "Convert", self + "Info", "":
 		default:
 			// "example.com/a/b.TestX.func1" -> "example.com/a/b".
 			name := f.Function
@@ -109,4 +109,32 @@ func Layers(info string) []Layer {
 		}
 	}
 	return layers
+}
+
+// RequireOgr2ogr returns the path of the ogr2ogr program, which tests use to
+// make fixtures in other formats and CRSs. Like RequireOgrinfo, it fails the
+// test in CI when the program is missing and skips it loudly otherwise.
+func RequireOgr2ogr(t testing.TB) string {
+	t.Helper()
+	path, err := exec.LookPath("ogr2ogr")
+	if err == nil {
+		return path
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("ogr2ogr missing in CI: .ci/run must apt-get install gdal-bin")
+		return ""
+	}
+	t.Skipf("SKIPPING FORMAT CONVERSION TEST in package %s: ogr2ogr not found (apt-get install gdal-bin); Shapefile/GeoPackage/CRS fixtures are NOT made", callerPackage())
+	return ""
+}
+
+// Convert runs ogr2ogr with args (e.g. "-f", "GPKG", "-t_srs", "EPSG:6670",
+// out, in) and fails the test when it fails.
+func Convert(t testing.TB, args ...string) {
+	t.Helper()
+	ogr2ogr := RequireOgr2ogr(t)
+	out, err := exec.Command(ogr2ogr, args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ogr2ogr %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
 }

@@ -95,7 +95,7 @@ func SpecFor(s Scale) (Spec, error) {
 		return Spec{
 			Scale: s, Lon0: 128.5, Lat0: 30.5, DLon: 1.0 / 80, DLat: 1.0 / 120, W: 1400, H: 1740,
 			Districts: 19000, Stores: 56000, Posts: 24000, Offices: 1700, Towns: 900,
-			UrbanPop: 100e6, RuralPop: 25e6, RootCells: 32, OfficeGapKm: 2.5, NoiseKm: 40, Habitable: 0.25, Seed: 3,
+			UrbanPop: 100e6, RuralPop: 25e6, RootCells: 32, OfficeGapKm: 2.5, NoiseKm: 40, Habitable: 0.10, Seed: 3,
 			land: []ellipse{
 				{130.9, 32.7, 105, 78, 60},  // Kyushu
 				{133.5, 33.7, 130, 45, 20},  // Shikoku
@@ -314,14 +314,14 @@ func (g *gen) makePopulation() {
 		p := g.UrbanPop / harmonic / float64(k)
 		sigma := 1.2 * math.Pow(p/1e5, 0.45)
 		g.addGaussian(exp, lon, lat, p/2, sigma, cellKm2, centre)
-		g.addGaussian(exp, lon, lat, p/2, 3*sigma, cellKm2, centre)
+		g.addGaussian(exp, lon, lat, p/2, 2*sigma, cellKm2, centre)
 	}
 	g.pop = make([]int32, pw*ph)
 	for idx, e := range exp {
 		if e <= 0 || !landAt(idx%pw, idx/pw) {
 			continue
 		}
-		v := float64(e)*math.Exp(0.6*g.rng.NormFloat64()-0.18) + g.rng.Float64()
+		v := float64(e) * math.Exp(0.6*g.rng.NormFloat64()-0.18)
 		if v >= 1 {
 			g.pop[idx] = int32(v)
 		}
@@ -331,7 +331,7 @@ func (g *gen) makePopulation() {
 // addGaussian adds p people spread as a Gaussian of sigma km around lon, lat.
 func (g *gen) addGaussian(exp []float32, lon, lat, p, sigma float64, cellKm2 func(lat float64) float64, centre func(i, j int) (float64, float64)) {
 	pw, ph := 2*g.W, 2*g.H
-	r := 3 * sigma
+	r := 2.5 * sigma
 	dj := int(r/(g.DLat/2*110.57)) + 1
 	di := int(r/(g.DLon/2*111.32*math.Cos(lat*math.Pi/180))) + 1
 	ci := int((lon - g.Lon0) / (g.DLon / 2))

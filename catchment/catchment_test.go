@@ -1,0 +1,353 @@
+package catchment
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/kumamoto-gis/catchment/data"
+	"github.com/kumamoto-gis/catchment/geo"
+	"github.com/paulmach/orb"
+)
+
+// randomOffices places n offices in a box around Kumamoto, alternating kinds.
+func randomOffices(r *rand.Rand, n int) []data.Office {
+	offices := make([]data.Office, n)
+	for i := range offices {
+		kind := data.Branch
+		if i%4 == 0 {
+			kind = data.Ward
+		}
+		offices[i] = data.Office{
+			ID: fmt.Sprintf("o%d", i), Name: fmt.Sprintf("office %d", i), Kind: kind,
+			Location: orb.Point{130.5 + 0.4*r.Float64(), 32.6 + 0.4*r.Float64()},
+		}
+	}
+	return offices
+}
+
+// gridDistricts covers [130.5,130.9]×[32.6,33.0] with n×n square districts;
+// every third one has a square hole, and every fifth is a MultiPolygon of two
+// halves.
+func gridDistricts(n int) []data.District {
+	var ds []data.District
+	step := 0.4 / float64(n)
+	for i := range n {
+		for j := range n {
+			x0, y0 := 130.5+float64(i)*step, 32.6+float64(j)*step
+			x1, y1 := x0+step, y0+step
+			k := len(ds)
+			var mp orb.MultiPolygon
+			switch {
+			case k%5 == 0:
+				xm := (x0 + x1) / 2
+				mp = orb.MultiPolygon{square(x0, y0, xm, y1), square(xm, y0, x1, y1)}
+			case k%3 == 0:
+				h := step / 4
+				outer := square(x0, y0, x1, y1)
+				hole := square(x0+h, y0+h, x1-h, y1-h)[0]
+				hole.Reverse()
+				mp = orb.MultiPolygon{{outer[0], hole}}
+			default:
+				mp = orb.MultiPolygon{square(x0, y0, x1, y1)}
+			}
+			pop := float64(100 + k)
+			ds = append(ds, data.District{ID: fmt.Sprintf("d%d", k), Name: fmt.Sprintf("district %d", k), Population: &pop, Geometry: mp})
+		}
+	}
+	return ds
+}
+
+func square(x0, y0, x1, y1 float64) orb.Polygon {
+	return orb.Polygon{{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}}
+}
+
+func TestNearestOfficesMatchesBruteForce(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for trial := range 20 {
+		offices := randomOffices(r, 5+trial*7)
+		rows, err := NearestOffices(offices, data.Branch, data.Ward, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, row := range rows {
+			best, bestD := "", math.Inf(1)
+			for _, o := range offices {
+				if o.Kind != data.Ward {
+					continue
+				}
+				if d := geo.Distance(row.Office.Location, o.Location); d < bestD {
+					best, bestD = o.ID, d
+				}
+			}
+			if row.Nearest.ID != best || math.Abs(row.DistanceM-bestD) > 1e-6 {
+				t.Fatalf("trial %d: %s: nearest %s at %.3f m, brute force %s at %.3f m", trial, row.Office.ID, row.Nearest.ID, row.DistanceM, best, bestD)
+			}
+		}
+	}
+}
+
+func TestCandidates(t *testing.T) {
+	mk := func(id string, m float64) NearestRow {
+		return NearestRow{Office: data.Office{ID: id}, Nearest: data.Office{ID: "w"}, DistanceM: m}
+	}
+	rows := []NearestRow{mk("a", 5200), mk("b", 1200), mk("c", 5000), mk("d", 4999.9), mk("e", 5000.1)}
+	got := Candidates(rows, 5)
+	want := []string{"b", "d", "c"}
+	if len(got) != len(want) {
+		t.Fatalf("got %d candidates, want %d", len(got), len(want))
+	}
+	for i, w := range want {
+		if got[i].Office.ID != w {
+			t.Errorf("candidate %d = %s, want %s", i, got[i].Office.ID, w)
+		}
+	}
+}
+
+func TestNearestOfficesErrors(t *testing.T) {
+	offices := []data.Office{{ID: "a", Kind: data.Branch}}
+	if _, err := NearestOffices(offices, data.Branch, data.Ward, nil); err == nil {
+		t.Error("no ward office: want an error")
+	}
+}
+
+func TestAssignMatchesBruteForce(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	districts := gridDistricts(12)
+	for trial := range 10 {
+		offices := randomOffices(r, 3+trial*9)
+		closed := map[string]bool{}
+		for i := range offices {
+			if r.IntN(4) == 0 {
+				closed[offices[i].ID] = true
+			}
+		}
+		closed[offices[0].ID] = false
+		a, err := Assign(districts, offices, nil, closed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var pop float64
+		served := make([]int, len(offices))
+		for i, da := range a.Districts {
+			p := geo.RepresentativePoint(districts[i].Geometry)
+			best, bestD := -1, math.Inf(1)
+			for oi, o := range offices {
+				if closed[o.ID] {
+					continue
+				}
+				if d := geo.Distance(p, o.Location); d < bestD {
+					best, bestD = oi, d
+				}
+			}
+			if da.Office != best || math.Abs(da.DistanceM-bestD) > 1e-6 {
+				t.Fatalf("trial %d district %d: office %d at %.3f, brute force %d at %.3f", trial, i, da.Office, da.DistanceM, best, bestD)
+			}
+			served[best]++
+			pop += districts[i].Pop()
+		}
+		for oi, ol := range a.Offices {
+			if ol.Districts != served[oi] {
+				t.Errorf("office %d serves %d districts, want %d", oi, ol.Districts, served[oi])
+			}
+			if ol.Open == closed[offices[oi].ID] {
+				t.Errorf("office %d open=%v but closed=%v", oi, ol.Open, closed[offices[oi].ID])
+			}
+		}
+		if a.Population != pop {
+			t.Errorf("population %g, want %g", a.Population, pop)
+		}
+	}
+}
+
+func TestAssignAllClosed(t *testing.T) {
+	offices := []data.Office{{ID: "a"}, {ID: "b"}}
+	_, err := Assign(gridDistricts(2), offices, nil, map[string]bool{"a": true, "b": true})
+	if err == nil {
+		t.Fatal("all offices closed: want an error")
+	}
+}
+
+func randomPoints(r *rand.Rand, n int) []data.ServicePoint {
+	pts := make([]data.ServicePoint, n)
+	for i := range pts {
+		pts[i] = data.ServicePoint{ID: fmt.Sprint(i), Location: orb.Point{130.45 + 0.5*r.Float64(), 32.55 + 0.5*r.Float64()}}
+	}
+	return pts
+}
+
+func TestGapsMatchesBruteForce(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	districts := gridDistricts(10)
+	stores := randomPoints(r, 150)
+	posts := randomPoints(r, 40)
+	// points exactly on shared borders and vertices
+	for i := 1; i < 10; i++ {
+		x := 130.5 + 0.04*float64(i)
+		stores = append(stores, data.ServicePoint{ID: fmt.Sprint("edge", i), Location: orb.Point{x, 32.62}})
+		stores = append(stores, data.ServicePoint{ID: fmt.Sprint("vertex", i), Location: orb.Point{x, 32.64}})
+	}
+	for _, withinM := range []float64{0, 300} {
+		rows, err := Gaps(districts, stores, posts, withinM)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inside := func(d data.District, p orb.Point) bool {
+			if withinM == 0 {
+				return geo.Contains(d.Geometry, p)
+			}
+			return geo.DistanceToPolygon(d.Geometry, p) <= withinM
+		}
+		total := 0
+		for i, d := range districts {
+			var s, p int
+			for _, pt := range stores {
+				if inside(d, pt.Location) {
+					s++
+				}
+			}
+			for _, pt := range posts {
+				if inside(d, pt.Location) {
+					p++
+				}
+			}
+			g := rows[i]
+			if g.Stores != s || g.Posts != p || g.Gap != (s == 0) || g.PostFallback() != (s == 0 && p > 0) {
+				t.Fatalf("within %g m, district %s: got stores=%d posts=%d gap=%v, brute force %d %d", withinM, d.ID, g.Stores, g.Posts, g.Gap, s, p)
+			}
+			total += s
+		}
+		if withinM == 0 {
+			// every store inside the grid is counted exactly once, border points included
+			var inGrid int
+			for _, s := range stores {
+				if s.Location[0] > 130.5 && s.Location[0] < 130.9 && s.Location[1] > 32.6 && s.Location[1] < 33.0 && !inHole(districts, s.Location) {
+					inGrid++
+				}
+			}
+			if total != inGrid {
+				t.Errorf("stores counted %d times, %d stores lie in the grid", total, inGrid)
+			}
+		}
+	}
+}
+
+// inHole reports whether p lies strictly inside a hole of one of the districts.
+func inHole(ds []data.District, p orb.Point) bool {
+	for _, d := range ds {
+		for _, poly := range d.Geometry {
+			for _, h := range poly[1:] {
+				b := h.Bound()
+				if p[0] > b.Min[0] && p[0] < b.Max[0] && p[1] > b.Min[1] && p[1] < b.Max[1] {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func TestGapsNegativeDistance(t *testing.T) {
+	if _, err := Gaps(gridDistricts(2), nil, nil, -1); err == nil {
+		t.Fatal("want an error for a negative distance")
+	}
+}
+
+func TestDissolveCatchments(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	districts := gridDistricts(8)
+	offices := randomOffices(r, 9)
+	a, err := Assign(districts, offices, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := DissolveCatchments(districts, offices, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var total, sum float64
+	for _, d := range districts {
+		total += geo.Area(d.Geometry)
+	}
+	for _, c := range cs {
+		sum += c.AreaKm2 * 1e6
+		var want float64
+		for _, da := range a.Districts {
+			if da.Office == c.Office {
+				want += geo.Area(districts[da.District].Geometry)
+			}
+		}
+		// The union drops vertices on straight runs of shared edges; a
+		// geodesic edge between the remaining vertices bulges slightly, so
+		// areas agree to about 1e-5, not exactly.
+		if math.Abs(c.AreaKm2*1e6-want) > 1e-5*want {
+			t.Errorf("office %d: catchment area %.0f m², districts %.0f m²", c.Office, c.AreaKm2*1e6, want)
+		}
+		if c.Population != a.Offices[c.Office].Population {
+			t.Errorf("office %d population %g, want %g", c.Office, c.Population, a.Offices[c.Office].Population)
+		}
+	}
+	if math.Abs(sum-total) > 1e-5*total {
+		t.Errorf("catchments cover %.0f m², districts %.0f m²", sum, total)
+	}
+}
+
+func TestVoronoiCatchments(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	districts := gridDistricts(6)
+	boundary := orb.MultiPolygon{square(130.5, 32.6, 130.9, 33.0)}
+	offices := randomOffices(r, 12)
+	closed := map[string]bool{offices[3].ID: true}
+	a, err := Assign(districts, offices, nil, closed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := VoronoiCatchments(districts, offices, boundary, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != len(offices)-1 {
+		t.Fatalf("%d cells for %d open offices", len(cs), len(offices)-1)
+	}
+	var sum float64
+	for _, c := range cs {
+		if closed[offices[c.Office].ID] {
+			t.Errorf("closed office %d has a cell", c.Office)
+		}
+		if !geo.Contains(c.Geometry, offices[c.Office].Location) {
+			t.Errorf("office %d lies outside its own cell", c.Office)
+		}
+		sum += c.AreaKm2
+	}
+	want := geo.Area(boundary) / 1e6
+	if math.Abs(sum-want) > 1e-4*want {
+		t.Errorf("cells cover %.3f km², boundary %.3f km²", sum, want)
+	}
+	// random points fall in the cell of their geodesically nearest open office,
+	// except within a few metres of a cell border
+	for range 2000 {
+		p := orb.Point{130.5 + 0.4*r.Float64(), 32.6 + 0.4*r.Float64()}
+		best, second := math.Inf(1), math.Inf(1)
+		bi := -1
+		for i, o := range offices {
+			if closed[o.ID] {
+				continue
+			}
+			d := geo.Distance(p, o.Location)
+			if d < best {
+				best, second, bi = d, best, i
+			} else if d < second {
+				second = d
+			}
+		}
+		if second-best < 5 {
+			continue
+		}
+		for _, c := range cs {
+			if geo.Contains(c.Geometry, p) && c.Office != bi {
+				t.Fatalf("point %v in the cell of office %d, nearest is %d (%.1f m vs %.1f m)", p, c.Office, bi, best, second)
+			}
+		}
+	}
+}

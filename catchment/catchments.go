@@ -1,0 +1,158 @@
+package catchment
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/kumamoto-gis/catchment/data"
+	"github.com/kumamoto-gis/catchment/geo"
+	"github.com/paulmach/orb"
+)
+
+// Method is how catchment polygons are drawn.
+type Method string
+
+// Catchment methods.
+const (
+	// Dissolve unions the districts each office serves.
+	Dissolve Method = "dissolve"
+	// Voronoi takes the cells of the open offices (points nearer to that
+	// office than to any other) clipped to the study boundary.
+	Voronoi Method = "voronoi"
+)
+
+// Catchment is the area one open office serves.
+type Catchment struct {
+	Office     int // index into the offices
+	Method     Method
+	Geometry   orb.MultiPolygon
+	Districts  int     // districts assigned to the office
+	Population float64 // population of those districts
+	AreaKm2    float64 // geodesic area of Geometry
+}
+
+// DissolveCatchments unions, for every open office that serves at least one
+// district, the districts assigned to it.
+func DissolveCatchments(districts []data.District, offices []data.Office, a Assignment) ([]Catchment, error) {
+	groups := make([][]orb.MultiPolygon, len(offices))
+	for _, da := range a.Districts {
+		if da.Office < 0 {
+			continue
+		}
+		groups[da.Office] = append(groups[da.Office], districts[da.District].Geometry)
+	}
+	var out []Catchment
+	for oi, g := range groups {
+		if len(g) == 0 {
+			continue
+		}
+		u, err := geo.Union(g)
+		if err != nil {
+			return nil, fmt.Errorf("dissolve catchment of office %s: %w", offices[oi].ID, err)
+		}
+		out = append(out, Catchment{
+			Office: oi, Method: Dissolve, Geometry: u,
+			Districts: a.Offices[oi].Districts, Population: a.Offices[oi].Population,
+			AreaKm2: geo.Area(u) / 1e6,
+		})
+	}
+	return out, nil
+}
+
+// VoronoiCatchments returns the Voronoi cell of every open office, computed
+// in a local transverse Mercator projection (within centimetres of the
+// geodesic bisectors at city scale) and clipped to boundary. With no
+// boundary, cells are clipped to the districts' extent, or to the offices'
+// extent with a 10 % margin. District counts and population come from a.
+func VoronoiCatchments(districts []data.District, offices []data.Office, boundary orb.MultiPolygon, a Assignment) ([]Catchment, error) {
+	var open []int
+	for i := range offices {
+		if a.Offices != nil && !a.Offices[i].Open {
+			continue
+		}
+		open = append(open, i)
+	}
+	if len(open) < 2 {
+		return nil, fmt.Errorf("voronoi catchments: need at least 2 open offices, have %d", len(open))
+	}
+	clip := boundary
+	var extent orb.Bound
+	switch {
+	case len(boundary) > 0:
+		extent = boundary.Bound()
+	case len(districts) > 0:
+		extent = districts[0].Geometry.Bound()
+		for _, d := range districts[1:] {
+			extent = extent.Union(d.Geometry.Bound())
+		}
+	default:
+		extent = orb.Bound{Min: offices[open[0]].Location, Max: offices[open[0]].Location}
+		for _, i := range open {
+			extent = extent.Extend(offices[i].Location)
+		}
+		dx, dy := extent.Max[0]-extent.Min[0], extent.Max[1]-extent.Min[1]
+		extent = extent.Pad(0.1 * max(dx, dy))
+	}
+	for _, i := range open {
+		extent = extent.Extend(offices[i].Location)
+	}
+	if clip == nil {
+		clip = orb.MultiPolygon{extent.ToPolygon()}
+	}
+	proj := geo.LocalProjection(extent)
+	sites := make([]orb.Point, len(open))
+	for k, i := range open {
+		sites[k] = proj.Forward(offices[i].Location)
+	}
+	lo, hi := proj.Forward(extent.Min), proj.Forward(extent.Max)
+	pb := orb.Bound{Min: lo, Max: hi}
+	for _, c := range []orb.Point{{extent.Min[0], extent.Max[1]}, {extent.Max[0], extent.Min[1]}} {
+		pb = pb.Extend(proj.Forward(c))
+	}
+	for _, s := range sites {
+		pb = pb.Extend(s)
+	}
+	pb = pb.Pad(1000)
+	cells, err := geo.VoronoiCells(sites, pb)
+	if err != nil {
+		return nil, fmt.Errorf("voronoi catchments: %w", err)
+	}
+	var out []Catchment
+	for k, i := range open {
+		cell := unproject(cells[k], proj)
+		g, err := geo.Intersect(orb.MultiPolygon{cell}, clip)
+		if err != nil {
+			return nil, fmt.Errorf("clip voronoi cell of office %s: %w", offices[i].ID, err)
+		}
+		c := Catchment{Office: i, Method: Voronoi, Geometry: g, AreaKm2: geo.Area(g) / 1e6}
+		if a.Offices != nil {
+			c.Districts, c.Population = a.Offices[i].Districts, a.Offices[i].Population
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// unproject maps a planar polygon back to lon/lat, densifying long edges so
+// that the straight projected edges stay straight on the map.
+func unproject(p orb.Polygon, proj geo.TransverseMercator) orb.Polygon {
+	const step = 200.0 // metres
+	out := make(orb.Polygon, len(p))
+	for r, ring := range p {
+		var nr orb.Ring
+		for j := 0; j+1 < len(ring); j++ {
+			a, b := ring[j], ring[j+1]
+			dx, dy := b[0]-a[0], b[1]-a[1]
+			n := max(1, int(math.Ceil(math.Hypot(dx, dy)/step)))
+			for s := 0; s < n; s++ {
+				t := float64(s) / float64(n)
+				nr = append(nr, proj.Inverse(orb.Point{a[0] + t*dx, a[1] + t*dy}))
+			}
+		}
+		if len(ring) > 0 {
+			nr = append(nr, proj.Inverse(ring[len(ring)-1]))
+		}
+		out[r] = nr
+	}
+	return out
+}
