@@ -135,6 +135,15 @@ func NewWhatIfBy(districts []data.District, offices []data.Office, points []orb.
 					officeLabel(o), rw.offices[i].DistanceM, r.MaxSnapM))
 			}
 		}
+		onNetwork := 0
+		for _, s := range rw.offices {
+			if s.OK {
+				onNetwork++
+			}
+		}
+		if onNetwork == 0 {
+			return nil, warns, fmt.Errorf("what-if: %w: none of the %d offices is within %.0f m of the road network", network.ErrNothingRoutable, len(offices), r.MaxSnapM)
+		}
 		w.road = rw
 		status := make([]OfficeStatus, len(offices))
 		for i := range status {

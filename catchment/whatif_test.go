@@ -1,6 +1,7 @@
 package catchment
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"math"
@@ -1104,5 +1105,15 @@ func TestWhatIfRoadChuo(t *testing.T) {
 		if s := c.Summary; !(s.WeightedDistanceAfterM >= s.WeightedDistanceBeforeM) || s.UnroutedAfter != s.UnroutedBefore {
 			t.Errorf("%s: closing an office made distances shorter or changed coverage: %+v", by, s)
 		}
+	}
+}
+
+func TestWhatIfRoadNoOfficeOnNetwork(t *testing.T) {
+	g := roadLine(t)
+	offices := []data.Office{{ID: "far", Name: "far", Location: orb.Point{130.70, 32.9}}}
+	ds, pts := pointDistricts(rand.New(rand.NewPCG(1, 1)), 3)
+	_, warns, err := NewWhatIfBy(ds, offices, pts, Road{Graph: g, By: network.Road})
+	if !errors.Is(err, network.ErrNothingRoutable) || len(warns) == 0 {
+		t.Errorf("err %v, warnings %q", err, warns)
 	}
 }

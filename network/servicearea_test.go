@@ -76,3 +76,25 @@ func TestServiceAreasSmall(t *testing.T) {
 		t.Error("descending limits accepted")
 	}
 }
+
+// BenchmarkServiceAreasChuo draws 10/20/30-minute car service areas of the
+// offices in the 中央区 network's box and counts 2,000 points in them.
+func BenchmarkServiceAreasChuo(b *testing.B) {
+	g, _, err := Load(sharedFile(b, chuoDrive), Car)
+	if err != nil {
+		b.Fatal(err)
+	}
+	facs := append(positions(chuoWardOffices), positions(chuoBranchOffices)...)
+	bd := g.Bound()
+	pts := make([]orb.Point, 2000)
+	for i := range pts {
+		f := float64(i) / float64(len(pts))
+		pts[i] = orb.Point{bd.Min[0] + f*(bd.Max[0]-bd.Min[0]), bd.Min[1] + math.Mod(f*37, 1)*(bd.Max[1]-bd.Min[1])}
+	}
+	b.ResetTimer()
+	for range b.N {
+		if _, _, err := g.ServiceAreas(facs, pts, nil, Time, 0, IsochroneOptions{Limits: []float64{600, 1200, 1800}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

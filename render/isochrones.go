@@ -167,9 +167,9 @@ func bandColours(n int) []color.RGBA {
 }
 
 var (
-	colOutside   = hex(0xececec) // districts outside every band
-	colAreaEdge  = hex(0x2b2b2b) // borders between offices' service areas
-	colOffRoad   = hex(0x9a9a9a) // office outside the network
+	colOutside   = hex(0xececec)             // districts outside every band
+	colAreaEdge  = hex(0x2b2b2b)             // borders between offices' service areas
+	colOffRoad   = hex(0x9a9a9a)             // office outside the network
 	colBandVeil  = withAlpha(colPaper, 0.45) // district borders over the bands
 	isoLimitText = map[network.Metric][2]string{network.Time: {"分", "min"}, network.Road: {"km", "km"}}
 )

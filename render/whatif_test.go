@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +10,8 @@ import (
 
 	"github.com/kumamoto-gis/catchment/catchment"
 	"github.com/kumamoto-gis/catchment/data"
+	"github.com/kumamoto-gis/catchment/network"
+	"github.com/paulmach/orb"
 )
 
 // whatIfGolden compares got with testdata/whatif/name, or rewrites it with -update.
@@ -119,5 +122,103 @@ func TestWhatIfFeatures(t *testing.T) {
 	}
 	if closed != 3 {
 		t.Errorf("%d closed offices on the after map, want 3", closed)
+	}
+}
+
+// roadWhatIf is a what-if on a straight hand-made road (lon 130.60–130.80
+// at lat 32.8) with one district off the network.
+func roadWhatIf(t *testing.T, by network.Metric) ([]data.District, catchment.Comparison) {
+	t.Helper()
+	b := network.NewBuilder(network.Car)
+	prev := int32(-1)
+	for k := 0; k <= 20; k++ {
+		n := b.AddNode(orb.Point{130.60 + 0.01*float64(k), 32.8})
+		if prev >= 0 {
+			b.AddSegment(prev, n, 0, 36)
+		}
+		prev = n
+	}
+	g, _, err := b.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	offices := []data.Office{
+		{ID: "w", Name: "west", Kind: data.Ward, Location: orb.Point{130.60, 32.8}},
+		{ID: "m", Name: "middle", Kind: data.Branch, Location: orb.Point{130.70, 32.8}},
+	}
+	pts := []orb.Point{{130.62, 32.8}, {130.69, 32.8}, {130.70, 32.95}}
+	ds := make([]data.District, len(pts))
+	for i, p := range pts {
+		pop := 100.0
+		ds[i] = data.District{ID: fmt.Sprintf("d%d", i), Name: fmt.Sprintf("district %d", i), Population: &pop,
+			Geometry: orb.MultiPolygon{{{{p[0] - 1e-4, p[1] - 1e-4}, {p[0] + 1e-4, p[1] - 1e-4}, {p[0] + 1e-4, p[1] + 1e-4}, {p[0] - 1e-4, p[1] + 1e-4}, {p[0] - 1e-4, p[1] - 1e-4}}}}}
+	}
+	w, _, err := catchment.NewWhatIfBy(ds, offices, pts, catchment.Road{Graph: g, By: by})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := w.Compare(catchment.Change{Name: "close middle", Close: []string{"m"}}, catchment.CompareOptions{MaxKm: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ds, c
+}
+
+func TestWhatIfTablesUnderRoadMetric(t *testing.T) {
+	ds, c := roadWhatIf(t, network.Time)
+	dt := WhatIfDistrictTable(ds, c, false)
+	col := func(t Table, name string) int {
+		for i, c := range t.Columns {
+			if c == name {
+				return i
+			}
+		}
+		return -1
+	}
+	for _, name := range []string{"metric", "time_before_s", "time_after_s", "change_s", "cert_time_s", "note"} {
+		if col(dt, name) < 0 {
+			t.Errorf("district table lacks %s under the time metric: %v", name, dt.Columns)
+		}
+	}
+	off := dt.Rows[2] // the district off the network
+	for _, name := range []string{"office_before_id", "office_after_id", "distance_after_m", "change_m", "time_after_s", "beyond_max_km"} {
+		if v := off[col(dt, name)]; v != nil {
+			t.Errorf("unrouted district: %s = %v, want null", name, v)
+		}
+	}
+	if note := off[col(dt, "note")].(string); !strings.Contains(note, "outside network coverage") {
+		t.Errorf("unrouted district note %q", note)
+	}
+	if v := dt.Rows[1][col(dt, "time_after_s")]; v == nil {
+		t.Error("routed district has no time")
+	}
+	st := []catchment.StageComparison{{Stage: 1, Comparison: c}}
+	sum := WhatIfSummaryTable(st)
+	if i := col(sum, "unrouted_after"); i < 0 || sum.Rows[0][i] != 1 {
+		t.Errorf("summary unrouted_after: %v", sum.Columns)
+	}
+	var csv bytes.Buffer
+	if err := dt.WriteCSV(&csv); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(csv.String(), "NaN") {
+		t.Errorf("NaN in CSV:\n%s", csv.String())
+	}
+	var md bytes.Buffer
+	if err := WriteWhatIfMarkdown(&md, WhatIfReport{Scenario: "road", Districts: ds, Stages: st}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"by travel time", "districts not routed", "mean travel time"} {
+		if !strings.Contains(md.String(), want) {
+			t.Errorf("markdown lacks %q", want)
+		}
+	}
+	if strings.Contains(md.String(), "NaN") || strings.Contains(md.String(), "geodesically") {
+		t.Errorf("markdown under the time metric:\n%s", md.String())
+	}
+	// The geodesic tables keep their columns.
+	gds, geo, _ := stagedOnDefault(t)
+	if g := WhatIfDistrictTable(gds.Districts, geo[0].Comparison, true); col(g, "note") >= 0 || col(WhatIfSummaryTable(geo), "metric") >= 0 {
+		t.Error("geodesic what-if tables gained road columns")
 	}
 }

@@ -37,6 +37,7 @@ func commands() []command {
 		gapsCommand(),
 		catchmentsCommand(),
 		whatifCommand(),
+		isochronesCommand(),
 		renderCommand(),
 		chartCommand(),
 		reportCommand(),

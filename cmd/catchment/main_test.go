@@ -141,7 +141,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"nearest", "--nope"}, 2, "flag provided but not defined"},
 		{[]string{"nearest", "extra"}, 2, `unexpected argument "extra"`},
 		{[]string{"catchments", "--method", "hex"}, 1, `--method "hex"`},
-		{[]string{"nearest", "--field", "offices.name=X"}, 1, "--field needs input files"},
+		{[]string{"nearest", "--field", "offices.name=X"}, 1, "need input files"},
 	} {
 		code, _, stderr := runCLI(t, tc.args...)
 		if code != tc.code || !strings.Contains(stderr, tc.msg) {

@@ -105,3 +105,83 @@ func TestWhatIfUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestWhatIfRoadMetricChuo(t *testing.T) {
+	requireShared(t, chuoDrive)
+	for _, metric := range []string{"road", "time"} {
+		code, out, stderr := runCLI(t, "whatif", "--close", "oe", "--metric", metric, "--network", chuoDrive,
+			"--table", "districts", "--all", "--format", "json")
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", metric, code, stderr)
+		}
+		if !strings.Contains(stderr, "(nishi)") || !strings.Contains(stderr, "not routed") {
+			t.Errorf("%s: warnings do not name the offices and districts outside the network:\n%.600s", metric, stderr)
+		}
+		var rows []map[string]any
+		if err := json.Unmarshal([]byte(out), &rows); err != nil {
+			t.Fatal(err)
+		}
+		routed, unrouted, moved := 0, 0, 0
+		for _, r := range rows {
+			if r["metric"] != metric {
+				t.Fatalf("%s: row metric %v", metric, r["metric"])
+			}
+			if r["distance_after_m"] == nil {
+				unrouted++
+				if !strings.Contains(r["note"].(string), "outside network coverage") || r["office_after_id"] != nil {
+					t.Errorf("%s: unrouted row %v", metric, r)
+				}
+				continue
+			}
+			routed++
+			if r["time_after_s"] == nil {
+				t.Errorf("%s: routed row without time: %v", metric, r)
+			}
+			if r["office_after_id"] == "oe" {
+				t.Errorf("%s: district %v still goes to the closed office", metric, r["district_id"])
+			}
+			if r["moved"] == true {
+				moved++
+			}
+		}
+		if routed == 0 || unrouted == 0 || moved == 0 {
+			t.Errorf("%s: %d routed, %d unrouted, %d moved districts", metric, routed, unrouted, moved)
+		}
+		code, out, stderr = runCLI(t, "whatif", "--close", "oe", "--metric", metric, "--network", chuoDrive, "--format", "json", "--quiet")
+		if code != 0 || stderr != "" {
+			t.Fatalf("%s summary: exit %d: %s", metric, code, stderr)
+		}
+		var sum []map[string]any
+		if err := json.Unmarshal([]byte(out), &sum); err != nil || len(sum) != 1 {
+			t.Fatalf("%s summary: %v", metric, err)
+		}
+		if sum[0]["unrouted_after"].(float64) != float64(unrouted) || sum[0]["districts"].(float64) != float64(len(rows)) {
+			t.Errorf("%s summary: unrouted %v of %v districts, table %d of %d", metric, sum[0]["unrouted_after"], sum[0]["districts"], unrouted, len(rows))
+		}
+	}
+}
+
+func TestWhatIfMetricFlagErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"whatif", "--close", "oe", "--metric", "road"}, "needs --network"},
+		{[]string{"whatif", "--close", "oe", "--metric", "time", "--network", "../../testdata/cli/nope.osm.pbf"}, "nope.osm.pbf"},
+		{[]string{"whatif", "--close", "oe", "--network", "x.json"}, "only with --metric road or time"},
+		{[]string{"whatif", "--close", "oe", "--metric", "time", "--network", "../../testdata/network/small.json", "--max-snap-m", "-1"}, "--max-snap-m"},
+	} {
+		code, _, stderr := runCLI(t, tc.args...)
+		if code != 1 || !strings.Contains(stderr, tc.msg) {
+			t.Errorf("%v: exit %d, %q; want %q", tc.args, code, stderr, tc.msg)
+		}
+	}
+}
+
+func TestWhatIfNoOfficeOnNetwork(t *testing.T) {
+	// The embedded Kumamoto offices are kilometres from the small hand-made network.
+	code, _, stderr := runCLI(t, "whatif", "--close", "oe", "--metric", "road", "--network", "../../testdata/network/small.json", "--quiet")
+	if code != 1 || !strings.Contains(stderr, "none of the 19 offices is within 500 m of the road network") {
+		t.Errorf("exit %d, %q", code, stderr)
+	}
+}
