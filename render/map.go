@@ -59,6 +59,9 @@ type MapData struct {
 	// GSI-derived positions; districts, stores, post offices: synthetic demo
 	// layers".
 	Source string
+	// Metric is how DistanceM was measured: "geodesic" (or empty), "road"
+	// or "time"; the footer says which.
+	Metric string
 }
 
 // MapKind names one of the maps.
@@ -708,6 +711,14 @@ func (m *mapScene) footerLines(width float64) []string {
 	}
 	note := m.txt("投影法：横メルカトル（地図中心を原点）／距離は WGS84 楕円体上の測地線距離",
 		"Projection: transverse Mercator centred on the map; distances are geodesic on the WGS84 ellipsoid")
+	switch m.d.Metric {
+	case "road":
+		note = m.txt("投影法：横メルカトル（地図中心を原点）／距離は道路網（OpenStreetMap）に沿った最短経路の長さ",
+			"Projection: transverse Mercator centred on the map; distances are shortest routes along the road network (OpenStreetMap)")
+	case "time":
+		note = m.txt("投影法：横メルカトル（地図中心を原点）／距離は道路網（OpenStreetMap）に沿った最速経路の長さ",
+			"Projection: transverse Mercator centred on the map; distances are the lengths of the fastest routes along the road network (OpenStreetMap)")
+	}
 	return append(m.p.wrap(src, width, 7.5, false), m.p.wrap(note, width, 7.5, false)...)
 }
 

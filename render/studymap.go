@@ -12,7 +12,7 @@ import (
 // drawn as closed), every district with the office that serves it and its
 // distance, and the store and post office counts from gaps (may be nil).
 func StudyMapData(ds *data.Dataset, a catchment.Assignment, gaps []catchment.GapRow, closed map[string]bool) MapData {
-	md := MapData{Boundary: ds.Boundary, Source: SourceLine(ds)}
+	md := MapData{Boundary: ds.Boundary, Source: SourceLine(ds), Metric: a.Metric}
 	for _, o := range ds.Offices {
 		md.Offices = append(md.Offices, MapOffice{ID: o.ID, Name: o.Name, NameEn: o.NameEn, Kind: string(o.Kind), Closed: closed[o.ID], Location: o.Location})
 	}
