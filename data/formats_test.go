@@ -210,9 +210,70 @@ func TestShiftJISDBF(t *testing.T) {
 				t.Fatal(err)
 			}
 			compareDatasets(t, base, ds, 0.01)
-			if !strings.Contains(fmt.Sprint(warns), "Shift_JIS") {
-				t.Errorf("no Shift_JIS warning: %v", warns)
+			if got := strings.Contains(fmt.Sprint(warns), "Shift_JIS"); got != (step.from == "detected") {
+				t.Errorf("Shift_JIS warning %v, want it only when detected: %v", got, warns)
 			}
 		})
+	}
+}
+
+// TestCommittedFixtures loads the small Shapefile and GeoPackage fixtures of
+// testdata/formats (made with ogr2ogr from the embedded Kumamoto layers; the
+// fuzz seeds), which needs no GDAL.
+func TestCommittedFixtures(t *testing.T) {
+	emb, _, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &Dataset{Districts: emb.Districts[:3], Offices: emb.Offices}
+	const dir = "../testdata/formats/"
+	for _, c := range []struct {
+		paths Paths
+		opt   Options
+	}{
+		{paths: Paths{LayerDistricts: dir + "districts_6670.shp", LayerOffices: dir + "offices_sjis.shp"}},
+		{paths: Paths{LayerDistricts: dir + "districts_6670.gpkg", LayerOffices: dir + "offices.gpkg"}},
+		{paths: Paths{LayerDistricts: dir + "districts_6670.gpkg", LayerOffices: dir + "offices.gpkg"},
+			opt: Options{Tables: map[Layer]string{LayerDistricts: "districts"}}},
+	} {
+		ds, _, err := Load(c.paths, c.opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range ds.Offices {
+			// The fixtures keep id, name and kind only.
+			want.Offices[i].Ward = ds.Offices[i].Ward
+		}
+		compareDatasets(t, want, ds, 0.01)
+	}
+	_, _, err = Load(Paths{LayerDistricts: dir + "districts_6670.gpkg"}, Options{Tables: map[Layer]string{"": "nope"}})
+	if err == nil || !strings.Contains(err.Error(), `no feature table "nope"; its feature tables are districts`) {
+		t.Errorf("want an error naming the tables, got %v", err)
+	}
+}
+
+func BenchmarkLoadShapefile6670(b *testing.B) {
+	p := Paths{LayerDistricts: "../testdata/formats/districts_6670.shp", LayerOffices: "../testdata/formats/offices_sjis.shp"}
+	for b.Loop() {
+		if _, _, err := Load(p, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkLoadGeoPackage6670(b *testing.B) {
+	p := Paths{LayerDistricts: "../testdata/formats/districts_6670.gpkg", LayerOffices: "../testdata/formats/offices.gpkg"}
+	for b.Loop() {
+		if _, _, err := Load(p, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkPlaneRectangularInverse(b *testing.B) {
+	c := epsgCRS(6670)
+	p := orb.Point{-20000, -30000}
+	for b.Loop() {
+		p = c.toLonLat(orb.Point{-20000 + p[0]*1e-9, -30000})
 	}
 }

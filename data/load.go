@@ -198,7 +198,7 @@ func loadLayer(readFile func(string) ([]byte, error), ds *Dataset, layer Layer, 
 		if err != nil {
 			return nil, fileErr(err)
 		}
-		fileCRS, enc = sh.crs, sh.encoding
+		fileCRS = sh.crs
 		for _, w := range sh.notes {
 			b.p.warnf("", "", "%s", w)
 		}

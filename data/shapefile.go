@@ -16,9 +16,8 @@ import (
 
 // shapefileInfo is what a Shapefile says besides its records.
 type shapefileInfo struct {
-	crs      *crsInfo // from the .prj; nil without one
-	encoding string   // of the .dbf text
-	notes    []string // warnings about the file as a whole
+	crs   *crsInfo // from the .prj; nil without one
+	notes []string // warnings about the file as a whole
 }
 
 // Shape types of the ESRI Shapefile specification.
@@ -95,7 +94,9 @@ func readShapefile(readFile func(string) ([]byte, error), file string, res *reso
 	if err != nil {
 		return info, fmt.Errorf("%s: %w", filepath.Base(dbfName), err)
 	}
-	info.encoding = table.encoding
+	if table.encodingFrom == "detected" && table.encoding == "Shift_JIS" {
+		info.notes = append(info.notes, "the .dbf has no .cpg and no code page byte; its text was read as Shift_JIS (CP932), the only encoding that fits — check the names, or add a .cpg holding CP932 or UTF-8")
+	}
 	geoms, err := readSHP(shp)
 	if err != nil {
 		return info, err

@@ -217,10 +217,10 @@ func writeIsochronesDir(e *env, dir string, ds *data.Dataset, sa network.Service
 	}
 	t := render.IsochroneTable(ds.Offices, ds.Districts, sa, profile)
 	files := []outputFile{
-		{"isochrones.geojson", func(w io.Writer) error {
+		{name: "isochrones.geojson", write: func(w io.Writer) error {
 			return render.WriteGeoJSON(w, "isochrones", render.IsochroneFeatures(ds.Offices, ds.Districts, sa, profile))
 		}},
-		{"isochrones.csv", t.WriteCSV},
+		{name: "isochrones.csv", write: t.WriteCSV},
 	}
 	for _, f := range files {
 		path := filepath.Join(dir, f.name)

@@ -4,6 +4,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/kumamoto-gis/catchment/internal/atomicfile"
@@ -17,20 +19,27 @@ type outputFlags struct {
 	formats []string
 }
 
+// addOutputFlags registers --format and -o. A command that writes GeoJSON
+// also writes a GeoPackage (gpkg, needs -o) and CSV with a WKT geometry
+// column (csvwkt).
 func addOutputFlags(fs *flag.FlagSet, formats ...string) *outputFlags {
+	if slices.Contains(formats, "geojson") {
+		formats = append(slices.Clone(formats), "gpkg", "csvwkt")
+	}
 	of := &outputFlags{formats: formats}
 	fs.StringVar(&of.format, "format", "table", "output format: "+strings.Join(formats, "|"))
-	fs.StringVar(&of.out, "o", "", "write to FILE instead of standard output (written whole or not at all)")
+	fs.StringVar(&of.out, "o", "", "write to FILE instead of standard output (written whole or not at all); with geojson or gpkg a QGIS style FILE.qml is written beside it")
 	return of
 }
 
 func (of *outputFlags) check() error {
-	for _, f := range of.formats {
-		if f == of.format {
-			return nil
-		}
+	if !slices.Contains(of.formats, of.format) {
+		return fmt.Errorf("--format %q: want one of %s", of.format, strings.Join(of.formats, ", "))
 	}
-	return fmt.Errorf("--format %q: want one of %s", of.format, strings.Join(of.formats, ", "))
+	if of.format == "gpkg" && of.out == "" {
+		return fmt.Errorf("--format gpkg writes a database file: give -o FILE.gpkg")
+	}
+	return nil
 }
 
 // write sends the output to -o (atomically) or to stdout.
@@ -44,12 +53,42 @@ func (of *outputFlags) write(e *env, fn func(w io.Writer) error) error {
 	return nil
 }
 
-// emit writes a table, or the features as GeoJSON when --format geojson.
+// emit writes a table, or the features as GeoJSON, GeoPackage or CSV with
+// WKT. GeoJSON and GeoPackage files get a QGIS style beside them when the
+// layer has one.
 func (of *outputFlags) emit(e *env, t render.Table, layer string, features func() []render.Feature) error {
-	return of.write(e, func(w io.Writer) error {
-		if of.format == "geojson" {
-			return render.WriteGeoJSON(w, layer, features())
+	switch of.format {
+	case "gpkg":
+		fs := features()
+		style, _ := render.LayerQML(layer, fs)
+		if err := render.WriteGeoPackage(of.out, []render.GPKGLayer{{Name: layer, Features: fs, Style: style}}); err != nil {
+			return err
 		}
-		return render.WriteTable(w, of.format, t)
-	})
+		return of.writeQML(layer, fs)
+	case "geojson":
+		fs := features()
+		if err := of.write(e, func(w io.Writer) error { return render.WriteGeoJSON(w, layer, fs) }); err != nil {
+			return err
+		}
+		return of.writeQML(layer, fs)
+	case "csvwkt":
+		return of.write(e, func(w io.Writer) error { return render.WriteCSVWKT(w, features()) })
+	}
+	return of.write(e, func(w io.Writer) error { return render.WriteTable(w, of.format, t) })
+}
+
+// writeQML writes FILE.qml beside -o FILE, which QGIS loads with the layer.
+func (of *outputFlags) writeQML(layer string, fs []render.Feature) error {
+	if of.out == "" {
+		return nil
+	}
+	style, ok := render.LayerQML(layer, fs)
+	if !ok {
+		return nil
+	}
+	path := strings.TrimSuffix(of.out, filepath.Ext(of.out)) + ".qml"
+	if err := atomicfile.WriteFile(path, func(w io.Writer) error { _, err := io.WriteString(w, style); return err }); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
 }

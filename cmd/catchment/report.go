@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"sort"
 
@@ -38,6 +39,7 @@ Example:
 		mf := addMetricFlags(fs)
 		pf := addPictureFlags(fs)
 		noMaps := fs.Bool("no-maps", false, "write no PNG maps or charts")
+		format := fs.String("format", "geojson", "layer files: geojson (one .geojson and .qml style per layer) or gpkg (all layers in report.gpkg)")
 		if err := parse(fs, args); err != nil {
 			return err
 		}
@@ -58,7 +60,10 @@ Example:
 		if err != nil {
 			return err
 		}
-		st, files, warns, err := buildReport(ds, *maxKm, *withinM, m)
+		if *format != "geojson" && *format != "gpkg" {
+			return fmt.Errorf("--format %q: want geojson (a .geojson and a QGIS .qml style per layer) or gpkg (one report.gpkg)", *format)
+		}
+		st, files, warns, err := buildReport(ds, *maxKm, *withinM, m, *format)
 		warn(e, lf.quiet, warns)
 		if err != nil {
 			return err
@@ -82,7 +87,7 @@ Example:
 		if err != nil {
 			return err
 		}
-		files = append(files, outputFile{"report.md", func(w io.Writer) error {
+		files = append(files, outputFile{name: "report.md", write: func(w io.Writer) error {
 			if err := render.WriteReportMarkdown(w, st); err != nil {
 				return err
 			}
@@ -95,14 +100,26 @@ Example:
 		// that an error leaves the output folder as it was.
 		encoded := make([][]byte, len(files))
 		for i, f := range files {
+			if f.write == nil {
+				continue
+			}
 			var b bytes.Buffer
 			if err := f.write(&b); err != nil {
 				return fmt.Errorf("%s: %w", f.name, err)
 			}
 			encoded[i] = b.Bytes()
 		}
+		if err := os.MkdirAll(*out, 0o755); err != nil {
+			return fmt.Errorf("output folder: %w", err)
+		}
 		for i, f := range files {
 			path := filepath.Join(*out, f.name)
+			if f.writePath != nil {
+				if err := f.writePath(path); err != nil {
+					return fmt.Errorf("write %s: %w", path, err)
+				}
+				continue
+			}
 			if err := atomicfile.WriteFile(path, func(w io.Writer) error {
 				_, err := w.Write(encoded[i])
 				return err
@@ -122,15 +139,17 @@ Example:
 	return c
 }
 
-// outputFile is one file of the report, written by write.
+// outputFile is one file of the report, written by write, or by writePath
+// for formats that need a file of their own (GeoPackage, written atomically).
 type outputFile struct {
-	name  string
-	write func(w io.Writer) error
+	name      string
+	write     func(w io.Writer) error
+	writePath func(path string) error
 }
 
 // buildReport runs every analysis before anything is written, so that an
 // error leaves the output folder as it was.
-func buildReport(ds *data.Dataset, maxKm, withinM float64, m catchment.Measure) (render.Study, []outputFile, []string, error) {
+func buildReport(ds *data.Dataset, maxKm, withinM float64, m catchment.Measure, format string) (render.Study, []outputFile, []string, error) {
 	st := render.Study{Data: ds, MaxKm: maxKm, Metric: m.Metric()}
 	var err error
 	var warns, w []string
@@ -163,15 +182,42 @@ func buildReport(ds *data.Dataset, maxKm, withinM float64, m catchment.Measure) 
 		return func(w io.Writer) error { return render.WriteGeoJSON(w, name, fs) }
 	}
 	files := []outputFile{
-		{"nearest.csv", table(render.NearestTable(st.Nearest, 0, st.Metric))},
-		{"candidates.csv", table(render.NearestTable(catchment.Candidates(st.Nearest, maxKm), maxKm, st.Metric))},
-		{"districts.geojson", layer("districts", render.DistrictFeatures(ds.Districts, ds.Offices, st.Assignment, st.Gaps))},
-		{"catchments.geojson", layer("catchments", render.CatchmentFeatures(ds.Offices, st.Catchments))},
-		{"catchments_voronoi.geojson", layer("catchments_voronoi", render.CatchmentFeatures(ds.Offices, voronoi))},
-		{"offices.geojson", layer("offices", render.OfficeFeatures(ds.Offices, st.Nearest, maxKm, st.Assignment))},
+		{name: "nearest.csv", write: table(render.NearestTable(st.Nearest, 0, st.Metric))},
+		{name: "candidates.csv", write: table(render.NearestTable(catchment.Candidates(st.Nearest, maxKm), maxKm, st.Metric))},
+	}
+	layers := []struct {
+		name string
+		fs   []render.Feature
+	}{
+		{"districts", render.DistrictFeatures(ds.Districts, ds.Offices, st.Assignment, st.Gaps)},
+		{"catchments", render.CatchmentFeatures(ds.Offices, st.Catchments)},
+		{"catchments_voronoi", render.CatchmentFeatures(ds.Offices, voronoi)},
+		{"offices", render.OfficeFeatures(ds.Offices, st.Nearest, maxKm, st.Assignment)},
 	}
 	if st.Gaps != nil {
-		files = append(files, outputFile{"gaps.geojson", layer("gaps", render.GapFeatures(ds.Districts, st.Gaps))})
+		layers = append(layers, struct {
+			name string
+			fs   []render.Feature
+		}{"gaps", render.GapFeatures(ds.Districts, st.Gaps)})
+	}
+	var gpkg []render.GPKGLayer
+	for _, l := range layers {
+		style, styled := render.LayerQML(l.name, l.fs)
+		switch format {
+		case "gpkg":
+			gpkg = append(gpkg, render.GPKGLayer{Name: l.name, Features: l.fs, Style: style})
+		default:
+			files = append(files, outputFile{name: l.name + ".geojson", write: layer(l.name, l.fs)})
+			if styled {
+				files = append(files, outputFile{name: l.name + ".qml", write: func(w io.Writer) error {
+					_, err := io.WriteString(w, style)
+					return err
+				}})
+			}
+		}
+	}
+	if gpkg != nil {
+		files = append([]outputFile{{name: "report.gpkg", writePath: func(path string) error { return render.WriteGeoPackage(path, gpkg) }}}, files...)
 	}
 	for _, f := range files {
 		st.Files = append(st.Files, f.name)

@@ -73,3 +73,33 @@ func TestReportOnBadInputWritesNothing(t *testing.T) {
 		t.Errorf("a failed report wrote %d files", len(entries))
 	}
 }
+
+func TestReportGeoPackage(t *testing.T) {
+	ogrtest.RequireOgrinfo(t)
+	out := t.TempDir()
+	if code, _, stderr := runCLI(t, "report", "--format", "gpkg", "--no-maps", "--out", out); code != 0 {
+		t.Fatalf("report failed: %s", stderr)
+	}
+	info := ogrtest.Info(t, filepath.Join(out, "report.gpkg"))
+	for _, w := range []string{"Layer name: districts", "Layer name: offices", "Layer name: gaps", "EPSG\",4326", "distance_m: Real", "gap: Integer(Boolean)"} {
+		if !strings.Contains(info, w) {
+			t.Errorf("ogrinfo output lacks %q", w)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, "districts.geojson")); err == nil {
+		t.Error("--format gpkg also wrote GeoJSON")
+	}
+}
+
+func TestReportWritesQGISStyles(t *testing.T) {
+	out := t.TempDir()
+	if code, _, stderr := runCLI(t, "report", "--no-maps", "--out", out); code != 0 {
+		t.Fatalf("report failed: %s", stderr)
+	}
+	for _, f := range []string{"districts.qml", "catchments.qml", "gaps.qml", "offices.qml"} {
+		b, err := os.ReadFile(filepath.Join(out, f))
+		if err != nil || !strings.Contains(string(b), "<qgis") {
+			t.Errorf("%s: %v %.60q", f, err, b)
+		}
+	}
+}

@@ -335,17 +335,17 @@ func writeWhatIfDir(e *env, dir string, ds *data.Dataset, sc *catchment.Scenario
 	if sc != nil {
 		rep.Scenario, rep.Description = sc.Name, sc.Description
 		files = append(files,
-			outputFile{"whatif_summary.csv", table(render.WhatIfSummaryTable(stages))},
-			outputFile{"whatif_districts.csv", table(render.WhatIfDistrictTable(ds.Districts, shown.Comparison, false))},
-			outputFile{"whatif_offices.csv", table(render.WhatIfOfficeTable(shown.Comparison))},
-			outputFile{"whatif.geojson", layer("whatif", render.WhatIfFeatures(ds.Districts, shown.Comparison))},
-			outputFile{"whatif_offices.geojson", layer("whatif_offices", render.WhatIfOfficeFeatures(shown.Comparison))},
+			outputFile{name: "whatif_summary.csv", write: table(render.WhatIfSummaryTable(stages))},
+			outputFile{name: "whatif_districts.csv", write: table(render.WhatIfDistrictTable(ds.Districts, shown.Comparison, false))},
+			outputFile{name: "whatif_offices.csv", write: table(render.WhatIfOfficeTable(shown.Comparison))},
+			outputFile{name: "whatif.geojson", write: layer("whatif", render.WhatIfFeatures(ds.Districts, shown.Comparison))},
+			outputFile{name: "whatif_offices.geojson", write: layer("whatif_offices", render.WhatIfOfficeFeatures(shown.Comparison))},
 		)
 	} else {
 		rep.Scenario = "closing each branch office alone"
 	}
 	if impacts != nil {
-		files = append(files, outputFile{"whatif_each.csv", table(render.WhatIfEachTable(ds.Offices, impacts))})
+		files = append(files, outputFile{name: "whatif_each.csv", write: table(render.WhatIfEachTable(ds.Offices, impacts))})
 	}
 	var images []struct {
 		name string
@@ -380,7 +380,7 @@ func writeWhatIfDir(e *env, dir string, ds *data.Dataset, sc *catchment.Scenario
 	for _, f := range files {
 		rep.Files = append(rep.Files, f.name)
 	}
-	files = append(files, outputFile{"whatif.md", func(w io.Writer) error {
+	files = append(files, outputFile{name: "whatif.md", write: func(w io.Writer) error {
 		if _, err := io.WriteString(w, "# What-if report\n\n"); err != nil {
 			return err
 		}

@@ -175,6 +175,7 @@ func Generate(spec Spec) (*Dataset, error) {
 	g := &gen{Spec: spec, rng: rand.New(rand.NewPCG(spec.Seed, 0x6b756d616d6f746f))}
 	g.makeNoise()
 	g.makeLand()
+	g.fixLandPinches()
 	g.makePopulation()
 	ds := &Dataset{Spec: spec}
 	ds.Population = g.cells()
@@ -471,6 +472,7 @@ func (g *gen) districts(leaves []leaf) []District {
 	}
 	n := 0
 	eligible := 0
+	enclaves := map[int]bool{} // fine cells that are enclaves
 	for _, lf := range leaves {
 		d := int32(n)
 		n++
@@ -487,11 +489,13 @@ func (g *gen) districts(leaves []leaf) []District {
 				if eligible%enclaveEvery == 0 {
 					c := lf.size / 2
 					g.owner[(lf.j+c)*g.W+lf.i+c] = int32(n)
+					enclaves[(lf.j+c)*g.W+lf.i+c] = true
 					n++
 				}
 			}
 		}
 	}
+	g.fixOwnerPinches(enclaves)
 	edges := make([][]edge, n)
 	for j := 0; j < g.H; j++ {
 		for i := 0; i < g.W; i++ {
@@ -804,4 +808,69 @@ func (g *gen) offices() []Office {
 		out[k] = Office{ID: id, Name: fmt.Sprintf("%s %s (synthetic)", kind, id[1:]), Ward: ward[k], Location: c.p}
 	}
 	return out
+}
+
+// A pinch is a lattice vertex where a region's cells meet only diagonally
+// (a 2 × 2 block a b / c d with a = d, b ≠ a, c ≠ a). Traced outlines would
+// touch themselves there, which OGC validity forbids, so pinches are
+// removed by giving one of the other two cells to the region.
+
+// pinches calls fix(k, region) for each pinch found: cell k should join
+// region. It reports whether any was found.
+func (g *gen) pinches(val func(k int) int32, fix func(k int, region int32) bool) bool {
+	found := false
+	for j := 1; j < g.H; j++ {
+		for i := 1; i < g.W; i++ {
+			sw, se := (j-1)*g.W+i-1, (j-1)*g.W+i
+			nw, ne := j*g.W+i-1, j*g.W+i
+			a, b, c, d := val(sw), val(se), val(nw), val(ne)
+			switch {
+			case a == d && b != a && c != a:
+				found = true
+				if !fix(se, a) {
+					fix(nw, a)
+				}
+			case b == c && a != b && d != b:
+				found = true
+				if !fix(sw, b) {
+					fix(ne, b)
+				}
+			}
+		}
+	}
+	return found
+}
+
+// fixLandPinches joins one cell of every pinch to the diagonal pair around it.
+func (g *gen) fixLandPinches() {
+	val := func(k int) int32 {
+		if g.land[k] {
+			return 1
+		}
+		return 0
+	}
+	for pass := 0; pass < 20; pass++ {
+		if !g.pinches(val, func(k int, region int32) bool {
+			g.land[k] = region == 1
+			return true
+		}) {
+			return
+		}
+	}
+}
+
+// fixOwnerPinches gives one cell of every district pinch to the district,
+// never turning sea into land and never moving an enclave.
+func (g *gen) fixOwnerPinches(enclaves map[int]bool) {
+	for pass := 0; pass < 20; pass++ {
+		if !g.pinches(func(k int) int32 { return g.owner[k] }, func(k int, region int32) bool {
+			if g.owner[k] < 0 || region < 0 || enclaves[k] {
+				return false
+			}
+			g.owner[k] = region
+			return true
+		}) {
+			return
+		}
+	}
 }
