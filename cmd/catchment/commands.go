@@ -31,13 +31,7 @@ Example:
 		from := fs.String("from", "branch", "kind of the offices listed")
 		to := fs.String("to", "ward", "kind of the offices searched")
 		mf := addMetricFlags(fs)
-		if err := parse(fs, args); err != nil {
-			return err
-		}
-		if err := of.check(); err != nil {
-			return err
-		}
-		ds, err := lf.load(e)
+		ds, err := begin(e, fs, args, lf, of, data.LayerOffices)
 		if err != nil {
 			return err
 		}
@@ -73,13 +67,10 @@ Example:
 		if err := parse(fs, args); err != nil {
 			return err
 		}
-		if err := of.check(); err != nil {
-			return err
-		}
 		if *maxKm <= 0 {
 			return fmt.Errorf("--max-km must be positive, got %g", *maxKm)
 		}
-		ds, err := lf.load(e)
+		ds, err := begin(e, fs, nil, lf, of, data.LayerOffices)
 		if err != nil {
 			return err
 		}
@@ -112,17 +103,8 @@ Example:
 		lf := addLayerFlags(fs, data.LayerOffices, data.LayerDistricts)
 		of := addOutputFlags(fs, "table", "csv", "json", "geojson")
 		mf := addMetricFlags(fs)
-		if err := parse(fs, args); err != nil {
-			return err
-		}
-		if err := of.check(); err != nil {
-			return err
-		}
-		ds, err := lf.load(e)
+		ds, err := begin(e, fs, args, lf, of, data.LayerOffices, data.LayerDistricts)
 		if err != nil {
-			return err
-		}
-		if err := require(ds, data.LayerOffices, data.LayerDistricts); err != nil {
 			return err
 		}
 		m, err := mf.measure(e, lf.quiet)
@@ -157,17 +139,8 @@ Example:
 		lf := addLayerFlags(fs, data.LayerDistricts, data.LayerStores, data.LayerPosts)
 		of := addOutputFlags(fs, "table", "csv", "json", "geojson")
 		withinM := fs.Float64("within-m", 0, "count points within this many metres of the district (0: inside only)")
-		if err := parse(fs, args); err != nil {
-			return err
-		}
-		if err := of.check(); err != nil {
-			return err
-		}
-		ds, err := lf.load(e)
+		ds, err := begin(e, fs, args, lf, of, data.LayerDistricts, data.LayerStores)
 		if err != nil {
-			return err
-		}
-		if err := require(ds, data.LayerDistricts, data.LayerStores); err != nil {
 			return err
 		}
 		gaps, err := catchment.Gaps(ds.Districts, ds.Stores, ds.Posts, *withinM)
@@ -196,13 +169,7 @@ Example:
 		lf := addLayerFlags(fs, data.LayerOffices, data.LayerDistricts, data.LayerBoundary)
 		of := addOutputFlags(fs, "table", "csv", "json", "geojson")
 		method := fs.String("method", "dissolve", "dissolve|voronoi")
-		if err := parse(fs, args); err != nil {
-			return err
-		}
-		if err := of.check(); err != nil {
-			return err
-		}
-		ds, err := lf.load(e)
+		ds, err := begin(e, fs, args, lf, of, data.LayerOffices)
 		if err != nil {
 			return err
 		}

@@ -11,6 +11,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/kumamoto-gis/catchment/data"
 )
 
 // command is one subcommand.
@@ -128,4 +130,27 @@ func parse(fs *flag.FlagSet, args []string) error {
 		return errUsage
 	}
 	return nil
+}
+
+// begin parses args (nil: already parsed), checks the output format (of may
+// be nil), loads the dataset and checks that it has the layers in need.
+func begin(e *env, fs *flag.FlagSet, args []string, lf *layerFlags, of *outputFlags, need ...data.Layer) (*data.Dataset, error) {
+	if args != nil {
+		if err := parse(fs, args); err != nil {
+			return nil, err
+		}
+	}
+	if of != nil {
+		if err := of.check(); err != nil {
+			return nil, err
+		}
+	}
+	ds, err := lf.load(e)
+	if err != nil {
+		return nil, err
+	}
+	if err := require(ds, need...); err != nil {
+		return nil, err
+	}
+	return ds, nil
 }
