@@ -136,6 +136,9 @@ func japaneseFonts(t testing.TB) *Fonts {
 		t.Fatalf("LoadFonts: %v", err)
 	}
 	if !fs.Japanese() {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("CI: no Japanese font: .ci/run must apt-get install %s", FontPackage)
+		}
 		t.Skipf("SKIPPING Japanese-font case: no Japanese font on this machine (install %s)", FontPackage)
 	}
 	return fs
