@@ -90,6 +90,11 @@ type Dataset struct {
 	Synthetic map[Layer]bool
 	// Attribution lists the credit lines the data's licences require.
 	Attribution []string
+	// Cells is the population layer (points or mesh cells), if given.
+	Cells []PopulationCell
+	// DistrictPoints, when not nil, are the districts' population-weighted
+	// representative points (one per district), from Cells.
+	DistrictPoints []orb.Point
 	// Counts are yearly counter transactions per office, if known (from a
 	// counts CSV; the embedded default carries DEMO figures).
 	Counts []CounterCount

@@ -111,7 +111,7 @@ Example:
 		if err != nil {
 			return err
 		}
-		a, warns, err := catchment.AssignBy(ds.Districts, ds.Offices, nil, nil, m)
+		a, warns, err := catchment.AssignBy(ds.Districts, ds.Offices, ds.DistrictPoints, nil, m)
 		warn(e, lf.quiet, warns)
 		if err != nil {
 			return err
@@ -191,7 +191,7 @@ func catchmentsOf(ds *data.Dataset, m catchment.Method) ([]catchment.Catchment, 
 		if err := require(ds, data.LayerOffices, data.LayerDistricts); err != nil {
 			return nil, err
 		}
-		a, err := catchment.Assign(ds.Districts, ds.Offices, nil, nil)
+		a, err := catchment.Assign(ds.Districts, ds.Offices, ds.DistrictPoints, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -203,7 +203,7 @@ func catchmentsOf(ds *data.Dataset, m catchment.Method) ([]catchment.Catchment, 
 		var a catchment.Assignment
 		if len(ds.Districts) > 0 {
 			var err error
-			if a, err = catchment.Assign(ds.Districts, ds.Offices, nil, nil); err != nil {
+			if a, err = catchment.Assign(ds.Districts, ds.Offices, ds.DistrictPoints, nil); err != nil {
 				return nil, err
 			}
 		}

@@ -3,8 +3,11 @@ package main
 import (
 	"flag"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
+	"github.com/kumamoto-gis/catchment/catchment"
 	"github.com/kumamoto-gis/catchment/data"
 )
 
@@ -17,6 +20,8 @@ type layerFlags struct {
 	tables fieldFlag // --layer TABLE or layer=TABLE
 	preset string
 	quiet  bool
+	// population is the optional population layer (--population); "" = none.
+	population *string
 }
 
 // fieldFlag collects repeated --field layer.ours=theirs flags.
@@ -37,6 +42,9 @@ func addLayerFlags(fs *flag.FlagSet, need ...data.Layer) *layerFlags {
 	}
 	for _, l := range need {
 		lf.paths[l] = fs.String(string(l), "", help[l])
+		if l == data.LayerDistricts {
+			lf.population = fs.String("population", "", "population layer: points or mesh cells with a population field (.geojson, .json or .csv); districts then take their population and a population-weighted representative point from it")
+		}
 	}
 	fs.StringVar(&lf.dir, "data", "", "folder holding offices.*, districts.*, stores.*, posts.*, boundary.*")
 	fs.Var(&lf.fields, "field", "map a field of your file: layer.field=your_field (repeatable), e.g. districts.name=A27_004")
@@ -115,7 +123,64 @@ func (lf *layerFlags) load(e *env) (*data.Dataset, error) {
 			fmt.Fprintf(e.stderr, "warning: %s\n", w)
 		}
 	}
+	if err := lf.loadPopulation(e, ds, opt); err != nil {
+		return nil, err
+	}
 	return ds, nil
+}
+
+// loadPopulation reads --population (or population.* in --data) and weights
+// the districts by it: each district's population becomes the sum of its
+// cells, and its representative point the population-weighted one.
+func (lf *layerFlags) loadPopulation(e *env, ds *data.Dataset, opt data.Options) error {
+	path := ""
+	if lf.population != nil {
+		path = *lf.population
+	}
+	if path == "" && lf.dir != "" && lf.population != nil {
+		for _, ext := range []string{".geojson", ".json", ".csv"} {
+			if p := filepath.Join(lf.dir, "population"+ext); fileExists(p) {
+				path = p
+				break
+			}
+		}
+	}
+	if path == "" {
+		return nil
+	}
+	if len(ds.Districts) == 0 {
+		return fmt.Errorf("--population %s: needs a districts layer", path)
+	}
+	cells, warns, err := data.LoadPopulation(path, opt)
+	if !lf.quiet {
+		for _, w := range warns {
+			fmt.Fprintf(e.stderr, "warning: %s\n", w)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	ps, err := catchment.WeightDistricts(ds.Districts, cells)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if ps.CellsOut > 0 && !lf.quiet {
+		fmt.Fprintf(e.stderr, "warning: %s: %d cells (population %.0f of %.0f) lie in no district and are left out\n", path, ps.CellsOut, ps.Outside, ps.Total)
+	}
+	ds.Districts = ps.WithPopulation(ds.Districts)
+	ds.DistrictPoints = ps.Points()
+	ds.Cells = cells
+	if ds.Sources == nil {
+		ds.Sources = map[data.Layer]string{}
+	}
+	ds.Sources[data.LayerPopulation] = path
+	delete(ds.Synthetic, data.LayerPopulation)
+	return nil
+}
+
+func fileExists(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && !st.IsDir()
 }
 
 // require checks that the dataset has the layers a command needs.

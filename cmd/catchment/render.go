@@ -212,7 +212,7 @@ Example:
 		if err != nil {
 			return err
 		}
-		a, warns, err := catchment.AssignBy(ds.Districts, ds.Offices, nil, nil, m)
+		a, warns, err := catchment.AssignBy(ds.Districts, ds.Offices, ds.DistrictPoints, nil, m)
 		warn(e, lf.quiet, warns)
 		if err != nil {
 			return err

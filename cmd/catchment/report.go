@@ -158,7 +158,7 @@ func buildReport(ds *data.Dataset, maxKm, withinM float64, m catchment.Measure, 
 	if err != nil {
 		return st, nil, warns, err
 	}
-	st.Assignment, w, err = catchment.AssignBy(ds.Districts, ds.Offices, nil, nil, m)
+	st.Assignment, w, err = catchment.AssignBy(ds.Districts, ds.Offices, ds.DistrictPoints, nil, m)
 	warns = append(warns, w...)
 	if err != nil {
 		return st, nil, warns, err
@@ -235,7 +235,7 @@ func eachSection(ds *data.Dataset, st render.Study) (*render.WhatIfReport, error
 	if !hasBranch || len(ds.Offices) < 2 {
 		return nil, nil
 	}
-	w, err := catchment.NewWhatIf(ds.Districts, ds.Offices, nil)
+	w, err := catchment.NewWhatIf(ds.Districts, ds.Offices, ds.DistrictPoints)
 	if err != nil {
 		return nil, err
 	}

@@ -169,7 +169,7 @@ Example:
 		if err != nil {
 			return err
 		}
-		w, warns, err := catchment.NewWhatIfBy(ds.Districts, ds.Offices, nil, m)
+		w, warns, err := catchment.NewWhatIfBy(ds.Districts, ds.Offices, ds.DistrictPoints, m)
 		warn(e, lf.quiet, warns)
 		if err != nil {
 			return err
