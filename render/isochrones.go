@@ -13,7 +13,6 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/kumamoto-gis/catchment/data"
-	"github.com/kumamoto-gis/catchment/geo"
 	"github.com/kumamoto-gis/catchment/network"
 )
 
@@ -239,28 +238,21 @@ func (m *isoScene) offNetwork(i int) bool { return m.iso.OffNetwork != nil && m.
 // fitIso lays out the page like mapScene.fit, fitting the largest band and
 // the offices on the network into the frame.
 func (m *isoScene) fitIso() error {
-	var b [4]float64
-	each := func(add func(p orb.Point)) {
-		b[0], b[1], b[2], b[3] = math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	if len(m.iso.Bands) == 0 {
+		return errors.New("isochrone map: no bands")
+	}
+	tm, b, err := projectedExtent("isochrone map", func(add func(p orb.Point)) {
 		forEachPoint(m.iso.Bands[len(m.iso.Bands)-1].Area, add)
 		for i, o := range m.iso.Offices {
 			if !m.offNetwork(i) {
 				add(o.Location)
 			}
 		}
+	})
+	if err != nil {
+		return err
 	}
-	grow := func(x, y float64) {
-		b[0], b[1], b[2], b[3] = math.Min(b[0], x), math.Min(b[1], y), math.Max(b[2], x), math.Max(b[3], y)
-	}
-	each(func(p orb.Point) { grow(p[0], p[1]) })
-	if math.IsInf(b[0], 0) || math.IsNaN(b[0]+b[1]+b[2]+b[3]) {
-		return errors.New("isochrone map: the bands are empty and no office is on the network")
-	}
-	if b[0] < -180 || b[2] > 180 || b[1] < -85 || b[3] > 85 {
-		return fmt.Errorf("isochrone map: coordinates out of range (lon %g..%g, lat %g..%g)", b[0], b[2], b[1], b[3])
-	}
-	m.tm = geo.LocalProjection(orb.Bound{Min: orb.Point{b[0], b[1]}, Max: orb.Point{b[2], b[3]}})
-	each(func(p orb.Point) { q := m.tm.Forward(p); grow(q[0], q[1]) })
+	m.tm = tm
 	// A little context around the bands, and at least 2 km across.
 	padM := 0.04 * math.Max(b[2]-b[0], b[3]-b[1])
 	b[0], b[1], b[2], b[3] = b[0]-padM, b[1]-padM, b[2]+padM, b[3]+padM

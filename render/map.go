@@ -313,11 +313,7 @@ func renderMap(kind MapKind, d MapData, opt MapOptions) (image.Image, *mapLayout
 // fit lays out the page: title band, map frame, legend panel and footer,
 // and fits the data's projected bounds into the frame with a margin.
 func (m *mapScene) fit() error {
-	// Two passes: the lon/lat bounds centre the projection, then the
-	// projected bounds fit the frame.
-	var b [4]float64 // minX, minY, maxX, maxY
-	each := func(add func(p orb.Point)) {
-		b[0], b[1], b[2], b[3] = math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	tm, b, err := projectedExtent("map", func(add func(p orb.Point)) {
 		for _, di := range m.d.Districts {
 			forEachPoint(di.Geometry, add)
 		}
@@ -325,19 +321,11 @@ func (m *mapScene) fit() error {
 		for _, o := range m.d.Offices {
 			add(o.Location)
 		}
+	})
+	if err != nil {
+		return err
 	}
-	grow := func(x, y float64) {
-		b[0], b[1], b[2], b[3] = math.Min(b[0], x), math.Min(b[1], y), math.Max(b[2], x), math.Max(b[3], y)
-	}
-	each(func(p orb.Point) { grow(p[0], p[1]) })
-	if math.IsInf(b[0], 0) || math.IsNaN(b[0]+b[1]+b[2]+b[3]) {
-		return errors.New("map: data has no coordinates")
-	}
-	if b[0] < -180 || b[2] > 180 || b[1] < -85 || b[3] > 85 {
-		return fmt.Errorf("map: coordinates out of range (lon %g..%g, lat %g..%g): want lon, lat in degrees", b[0], b[2], b[1], b[3])
-	}
-	m.tm = geo.LocalProjection(orb.Bound{Min: orb.Point{b[0], b[1]}, Max: orb.Point{b[2], b[3]}})
-	each(func(p orb.Point) { q := m.tm.Forward(p); grow(q[0], q[1]) })
+	m.tm = tm
 	// A point or a line: widen to about 1 km.
 	const minSpan = 1000.0
 	if b[2]-b[0] < minSpan {
@@ -769,4 +757,25 @@ func forEachPoint(mp orb.MultiPolygon, f func(p orb.Point)) {
 			}
 		}
 	}
+}
+
+// projectedExtent centres a local projection on the lon/lat extent of the
+// points each yields and returns it with their projected extent (minX, minY,
+// maxX, maxY, metres). what names the picture in errors.
+func projectedExtent(what string, each func(add func(p orb.Point))) (geo.TransverseMercator, [4]float64, error) {
+	b := [4]float64{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
+	grow := func(x, y float64) {
+		b[0], b[1], b[2], b[3] = math.Min(b[0], x), math.Min(b[1], y), math.Max(b[2], x), math.Max(b[3], y)
+	}
+	each(func(p orb.Point) { grow(p[0], p[1]) })
+	if math.IsInf(b[0], 0) || math.IsNaN(b[0]+b[1]+b[2]+b[3]) {
+		return geo.TransverseMercator{}, b, fmt.Errorf("%s: data has no coordinates", what)
+	}
+	if b[0] < -180 || b[2] > 180 || b[1] < -85 || b[3] > 85 {
+		return geo.TransverseMercator{}, b, fmt.Errorf("%s: coordinates out of range (lon %g..%g, lat %g..%g): want lon, lat in degrees", what, b[0], b[2], b[1], b[3])
+	}
+	tm := geo.LocalProjection(orb.Bound{Min: orb.Point{b[0], b[1]}, Max: orb.Point{b[2], b[3]}})
+	b = [4]float64{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
+	each(func(p orb.Point) { q := tm.Forward(p); grow(q[0], q[1]) })
+	return tm, b, nil
 }
