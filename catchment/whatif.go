@@ -881,42 +881,30 @@ type Share struct {
 // and ranks them from least to most impact: by added person-km (population
 // × added distance), then by population affected, then by id.
 func (w *WhatIf) Each(kind data.OfficeKind, opt CompareOptions) ([]Impact, error) {
-	var out []Impact
+	var which []int
 	for i, o := range w.offices {
-		if kind != "" && o.Kind != kind {
-			continue
+		if kind == "" || o.Kind == kind {
+			which = append(which, i)
 		}
-		c, err := w.Compare(Change{Name: "close " + o.ID, Close: []string{o.ID}}, opt)
-		if err != nil {
+	}
+	out := make([]Impact, len(which))
+	impact := func(k int) error {
+		im, err := w.closeAlone(which[k], opt)
+		out[k] = im
+		return err
+	}
+	if w.road == nil {
+		// Comparisons only read w, so offices are closed on every core.
+		if err := parallelFor(len(which), impact); err != nil {
 			return nil, err
 		}
-		im := Impact{Office: i, Summary: c.Summary, CounterShifted: o.CounterCount}
-		by := map[int]*Share{}
-		for _, d := range w.served[i] {
-			y := c.Districts[d].After
-			if y < 0 {
-				continue // not routed after the closure
+	} else {
+		// The road network builds its snapping index lazily: one at a time.
+		for k := range which {
+			if err := impact(k); err != nil {
+				return nil, err
 			}
-			if by[y] == nil {
-				by[y] = &Share{Office: y}
-			}
-			by[y].Districts++
-			by[y].Population += w.districts[d].Pop()
 		}
-		for _, sh := range by {
-			im.TakenBy = append(im.TakenBy, *sh)
-		}
-		sort.Slice(im.TakenBy, func(a, b int) bool {
-			x, y := im.TakenBy[a], im.TakenBy[b]
-			if x.Population != y.Population {
-				return x.Population > y.Population
-			}
-			if x.Districts != y.Districts {
-				return x.Districts > y.Districts
-			}
-			return x.Office < y.Office
-		})
-		out = append(out, im)
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("what-if each: no office of kind %q", kind)
@@ -973,4 +961,40 @@ func ParseIDList(s string) ([]string, error) {
 		ids = append(ids, f)
 	}
 	return ids, nil
+}
+
+// closeAlone is the impact of closing office i alone.
+func (w *WhatIf) closeAlone(i int, opt CompareOptions) (Impact, error) {
+	o := w.offices[i]
+	c, err := w.Compare(Change{Name: "close " + o.ID, Close: []string{o.ID}}, opt)
+	if err != nil {
+		return Impact{}, err
+	}
+	im := Impact{Office: i, Summary: c.Summary, CounterShifted: o.CounterCount}
+	by := map[int]*Share{}
+	for _, d := range w.served[i] {
+		y := c.Districts[d].After
+		if y < 0 {
+			continue // not routed after the closure
+		}
+		if by[y] == nil {
+			by[y] = &Share{Office: y}
+		}
+		by[y].Districts++
+		by[y].Population += w.districts[d].Pop()
+	}
+	for _, sh := range by {
+		im.TakenBy = append(im.TakenBy, *sh)
+	}
+	sort.Slice(im.TakenBy, func(a, b int) bool {
+		x, y := im.TakenBy[a], im.TakenBy[b]
+		if x.Population != y.Population {
+			return x.Population > y.Population
+		}
+		if x.Districts != y.Districts {
+			return x.Districts > y.Districts
+		}
+		return x.Office < y.Office
+	})
+	return im, nil
 }
