@@ -71,7 +71,6 @@ func DissolveCatchments(districts []data.District, offices []data.Office, a Assi
 	return out, nil
 }
 
-
 // VoronoiCatchments returns the Voronoi cell of every open office, computed
 // in a local transverse Mercator projection (within centimetres of the
 // geodesic bisectors at city scale) and clipped to boundary. With no
