@@ -127,14 +127,7 @@ func nearestParallel(m Measure, points, facilities []orb.Point, open []bool) ([]
 	if _, ok := m.(Geodesic); !ok || len(points) < parallelMin {
 		return m.Nearest(points, facilities, open)
 	}
-	var idx []int
-	var pts []orb.Point
-	for i, f := range facilities {
-		if open == nil || open[i] {
-			idx = append(idx, i)
-			pts = append(pts, f)
-		}
-	}
+	idx, pts := openFacilities(facilities, open)
 	grid := geo.NewPointGrid(pts)
 	if grid == nil {
 		return m.Nearest(points, facilities, open)

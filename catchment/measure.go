@@ -45,14 +45,7 @@ func (Geodesic) Metric() string { return "geodesic" }
 
 // Nearest uses a geodesic point index over the open facilities.
 func (Geodesic) Nearest(points, facilities []orb.Point, open []bool) ([]Reach, []Issue, error) {
-	var idx []int
-	var pts []orb.Point
-	for i, f := range facilities {
-		if open == nil || open[i] {
-			idx = append(idx, i)
-			pts = append(pts, f)
-		}
-	}
+	idx, pts := openFacilities(facilities, open)
 	if len(idx) == 0 {
 		return nil, nil, fmt.Errorf("no open facility (%d facilities, all closed)", len(facilities))
 	}
@@ -126,4 +119,16 @@ func snapLimit(m Measure) float64 {
 		return network.DefaultMaxSnapM
 	}
 	return 0
+}
+
+// openFacilities returns the indexes and positions of the facilities that
+// open (nil: all) allows.
+func openFacilities(facilities []orb.Point, open []bool) (idx []int, pts []orb.Point) {
+	for i, f := range facilities {
+		if open == nil || open[i] {
+			idx = append(idx, i)
+			pts = append(pts, f)
+		}
+	}
+	return idx, pts
 }

@@ -285,24 +285,6 @@ func (m *isoScene) fitIso() error {
 	return nil
 }
 
-// multiPath adds mp's rings, in pixels, to the current path.
-func (m *isoScene) multiPath(mp orb.MultiPolygon) {
-	dc := m.p.dc
-	for _, poly := range mp {
-		for _, ring := range poly {
-			for j, p := range ring {
-				q := m.toPx(p)
-				if j == 0 {
-					dc.MoveTo(q.X, q.Y)
-				} else {
-					dc.LineTo(q.X, q.Y)
-				}
-			}
-			dc.ClosePath()
-		}
-	}
-}
-
 // drawIso paints the whole map.
 func (m *isoScene) drawIso() {
 	dc := m.p.dc

@@ -494,19 +494,7 @@ func (m *mapScene) drawBoundary() {
 		return
 	}
 	dc := m.p.dc
-	for _, poly := range m.d.Boundary {
-		for _, ring := range poly {
-			for j, p := range ring {
-				q := m.toPx(p)
-				if j == 0 {
-					dc.MoveTo(q.X, q.Y)
-				} else {
-					dc.LineTo(q.X, q.Y)
-				}
-			}
-			dc.ClosePath()
-		}
-	}
+	m.multiPath(m.d.Boundary)
 	dc.SetColor(colBoundary)
 	dc.SetLineWidth(pt(1.4, m.opt.DPI))
 	dc.SetLineJoin(gg.LineJoinRound)
@@ -778,4 +766,22 @@ func projectedExtent(what string, each func(add func(p orb.Point))) (geo.Transve
 	b = [4]float64{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
 	each(func(p orb.Point) { q := tm.Forward(p); grow(q[0], q[1]) })
 	return tm, b, nil
+}
+
+// multiPath adds mp's rings, in pixels, to the current path.
+func (m *mapScene) multiPath(mp orb.MultiPolygon) {
+	dc := m.p.dc
+	for _, poly := range mp {
+		for _, ring := range poly {
+			for j, p := range ring {
+				q := m.toPx(p)
+				if j == 0 {
+					dc.MoveTo(q.X, q.Y)
+				} else {
+					dc.LineTo(q.X, q.Y)
+				}
+			}
+			dc.ClosePath()
+		}
+	}
 }

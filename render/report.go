@@ -59,8 +59,8 @@ func WriteReportMarkdown(w io.Writer, s Study) error {
 	p("| offices | %d ward offices + %d branch offices = %d |\n", wards, branches, len(ds.Offices))
 	if len(ds.Districts) > 0 {
 		p("| districts | %d |\n", len(ds.Districts))
-		p("| population (sum of districts) | %s |\n", groupDigits(s.Assignment.Population))
-		p("| residents per office | %s |\n", groupDigits(s.Assignment.ResidentsPerOffice()))
+		p("| population (sum of districts) | %s |\n", whole(s.Assignment.Population))
+		p("| residents per office | %s |\n", whole(s.Assignment.ResidentsPerOffice()))
 	}
 	cands := catchment.Candidates(s.Nearest, s.MaxKm)
 	p("| branch offices within %g km of a ward office (%s) | %d of %d |\n", s.MaxKm, metricPhrase(s.Metric), len(cands), len(s.Nearest))
@@ -75,7 +75,7 @@ func WriteReportMarkdown(w io.Writer, s Study) error {
 				}
 			}
 		}
-		p("| districts with no convenience store (gaps) | %d (population %s) |\n", gaps, groupDigits(float64(gapPop)))
+		p("| districts with no convenience store (gaps) | %d (population %s) |\n", gaps, whole(float64(gapPop)))
 		p("| of which have a post office | %d |\n", fallback)
 		p("| gaps with neither store nor post office | %d |\n", gaps-fallback)
 	}
@@ -149,7 +149,7 @@ func WriteReportMarkdown(w io.Writer, s Study) error {
 			if ol.Districts > 0 {
 				mean = sum[i] / float64(ol.Districts) / 1000
 			}
-			p("| %s | %s | %d | %s | %.2f | %.2f |\n", o.Name, o.Kind, ol.Districts, groupDigits(ol.Population), mean, mx[i]/1000)
+			p("| %s | %s | %d | %s | %.2f | %.2f |\n", o.Name, o.Kind, ol.Districts, whole(ol.Population), mean, mx[i]/1000)
 		}
 		p("\n")
 	}
@@ -169,7 +169,7 @@ func WriteReportMarkdown(w io.Writer, s Study) error {
 				da := s.Assignment.Districts[g.District]
 				office, dist = ds.Offices[da.Office].Name, fmt.Sprintf("%.2f", da.DistanceM/1000)
 			}
-			p("| %s | %s | %d | %s | %s |\n", d.Name, groupDigits(d.Pop()), g.Posts, office, dist)
+			p("| %s | %s | %d | %s | %s |\n", d.Name, whole(d.Pop()), g.Posts, office, dist)
 		}
 		if n == 0 {
 			p("| (none) | | | | |\n")
@@ -211,24 +211,6 @@ func WriteReportMarkdown(w io.Writer, s Study) error {
 	return err
 }
 
-// groupDigits formats a count with thousands separators.
-func groupDigits(v float64) string {
-	s := fmt.Sprintf("%.0f", v)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var out []byte
-	for i := range len(s) {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			out = append(out, ',')
-		}
-		out = append(out, s[i])
-	}
-	if neg {
-		return "-" + string(out)
-	}
-	return string(out)
-}
-
 // computed is this study's figure for a reference key, or "" when it has none.
 func (s Study) computed(key string) string {
 	ds := s.Data
@@ -239,7 +221,7 @@ func (s Study) computed(key string) string {
 		if s.Assignment.OpenOffices == 0 {
 			return ""
 		}
-		return groupDigits(s.Assignment.ResidentsPerOffice()) + syntheticTag(ds, data.LayerDistricts)
+		return whole(s.Assignment.ResidentsPerOffice()) + syntheticTag(ds, data.LayerDistricts)
 	case "candidates":
 		c := catchment.Candidates(s.Nearest, s.MaxKm)
 		names := make([]string, len(c))

@@ -197,11 +197,8 @@ Example:
 		if err != nil {
 			return fmt.Errorf("--map: %w", err)
 		}
-		ds, err := lf.load(e)
+		ds, err := begin(e, fs, nil, lf, nil, data.LayerOffices, data.LayerDistricts)
 		if err != nil {
-			return err
-		}
-		if err := require(ds, data.LayerOffices, data.LayerDistricts); err != nil {
 			return err
 		}
 		fonts, err := pf.fonts(e, lf.quiet)
