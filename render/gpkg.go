@@ -334,38 +334,7 @@ func checkGeometry(g orb.Geometry) error {
 			err = checkPosition(p)
 		}
 	}
-	switch g := g.(type) {
-	case orb.Point:
-		visit(g)
-	case orb.MultiPoint:
-		for _, p := range g {
-			visit(p)
-		}
-	case orb.LineString:
-		for _, p := range g {
-			visit(p)
-		}
-	case orb.MultiLineString:
-		for _, l := range g {
-			for _, p := range l {
-				visit(p)
-			}
-		}
-	case orb.Polygon:
-		for _, r := range g {
-			for _, p := range r {
-				visit(p)
-			}
-		}
-	case orb.MultiPolygon:
-		for _, poly := range g {
-			for _, r := range poly {
-				for _, p := range r {
-					visit(p)
-				}
-			}
-		}
-	}
+	forEachPosition(g, visit)
 	return err
 }
 

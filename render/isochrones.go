@@ -242,7 +242,7 @@ func (m *isoScene) fitIso() error {
 		return errors.New("isochrone map: no bands")
 	}
 	tm, b, err := projectedExtent("isochrone map", func(add func(p orb.Point)) {
-		forEachPoint(m.iso.Bands[len(m.iso.Bands)-1].Area, add)
+		forEachPosition(m.iso.Bands[len(m.iso.Bands)-1].Area, add)
 		for i, o := range m.iso.Offices {
 			if !m.offNetwork(i) {
 				add(o.Location)

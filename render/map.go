@@ -315,9 +315,9 @@ func renderMap(kind MapKind, d MapData, opt MapOptions) (image.Image, *mapLayout
 func (m *mapScene) fit() error {
 	tm, b, err := projectedExtent("map", func(add func(p orb.Point)) {
 		for _, di := range m.d.Districts {
-			forEachPoint(di.Geometry, add)
+			forEachPosition(di.Geometry, add)
 		}
-		forEachPoint(m.d.Boundary, add)
+		forEachPosition(m.d.Boundary, add)
 		for _, o := range m.d.Offices {
 			add(o.Location)
 		}
@@ -736,17 +736,6 @@ func (m *mapScene) pxPerKm() float64 {
 	return math.Hypot(b.X-a.X, b.Y-a.Y)
 }
 
-// forEachPoint calls f with every vertex of mp.
-func forEachPoint(mp orb.MultiPolygon, f func(p orb.Point)) {
-	for _, poly := range mp {
-		for _, ring := range poly {
-			for _, p := range ring {
-				f(p)
-			}
-		}
-	}
-}
-
 // projectedExtent centres a local projection on the lon/lat extent of the
 // points each yields and returns it with their projected extent (minX, minY,
 // maxX, maxY, metres). what names the picture in errors.
@@ -782,6 +771,42 @@ func (m *mapScene) multiPath(mp orb.MultiPolygon) {
 				}
 			}
 			dc.ClosePath()
+		}
+	}
+}
+
+// forEachPosition calls f for every position of g, rings and parts included.
+func forEachPosition(g orb.Geometry, f func(p orb.Point)) {
+	switch g := g.(type) {
+	case orb.Point:
+		f(g)
+	case orb.MultiPoint:
+		for _, p := range g {
+			f(p)
+		}
+	case orb.LineString:
+		for _, p := range g {
+			f(p)
+		}
+	case orb.MultiLineString:
+		for _, l := range g {
+			for _, p := range l {
+				f(p)
+			}
+		}
+	case orb.Polygon:
+		for _, r := range g {
+			for _, p := range r {
+				f(p)
+			}
+		}
+	case orb.MultiPolygon:
+		for _, poly := range g {
+			for _, r := range poly {
+				for _, p := range r {
+					f(p)
+				}
+			}
 		}
 	}
 }

@@ -241,22 +241,7 @@ func vertexAdjacency(features []Feature, ids []string) [][]int {
 				owner[k] = append(l, o)
 			}
 		}
-		switch g := gpkgGeometry(f.Geometry).(type) {
-		case orb.Polygon:
-			for _, r := range g {
-				for _, p := range r {
-					visit(p)
-				}
-			}
-		case orb.MultiPolygon:
-			for _, poly := range g {
-				for _, r := range poly {
-					for _, p := range r {
-						visit(p)
-					}
-				}
-			}
-		}
+		forEachPosition(gpkgGeometry(f.Geometry), visit)
 	}
 	out := make([][]int, len(ids))
 	for i, m := range adj {
