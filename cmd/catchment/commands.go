@@ -35,12 +35,7 @@ Example:
 		if err != nil {
 			return err
 		}
-		m, err := mf.measure(e, lf.quiet)
-		if err != nil {
-			return err
-		}
-		rows, warns, err := catchment.NearestOfficesBy(ds.Offices, data.OfficeKind(*from), data.OfficeKind(*to), nil, m)
-		warn(e, lf.quiet, warns)
+		rows, m, err := mf.nearest(e, lf.quiet, ds, data.OfficeKind(*from), data.OfficeKind(*to))
 		if err != nil {
 			return err
 		}
@@ -74,12 +69,7 @@ Example:
 		if err != nil {
 			return err
 		}
-		m, err := mf.measure(e, lf.quiet)
-		if err != nil {
-			return err
-		}
-		rows, warns, err := catchment.NearestOfficesBy(ds.Offices, data.Branch, data.Ward, nil, m)
-		warn(e, lf.quiet, warns)
+		rows, m, err := mf.nearest(e, lf.quiet, ds, data.Branch, data.Ward)
 		if err != nil {
 			return err
 		}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/kumamoto-gis/catchment/catchment"
+	"github.com/kumamoto-gis/catchment/data"
 	"github.com/kumamoto-gis/catchment/network"
 )
 
@@ -57,6 +58,18 @@ func (mf *metricFlags) measure(e *env, quiet bool) (catchment.Measure, error) {
 		fmt.Fprintf(e.stderr, "network %s (%s): %s, loaded in %v\n", mf.network, p, st, time.Since(start).Round(time.Millisecond))
 	}
 	return catchment.Road{Graph: g, By: m, MaxSnapM: mf.maxSnapM}, nil
+}
+
+// nearest pairs every office of kind from with its nearest office of kind
+// to under the flags' metric, printing warnings about offices not routed.
+func (mf *metricFlags) nearest(e *env, quiet bool, ds *data.Dataset, from, to data.OfficeKind) ([]catchment.NearestRow, catchment.Measure, error) {
+	m, err := mf.measure(e, quiet)
+	if err != nil {
+		return nil, nil, err
+	}
+	rows, warns, err := catchment.NearestOfficesBy(ds.Offices, from, to, nil, m)
+	warn(e, quiet, warns)
+	return rows, m, err
 }
 
 // warn prints warnings unless quiet.

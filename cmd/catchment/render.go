@@ -283,14 +283,8 @@ Example:
 		}
 		st := render.Study{Data: ds, MaxKm: *maxKm}
 		if kind == "scatter" {
-			m, err := mf.measure(e, lf.quiet)
-			if err != nil {
-				return err
-			}
-			var warns []string
-			st.Nearest, warns, err = catchment.NearestOfficesBy(ds.Offices, data.Branch, data.Ward, nil, m)
-			warn(e, lf.quiet, warns)
-			if err != nil {
+			var m catchment.Measure
+			if st.Nearest, m, err = mf.nearest(e, lf.quiet, ds, data.Branch, data.Ward); err != nil {
 				return err
 			}
 			st.Metric = m.Metric()
