@@ -205,7 +205,7 @@ func describeAreaWarnings(ds *data.Dataset, warns []network.Warning, maxSnapM fl
 // each file whole or not at all.
 func writeIsochronesDir(e *env, dir string, ds *data.Dataset, sa network.ServiceAreas, profile, networkPath string, quiet bool) error {
 	md := render.IsochroneMap(ds.Offices, ds.Districts, ds.Boundary, sa, profile,
-		"Sources: "+sourceLine(ds)+"; roads: "+filepath.Base(networkPath)+" (OpenStreetMap contributors, ODbL)")
+		render.SourceLine(ds)+"; roads: "+filepath.Base(networkPath)+" (OpenStreetMap contributors, ODbL)")
 	img, warns, err := render.RenderIsochroneMap(md, render.MapOptions{})
 	if err != nil {
 		return fmt.Errorf("map isochrones.png: %w", err)

@@ -352,7 +352,7 @@ func writeWhatIfDir(e *env, dir string, ds *data.Dataset, sc *catchment.Scenario
 		img  image.Image
 	}
 	if maps && sc != nil {
-		source := "Sources: " + sourceLine(ds)
+		source := render.SourceLine(ds)
 		before, after := render.WhatIfMaps(ds, shown.Comparison, gaps, source)
 		for _, m := range []struct {
 			name, caption string
@@ -401,21 +401,4 @@ func writeWhatIfDir(e *env, dir string, ds *data.Dataset, sc *catchment.Scenario
 		fmt.Fprintf(e.stderr, "wrote %d files to %s (see %s)\n", len(files)+len(images), dir, filepath.Join(dir, "whatif.md"))
 	}
 	return nil
-}
-
-// sourceLine names the layers' sources for a map, marking synthetic ones.
-func sourceLine(ds *data.Dataset) string {
-	var parts []string
-	for _, l := range data.Layers {
-		src, ok := ds.Sources[l]
-		if !ok {
-			continue
-		}
-		s := string(l) + ": " + src
-		if ds.Synthetic[l] {
-			s += " (synthetic)"
-		}
-		parts = append(parts, s)
-	}
-	return strings.Join(parts, "; ")
 }
