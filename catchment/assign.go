@@ -2,8 +2,6 @@ package catchment
 
 import (
 	"fmt"
-	"math"
-	"runtime"
 
 	"github.com/kumamoto-gis/catchment/data"
 	"github.com/kumamoto-gis/catchment/geo"
@@ -12,17 +10,28 @@ import (
 
 // DistrictAssignment is one district and the open office that serves it.
 type DistrictAssignment struct {
-	District  int       // index into the districts
-	Office    int       // index into the offices; -1 when no office can be reached
-	Point     orb.Point // the district's representative point, where distance is measured from
-	DistanceM float64   // distance from Point to the office under the metric, metres; NaN when unreached
-	TimeS     float64   // travel time in seconds; NaN unless the metric has times
-	Note      string    // why the district was not reached
+	District *data.District
+	// Office is the office that serves the district; nil when the metric
+	// reaches no open office from it.
+	Office *data.Office
+	// Index is the district's index in the study; OfficeIndex the office's
+	// (-1 when Office is nil).
+	Index, OfficeIndex int
+	// Point is the district's representative point, where distance is
+	// measured from.
+	Point     orb.Point
+	DistanceM float64 // distance from Point to the office, metres; NaN when unreached or unknown
+	TimeS     float64 // travel time in seconds; NaN unless the metric has times
+	Note      string  // why the district was not reached
 }
+
+// Reached reports whether an office serves the district.
+func (d DistrictAssignment) Reached() bool { return d.Office != nil }
 
 // OfficeLoad is what one office serves.
 type OfficeLoad struct {
-	Office     int // index into the offices
+	Office     *data.Office
+	Index      int // the office's index in the study (or in Outcome.Offices)
 	Open       bool
 	Districts  int
 	Population float64
@@ -38,7 +47,7 @@ type Assignment struct {
 	Population float64
 	// Unreached counts districts that the metric could not route.
 	Unreached int
-	// Metric is the distance metric: "geodesic", "road" or "time".
+	// Metric names the metric the distances are measured under.
 	Metric string
 }
 
@@ -60,87 +69,90 @@ func RepresentativePoints(districts []data.District) []orb.Point {
 	return pts
 }
 
-// Assign assigns every district to the nearest open office of any kind,
-// measured geodesically from the district's representative point (points,
-// when given, must hold one per district; nil computes them). Offices whose
-// id is in closed take no districts.
-func Assign(districts []data.District, offices []data.Office, points []orb.Point, closed map[string]bool) (Assignment, error) {
-	a, _, err := AssignBy(districts, offices, points, closed, Geodesic{})
+// Assign assigns every district to the nearest open office of any kind
+// under the study's metric, measured from the district's representative
+// point; the offices whose ids are in closed take no district. A district
+// the metric cannot route (beyond a road network, missing from a cost
+// matrix) keeps no office and a Note and is counted in Unreached; the
+// study's warnings say which. The assignment with every office open is
+// computed once.
+func (s *Study) Assign(closed ...string) (Assignment, error) {
+	if len(closed) == 0 {
+		s.assignOnce.Do(func() { s.assign, s.baseReach, s.assignErr = s.assignOpen(nil) })
+		return s.assign, s.assignErr
+	}
+	open, err := s.openOffices(closed)
+	if err != nil {
+		return Assignment{}, fmt.Errorf("assign: %w", err)
+	}
+	a, _, err := s.assignOpen(open)
 	return a, err
 }
 
-// AssignBy is Assign under any metric. A district that the metric cannot
-// route (for example, beyond the road network) keeps Office -1 and a Note,
-// and is counted in Unreached; the warnings say which.
-func AssignBy(districts []data.District, offices []data.Office, points []orb.Point, closed map[string]bool, m Measure) (Assignment, []string, error) {
-	if points == nil {
-		points = RepresentativePoints(districts)
+// assignOpen assigns every district to its nearest office among those
+// open (nil: all) allows, and returns the metric's answers too.
+func (s *Study) assignOpen(open []bool) (Assignment, []Reach, error) {
+	n := 0
+	for i := range s.offices {
+		if open == nil || open[i] {
+			n++
+		}
 	}
-	if len(points) != len(districts) {
-		return Assignment{}, nil, fmt.Errorf("assign: %d points for %d districts", len(points), len(districts))
+	if n == 0 {
+		return Assignment{}, nil, fmt.Errorf("assign: %w (%d offices, all closed)", ErrNoOpenOffice, len(s.offices))
 	}
-	a := Assignment{Offices: make([]OfficeLoad, len(offices)), Districts: make([]DistrictAssignment, len(districts)), Metric: m.Metric()}
-	open := make([]bool, len(offices))
-	locs := make([]orb.Point, len(offices))
-	for i, o := range offices {
-		open[i] = !closed[o.ID]
-		locs[i] = o.Location
-		a.Offices[i] = OfficeLoad{Office: i, Open: open[i]}
-		if open[i] {
+	c, err := s.baseCosts()
+	if err != nil {
+		return Assignment{}, nil, fmt.Errorf("assign: %w", err)
+	}
+	reach, err := c.Nearest(nil, open)
+	if err != nil {
+		return Assignment{}, nil, fmt.Errorf("assign: %w", err)
+	}
+	a := assignmentOf(s.districts, s.offices, s.points, reach, s.metric.Name())
+	a.tally(s.districts, s.offices, func(i int) bool { return open == nil || open[i] })
+	return a, reach, nil
+}
+
+// assignmentOf builds the district rows of an assignment from reaches
+// (one per district, To indexing offices); tally fills the totals.
+func assignmentOf(districts []data.District, offices []data.Office, points []orb.Point, reach []Reach, metric string) Assignment {
+	a := Assignment{Districts: make([]DistrictAssignment, len(districts)), Metric: metric}
+	for i := range districts {
+		a.Districts[i] = districtRow(districts, offices, points, i, reach[i])
+	}
+	return a
+}
+
+// districtRow is district i reaching r (r.To indexing offices).
+func districtRow(districts []data.District, offices []data.Office, points []orb.Point, i int, r Reach) DistrictAssignment {
+	da := DistrictAssignment{District: &districts[i], Index: i, OfficeIndex: r.To, Point: points[i],
+		DistanceM: r.DistanceM, TimeS: r.TimeS, Note: r.Note}
+	if r.To >= 0 {
+		da.Office = &offices[r.To]
+	}
+	return da
+}
+
+// tally fills an assignment's office loads, open office count, population
+// and unreached count from its districts; open says which offices are open.
+func (a *Assignment) tally(districts []data.District, offices []data.Office, open func(i int) bool) {
+	a.Offices = make([]OfficeLoad, len(offices))
+	a.OpenOffices, a.Population, a.Unreached = 0, 0, 0
+	for i := range a.Offices {
+		a.Offices[i] = OfficeLoad{Office: &offices[i], Index: i, Open: open(i)}
+		if a.Offices[i].Open {
 			a.OpenOffices++
 		}
 	}
-	if a.OpenOffices == 0 {
-		return Assignment{}, nil, fmt.Errorf("assign: no open office (%d offices, all closed)", len(offices))
-	}
-	reach, issues, err := nearestParallel(m, points, locs, open)
-	warns := describe(issues, snapLimit(m),
-		func(i int) string { return fmt.Sprintf("district %s (%s)", districts[i].Name, districts[i].ID) },
-		func(i int) string { return officeLabel(offices[i]) })
-	if err != nil {
-		return Assignment{}, warns, fmt.Errorf("assign: %w", err)
-	}
-	for i, d := range districts {
-		r := reach[i]
-		a.Districts[i] = DistrictAssignment{District: i, Office: r.Facility, Point: points[i], DistanceM: r.DistanceM, TimeS: r.TimeS, Note: r.Note}
-		a.Population += d.Pop()
-		if r.Facility < 0 {
+	for i, da := range a.Districts {
+		pop := districts[i].Pop()
+		a.Population += pop
+		if da.OfficeIndex < 0 {
 			a.Unreached++
 			continue
 		}
-		a.Offices[r.Facility].Districts++
-		a.Offices[r.Facility].Population += d.Pop()
+		a.Offices[da.OfficeIndex].Districts++
+		a.Offices[da.OfficeIndex].Population += pop
 	}
-	return a, warns, nil
-}
-
-// parallelMin is the number of points below which nearestParallel does not
-// split the work.
-const parallelMin = 4096
-
-// nearestParallel is m.Nearest. For the Geodesic metric with many points it
-// uses a geo.PointGrid over the open facilities (the same exact answers and
-// tie rule as geo.PointIndex, several times faster) and one chunk of points
-// per core; other metrics, such as road networks with their own
-// multi-source search, run whole.
-func nearestParallel(m Measure, points, facilities []orb.Point, open []bool) ([]Reach, []Issue, error) {
-	if _, ok := m.(Geodesic); !ok || len(points) < parallelMin {
-		return m.Nearest(points, facilities, open)
-	}
-	idx, pts := openFacilities(facilities, open)
-	grid := geo.NewPointGrid(pts)
-	if grid == nil {
-		return m.Nearest(points, facilities, open)
-	}
-	chunks := 4 * runtime.GOMAXPROCS(0)
-	size := (len(points) + chunks - 1) / chunks
-	out := make([]Reach, len(points))
-	_ = parallelFor(chunks, func(c int) error {
-		for i := c * size; i < min((c+1)*size, len(points)); i++ {
-			n := grid.Nearest(points[i])
-			out[i] = Reach{Facility: idx[n.Index], DistanceM: n.Distance, TimeS: math.NaN()}
-		}
-		return nil
-	})
-	return out, nil, nil
 }

@@ -1,6 +1,7 @@
 package catchment
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -67,7 +68,7 @@ func TestNearestOfficesMatchesBruteForce(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for trial := range 20 {
 		offices := randomOffices(r, 5+trial*7)
-		rows, err := NearestOffices(offices, data.Branch, data.Ward, nil)
+		rows, err := studyOf(t, nil, offices).Nearest(data.Branch, data.Ward)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -107,8 +108,14 @@ func TestCandidates(t *testing.T) {
 
 func TestNearestOfficesErrors(t *testing.T) {
 	offices := []data.Office{{ID: "a", Kind: data.Branch}}
-	if _, err := NearestOffices(offices, data.Branch, data.Ward, nil); err == nil {
-		t.Error("no ward office: want an error")
+	_, err := studyOf(t, nil, offices).Nearest(data.Branch, data.Ward)
+	var kind *NoOfficeOfKindError
+	if !errors.As(err, &kind) || kind.Kind != data.Ward || !errors.Is(err, ErrNoOpenOffice) {
+		t.Errorf("no ward office: err %v, want a NoOfficeOfKindError for ward", err)
+	}
+	_, err = studyOf(t, nil, []data.Office{{ID: "w", Kind: data.Ward}}).Nearest(data.Branch, data.Ward)
+	if !errors.As(err, &kind) || kind.Kind != data.Branch || errors.Is(err, ErrNoOpenOffice) {
+		t.Errorf("no branch office: err %v", err)
 	}
 }
 
@@ -118,13 +125,14 @@ func TestAssignMatchesBruteForce(t *testing.T) {
 	for trial := range 10 {
 		offices := randomOffices(r, 3+trial*9)
 		closed := map[string]bool{}
+		var ids []string
 		for i := range offices {
-			if r.IntN(4) == 0 {
+			if i > 0 && r.IntN(4) == 0 {
 				closed[offices[i].ID] = true
+				ids = append(ids, offices[i].ID)
 			}
 		}
-		closed[offices[0].ID] = false
-		a, err := Assign(districts, offices, nil, closed)
+		a, err := studyOf(t, districts, offices).Assign(ids...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -141,8 +149,8 @@ func TestAssignMatchesBruteForce(t *testing.T) {
 					best, bestD = oi, d
 				}
 			}
-			if da.Office != best || math.Abs(da.DistanceM-bestD) > 1e-6 {
-				t.Fatalf("trial %d district %d: office %d at %.3f, brute force %d at %.3f", trial, i, da.Office, da.DistanceM, best, bestD)
+			if da.OfficeIndex != best || da.Office != &offices[best] || da.District.ID != districts[i].ID || math.Abs(da.DistanceM-bestD) > 1e-6 {
+				t.Fatalf("trial %d district %d: office %d at %.3f, brute force %d at %.3f", trial, i, da.OfficeIndex, da.DistanceM, best, bestD)
 			}
 			served[best]++
 			pop += districts[i].Pop()
@@ -163,9 +171,13 @@ func TestAssignMatchesBruteForce(t *testing.T) {
 
 func TestAssignAllClosed(t *testing.T) {
 	offices := []data.Office{{ID: "a"}, {ID: "b"}}
-	_, err := Assign(gridDistricts(2), offices, nil, map[string]bool{"a": true, "b": true})
-	if err == nil {
-		t.Fatal("all offices closed: want an error")
+	s := studyOf(t, gridDistricts(2), offices)
+	if _, err := s.Assign("a", "b"); !errors.Is(err, ErrNoOpenOffice) {
+		t.Fatalf("all offices closed: err %v, want ErrNoOpenOffice", err)
+	}
+	var unknown *UnknownOfficeError
+	if _, err := s.Assign("zz"); !errors.As(err, &unknown) || unknown.ID != "zz" {
+		t.Fatalf("unknown office: err %v, want an UnknownOfficeError", err)
 	}
 }
 
@@ -189,7 +201,7 @@ func TestGapsMatchesBruteForce(t *testing.T) {
 		stores = append(stores, data.ServicePoint{ID: fmt.Sprint("vertex", i), Location: orb.Point{x, 32.64}})
 	}
 	for _, withinM := range []float64{0, 300} {
-		rows, err := Gaps(districts, stores, posts, withinM)
+		rows, err := countGaps(districts, stores, posts, nil, withinM)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -249,8 +261,11 @@ func inHole(ds []data.District, p orb.Point) bool {
 }
 
 func TestGapsNegativeDistance(t *testing.T) {
-	if _, err := Gaps(gridDistricts(2), nil, nil, -1); err == nil {
-		t.Fatal("want an error for a negative distance")
+	for _, d := range []float64{-1, math.NaN(), math.Inf(1)} {
+		s := studyOf(t, gridDistricts(2), nil, Options{WithinM: d})
+		if _, err := s.Gaps(); err == nil {
+			t.Fatalf("want an error for distance %g", d)
+		}
 	}
 }
 
@@ -258,11 +273,12 @@ func TestDissolveCatchments(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
 	districts := gridDistricts(8)
 	offices := randomOffices(r, 9)
-	a, err := Assign(districts, offices, nil, nil)
+	s := studyOf(t, districts, offices)
+	a, err := s.Assign()
 	if err != nil {
 		t.Fatal(err)
 	}
-	cs, err := DissolveCatchments(districts, offices, a)
+	cs, err := s.Catchments(Dissolve)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,17 +291,17 @@ func TestDissolveCatchments(t *testing.T) {
 		var want float64
 		for _, da := range a.Districts {
 			if da.Office == c.Office {
-				want += geo.Area(districts[da.District].Geometry)
+				want += geo.Area(da.District.Geometry)
 			}
 		}
 		// The union drops vertices on straight runs of shared edges; a
 		// geodesic edge between the remaining vertices bulges slightly, so
 		// areas agree to about 1e-5, not exactly.
 		if math.Abs(c.AreaKm2*1e6-want) > 1e-5*want {
-			t.Errorf("office %d: catchment area %.0f m², districts %.0f m²", c.Office, c.AreaKm2*1e6, want)
+			t.Errorf("office %s: catchment area %.0f m², districts %.0f m²", c.Office.ID, c.AreaKm2*1e6, want)
 		}
-		if c.Population != a.Offices[c.Office].Population {
-			t.Errorf("office %d population %g, want %g", c.Office, c.Population, a.Offices[c.Office].Population)
+		if c.Population != a.Offices[c.Index].Population || c.Office != a.Offices[c.Index].Office {
+			t.Errorf("office %s population %g, want %g", c.Office.ID, c.Population, a.Offices[c.Index].Population)
 		}
 	}
 	if math.Abs(sum-total) > 1e-5*total {
@@ -299,11 +315,11 @@ func TestVoronoiCatchments(t *testing.T) {
 	boundary := orb.MultiPolygon{square(130.5, 32.6, 130.9, 33.0)}
 	offices := randomOffices(r, 12)
 	closed := map[string]bool{offices[3].ID: true}
-	a, err := Assign(districts, offices, nil, closed)
+	a, err := studyOf(t, districts, offices).Assign(offices[3].ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cs, err := VoronoiCatchments(districts, offices, boundary, a)
+	cs, err := voronoiCatchments(districts, offices, boundary, a)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -312,11 +328,11 @@ func TestVoronoiCatchments(t *testing.T) {
 	}
 	var sum float64
 	for _, c := range cs {
-		if closed[offices[c.Office].ID] {
-			t.Errorf("closed office %d has a cell", c.Office)
+		if closed[c.Office.ID] {
+			t.Errorf("closed office %s has a cell", c.Office.ID)
 		}
-		if !geo.Contains(c.Geometry, offices[c.Office].Location) {
-			t.Errorf("office %d lies outside its own cell", c.Office)
+		if !geo.Contains(c.Geometry, c.Office.Location) {
+			t.Errorf("office %s lies outside its own cell", c.Office.ID)
 		}
 		sum += c.AreaKm2
 	}
@@ -345,8 +361,8 @@ func TestVoronoiCatchments(t *testing.T) {
 			continue
 		}
 		for _, c := range cs {
-			if geo.Contains(c.Geometry, p) && c.Office != bi {
-				t.Fatalf("point %v in the cell of office %d, nearest is %d (%.1f m vs %.1f m)", p, c.Office, bi, best, second)
+			if geo.Contains(c.Geometry, p) && c.Index != bi {
+				t.Fatalf("point %v in the cell of office %d, nearest is %d (%.1f m vs %.1f m)", p, c.Index, bi, best, second)
 			}
 		}
 	}

@@ -23,7 +23,8 @@ const (
 
 // Catchment is the area one open office serves.
 type Catchment struct {
-	Office     int // index into the offices
+	Office     *data.Office
+	Index      int // the office's index in the study
 	Method     Method
 	Geometry   orb.MultiPolygon
 	Districts  int     // districts assigned to the office
@@ -31,15 +32,15 @@ type Catchment struct {
 	AreaKm2    float64 // geodesic area of Geometry
 }
 
-// DissolveCatchments unions, for every open office that serves at least one
-// district, the districts assigned to it.
-func DissolveCatchments(districts []data.District, offices []data.Office, a Assignment) ([]Catchment, error) {
+// dissolveCatchments unions, for every open office that serves at least
+// one district, the districts assigned to it.
+func dissolveCatchments(districts []data.District, offices []data.Office, a Assignment) ([]Catchment, error) {
 	groups := make([][]orb.MultiPolygon, len(offices))
 	for _, da := range a.Districts {
-		if da.Office < 0 {
+		if da.OfficeIndex < 0 {
 			continue
 		}
-		groups[da.Office] = append(groups[da.Office], districts[da.District].Geometry)
+		groups[da.OfficeIndex] = append(groups[da.OfficeIndex], districts[da.Index].Geometry)
 	}
 	// Offices are dissolved in parallel; each union is independent.
 	res := make([]Catchment, len(groups))
@@ -53,7 +54,7 @@ func DissolveCatchments(districts []data.District, offices []data.Office, a Assi
 			return fmt.Errorf("dissolve catchment of office %s: %w", offices[oi].ID, err)
 		}
 		res[oi] = Catchment{
-			Office: oi, Method: Dissolve, Geometry: u,
+			Office: &offices[oi], Index: oi, Method: Dissolve, Geometry: u,
 			Districts: a.Offices[oi].Districts, Population: a.Offices[oi].Population,
 			AreaKm2: geo.Area(u) / 1e6,
 		}
@@ -71,12 +72,13 @@ func DissolveCatchments(districts []data.District, offices []data.Office, a Assi
 	return out, nil
 }
 
-// VoronoiCatchments returns the Voronoi cell of every open office, computed
+// voronoiCatchments returns the Voronoi cell of every open office, computed
 // in a local transverse Mercator projection (within centimetres of the
 // geodesic bisectors at city scale) and clipped to boundary. With no
 // boundary, cells are clipped to the districts' extent, or to the offices'
-// extent with a 10 % margin. District counts and population come from a.
-func VoronoiCatchments(districts []data.District, offices []data.Office, boundary orb.MultiPolygon, a Assignment) ([]Catchment, error) {
+// extent with a 10 % margin. District counts and population come from a
+// (the zero Assignment: none, every office open).
+func voronoiCatchments(districts []data.District, offices []data.Office, boundary orb.MultiPolygon, a Assignment) ([]Catchment, error) {
 	var open []int
 	for i := range offices {
 		if a.Offices != nil && !a.Offices[i].Open {
@@ -146,7 +148,7 @@ func VoronoiCatchments(districts []data.District, offices []data.Office, boundar
 		if err != nil {
 			return fmt.Errorf("clip voronoi cell of office %s: %w", offices[i].ID, err)
 		}
-		c := Catchment{Office: i, Method: Voronoi, Geometry: g, AreaKm2: geo.Area(g) / 1e6}
+		c := Catchment{Office: &offices[i], Index: i, Method: Voronoi, Geometry: g, AreaKm2: geo.Area(g) / 1e6}
 		if a.Offices != nil {
 			c.Districts, c.Population = a.Offices[i].Districts, a.Offices[i].Population
 		}

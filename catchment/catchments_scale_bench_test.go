@@ -42,20 +42,38 @@ func BenchmarkScale(b *testing.B) {
 	for _, s := range []synthetic.Scale{synthetic.Prefecture, synthetic.Nation} {
 		b.Run(string(s), func(b *testing.B) {
 			ds, cells := loadScale(b, s)
-			a, err := Assign(ds.Districts, ds.Offices, nil, nil)
-			if err != nil {
+			study := func() *Study {
+				st, err := NewStudy(ds, Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				return st
+			}
+			warm := study()
+			if _, err := warm.Assign(); err != nil {
 				b.Fatal(err)
+			}
+			cellPlaces := make([]Place, len(cells))
+			for i, c := range cells {
+				cellPlaces[i] = Place{ID: c.ID, Location: c.Point}
 			}
 			steps := []struct {
 				name string
 				run  func() error
 			}{
-				{"assign", func() error { _, err := Assign(ds.Districts, ds.Offices, nil, nil); return err }},
-				{"gaps", func() error { _, err := Gaps(ds.Districts, ds.Stores, ds.Posts, 0); return err }},
-				{"dissolve", func() error { _, err := DissolveCatchments(ds.Districts, ds.Offices, a); return err }},
-				{"voronoi", func() error { _, err := VoronoiCatchments(ds.Districts, ds.Offices, ds.Boundary, a); return err }},
+				{"assign", func() error { _, err := study().Assign(); return err }},
+				{"gaps", func() error { _, err := study().Gaps(); return err }},
+				{"dissolve", func() error { _, err := warm.Catchments(Dissolve); return err }},
+				{"voronoi", func() error { _, err := warm.Catchments(Voronoi); return err }},
 				{"weight-districts", func() error { _, err := WeightDistricts(ds.Districts, cells); return err }},
-				{"cells-nearest", func() error { _, err := NearestForCells(cells, ds.Offices, nil); return err }},
+				{"cells-nearest", func() error {
+					c, err := Geodesic{}.Measure(cellPlaces, officePlaces(ds.Offices))
+					if err != nil {
+						return err
+					}
+					_, err = c.Nearest(nil, nil)
+					return err
+				}},
 			}
 			for _, st := range steps {
 				b.Run(st.name, func(b *testing.B) {

@@ -2,6 +2,7 @@ package catchment
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/kumamoto-gis/catchment/data"
 	"github.com/kumamoto-gis/catchment/geo"
@@ -10,9 +11,12 @@ import (
 
 // GapRow is one district's certificate coverage.
 type GapRow struct {
-	District int // index into the districts
+	District *data.District
+	Index    int // the district's index in the study
 	Stores   int // convenience stores counted for the district
 	Posts    int // post offices counted for the district
+	// Extra counts the study's extra certificate points for the district.
+	Extra int
 	// Gap is true when no convenience store serves the district.
 	Gap bool
 }
@@ -20,14 +24,22 @@ type GapRow struct {
 // PostFallback reports whether the district is a gap that a post office could cover.
 func (g GapRow) PostFallback() bool { return g.Gap && g.Posts > 0 }
 
-// Gaps counts, per district, the stores and post offices inside it (withinM
-// = 0) or within withinM metres of it, and marks districts with no store as
-// gaps. A point on a border shared by two districts counts for exactly one of
-// them (the rule of geo.Contains); with withinM > 0 a point may count for
-// several districts.
-func Gaps(districts []data.District, stores, posts []data.ServicePoint, withinM float64) ([]GapRow, error) {
-	if withinM < 0 {
+// Covered reports whether a store, a post office or an extra certificate
+// point serves the district: residents can get certificates without an
+// office.
+func (g GapRow) Covered() bool { return g.Stores+g.Posts+g.Extra > 0 }
+
+// countGaps counts, per district, the stores, post offices and extra
+// points inside it (withinM = 0) or within withinM metres of it, and marks
+// districts with no store as gaps. A point on a border shared by two
+// districts counts for exactly one of them (the rule of geo.Contains); with
+// withinM > 0 a point may count for several districts.
+func countGaps(districts []data.District, stores, posts, extra []data.ServicePoint, withinM float64) ([]GapRow, error) {
+	switch {
+	case withinM < 0:
 		return nil, fmt.Errorf("gaps: negative distance %g m", withinM)
+	case math.IsNaN(withinM) || math.IsInf(withinM, 0):
+		return nil, fmt.Errorf("gaps: distance %g m is not a finite number", withinM)
 	}
 	polys := make([]orb.MultiPolygon, len(districts))
 	for i, d := range districts {
@@ -35,7 +47,7 @@ func Gaps(districts []data.District, stores, posts []data.ServicePoint, withinM 
 	}
 	rows := make([]GapRow, len(districts))
 	for i := range rows {
-		rows[i].District = i
+		rows[i].District, rows[i].Index = &districts[i], i
 	}
 	if withinM == 0 {
 		ix := geo.NewPolygonIndex(polys)
@@ -49,6 +61,7 @@ func Gaps(districts []data.District, stores, posts []data.ServicePoint, withinM 
 		}
 		count(stores, func(r *GapRow) { r.Stores++ })
 		count(posts, func(r *GapRow) { r.Posts++ })
+		count(extra, func(r *GapRow) { r.Extra++ })
 	} else {
 		countNear := func(pts []data.ServicePoint, add func(r *GapRow)) {
 			locs := make([]orb.Point, len(pts))
@@ -62,6 +75,7 @@ func Gaps(districts []data.District, stores, posts []data.ServicePoint, withinM 
 		}
 		countNear(stores, func(r *GapRow) { r.Stores++ })
 		countNear(posts, func(r *GapRow) { r.Posts++ })
+		countNear(extra, func(r *GapRow) { r.Extra++ })
 	}
 	for i := range rows {
 		rows[i].Gap = rows[i].Stores == 0

@@ -1,7 +1,10 @@
 // Package catchment holds the analyses of a study: the nearest office of
 // another kind, the reorganisation candidates of the distance rule, the
-// assignment of districts to offices, coverage gaps and catchment polygons.
-// Every function takes values and returns values; nothing prints.
+// assignment of districts to offices, coverage gaps, catchment polygons,
+// service areas and what-if comparisons. A Study owns the data, the metric
+// (geodesic, a road network, a cost matrix: anything that implements
+// Metric) and the indexes, and offers the analyses as methods. Nothing
+// here prints.
 package catchment
 
 import (
@@ -9,7 +12,6 @@ import (
 	"sort"
 
 	"github.com/kumamoto-gis/catchment/data"
-	"github.com/paulmach/orb"
 )
 
 // DefaultMaxKm is the Kumamoto plan's rule: a branch office whose nearest
@@ -21,7 +23,7 @@ type NearestRow struct {
 	Office data.Office
 	// Nearest is the nearest office; its ID is empty when none was reached.
 	Nearest   data.Office
-	DistanceM float64 // metres under the metric (geodesic: on WGS84); NaN when unreached
+	DistanceM float64 // metres under the metric (geodesic: on WGS84); NaN when unreached or unknown
 	TimeS     float64 // travel time in seconds; NaN unless the metric has times
 	Note      string  // why the office was not reached
 }
@@ -29,51 +31,61 @@ type NearestRow struct {
 // Reached reports whether a nearest office was found.
 func (r NearestRow) Reached() bool { return r.Nearest.ID != "" }
 
-// NearestOffices pairs every office of kind from with the geodesically
-// nearest office of kind to, in input order. Offices in closed are ignored
-// as targets.
-func NearestOffices(offices []data.Office, from, to data.OfficeKind, closed map[string]bool) ([]NearestRow, error) {
-	rows, _, err := NearestOfficesBy(offices, from, to, closed, Geodesic{})
-	return rows, err
-}
-
-// NearestOfficesBy is NearestOffices under any metric; warnings name the
-// offices it could not route.
-func NearestOfficesBy(offices []data.Office, from, to data.OfficeKind, closed map[string]bool, m Measure) ([]NearestRow, []string, error) {
+// Nearest pairs every office of kind from with the nearest office of kind
+// to under the study's metric, in input order. An office the metric cannot
+// route keeps its row with no nearest office and a Note.
+func (s *Study) Nearest(from, to data.OfficeKind) ([]NearestRow, error) {
 	var targets, sources []int
-	var tpts, spts []orb.Point
-	for i, o := range offices {
-		if o.Kind == to && !closed[o.ID] {
+	for i, o := range s.offices {
+		if o.Kind == to {
 			targets = append(targets, i)
-			tpts = append(tpts, o.Location)
 		}
 		if o.Kind == from {
 			sources = append(sources, i)
-			spts = append(spts, o.Location)
 		}
 	}
 	if len(targets) == 0 {
-		return nil, nil, fmt.Errorf("nearest: no open office of kind %q", to)
+		return nil, fmt.Errorf("nearest: %w", &NoOfficeOfKindError{Kind: to, Open: true})
 	}
 	if len(sources) == 0 {
-		return nil, nil, fmt.Errorf("nearest: no office of kind %q", from)
+		return nil, fmt.Errorf("nearest: %w", &NoOfficeOfKindError{Kind: from})
 	}
-	reach, issues, err := m.Nearest(spts, tpts, nil)
-	warns := describe(issues, snapLimit(m),
-		func(k int) string { return officeLabel(offices[sources[k]]) },
-		func(k int) string { return officeLabel(offices[targets[k]]) })
+	pick := func(idx []int) []data.Office {
+		out := make([]data.Office, len(idx))
+		for k, i := range idx {
+			out[k] = s.offices[i]
+		}
+		return out
+	}
+	src, dst := pick(sources), pick(targets)
+	c, err := s.measure(officePlaces(src), officePlaces(dst))
 	if err != nil {
-		return nil, warns, fmt.Errorf("nearest: %w", err)
+		return nil, fmt.Errorf("nearest: %w", err)
 	}
-	rows := make([]NearestRow, len(sources))
-	for k, i := range sources {
+	reach, err := c.Nearest(nil, nil)
+	if err != nil {
+		return nil, fmt.Errorf("nearest: %w", err)
+	}
+	rows := make([]NearestRow, len(src))
+	for k, o := range src {
 		r := reach[k]
-		rows[k] = NearestRow{Office: offices[i], DistanceM: r.DistanceM, TimeS: r.TimeS, Note: r.Note}
-		if r.Facility >= 0 {
-			rows[k].Nearest = offices[targets[r.Facility]]
+		rows[k] = NearestRow{Office: o, DistanceM: r.DistanceM, TimeS: r.TimeS, Note: r.Note}
+		if r.Reached() {
+			rows[k].Nearest = dst[r.To]
 		}
 	}
-	return rows, warns, nil
+	return rows, nil
+}
+
+// Candidates are the branch offices whose nearest ward office is within
+// maxKm under the study's metric, nearest first: the plan's rule for
+// offices to reorganise.
+func (s *Study) Candidates(maxKm float64) ([]NearestRow, error) {
+	rows, err := s.Nearest(data.Branch, data.Ward)
+	if err != nil {
+		return nil, err
+	}
+	return Candidates(rows, maxKm), nil
 }
 
 // Candidates returns the rows whose distance is within maxKm, nearest first.
@@ -86,9 +98,4 @@ func Candidates(rows []NearestRow, maxKm float64) []NearestRow {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].DistanceM < out[j].DistanceM })
 	return out
-}
-
-// officeLabel names an office in messages: "大江出張所 (oe)".
-func officeLabel(o data.Office) string {
-	return fmt.Sprintf("office %s (%s)", o.Name, o.ID)
 }

@@ -117,7 +117,7 @@ func WeightDistricts(districts []data.District, cells []data.PopulationCell) (Po
 }
 
 // Points returns the districts' population-weighted points, one per
-// district, for AssignBy and Compare.
+// district.
 func (s PopulationSummary) Points() []orb.Point {
 	pts := make([]orb.Point, len(s.Districts))
 	for i, d := range s.Districts {
@@ -143,111 +143,15 @@ func (s PopulationSummary) WithPopulation(districts []data.District) []data.Dist
 // store), and in those a post office could cover, by the population layer.
 func (s PopulationSummary) GapPopulation(gaps []GapRow) (gap, postFallback float64) {
 	for _, g := range gaps {
-		if g.District < 0 || g.District >= len(s.Districts) {
+		if g.Index < 0 || g.Index >= len(s.Districts) {
 			continue
 		}
 		if g.Gap {
-			gap += s.Districts[g.District].Population
+			gap += s.Districts[g.Index].Population
 		}
 		if g.PostFallback() {
-			postFallback += s.Districts[g.District].Population
+			postFallback += s.Districts[g.Index].Population
 		}
 	}
 	return gap, postFallback
-}
-
-// CellReach is a population cell's nearest open office.
-type CellReach struct {
-	Office    int     // index into the offices
-	DistanceM float64 // geodesic metres
-}
-
-// NearestForCells finds every cell's nearest open office (geodesic), on
-// every core; offices whose id is in closed are skipped.
-func NearestForCells(cells []data.PopulationCell, offices []data.Office, closed map[string]bool) ([]CellReach, error) {
-	pts := make([]orb.Point, len(cells))
-	for i, c := range cells {
-		pts[i] = c.Point
-	}
-	locs := make([]orb.Point, len(offices))
-	open := make([]bool, len(offices))
-	any := false
-	for i, o := range offices {
-		locs[i] = o.Location
-		open[i] = !closed[o.ID]
-		any = any || open[i]
-	}
-	if !any {
-		return nil, fmt.Errorf("population reach: no open office (%d offices, all closed)", len(offices))
-	}
-	reach, _, err := nearestParallel(Geodesic{}, pts, locs, open)
-	if err != nil {
-		return nil, fmt.Errorf("population reach: %w", err)
-	}
-	out := make([]CellReach, len(reach))
-	for i, r := range reach {
-		out[i] = CellReach{Office: r.Facility, DistanceM: r.DistanceM}
-	}
-	return out, nil
-}
-
-// PopulationImpact is what closing offices does to the people of a
-// population layer, counted cell by cell.
-type PopulationImpact struct {
-	Total        float64 // population of all cells
-	Affected     float64 // population whose nearest office closes
-	AffectedCell int     // cells whose nearest office closes
-	// MeanBeforeM and MeanAfterM are the population-weighted mean distances
-	// to the nearest open office, over all cells, before and after.
-	MeanBeforeM, MeanAfterM float64
-	// MeanExtraM is the population-weighted mean added distance of the
-	// affected population.
-	MeanExtraM float64
-	// BeyondM counts the population farther than LimitM from any open
-	// office, before and after.
-	LimitM                    float64
-	BeyondBefore, BeyondAfter float64
-}
-
-// AffectedPopulation compares every cell's nearest open office before and
-// after closing the offices in closed (ids), with geodesic distances.
-// limitM (0: none) is the distance rule, e.g. 5,000 m.
-func AffectedPopulation(cells []data.PopulationCell, offices []data.Office, closed map[string]bool, limitM float64) (PopulationImpact, error) {
-	before, err := NearestForCells(cells, offices, nil)
-	if err != nil {
-		return PopulationImpact{}, err
-	}
-	after, err := NearestForCells(cells, offices, closed)
-	if err != nil {
-		return PopulationImpact{}, err
-	}
-	im := PopulationImpact{LimitM: limitM}
-	var extra float64
-	for i, c := range cells {
-		p := c.Population
-		im.Total += p
-		im.MeanBeforeM += p * before[i].DistanceM
-		im.MeanAfterM += p * after[i].DistanceM
-		if before[i].Office != after[i].Office {
-			im.Affected += p
-			im.AffectedCell++
-			extra += p * (after[i].DistanceM - before[i].DistanceM)
-		}
-		if limitM > 0 {
-			if before[i].DistanceM > limitM {
-				im.BeyondBefore += p
-			}
-			if after[i].DistanceM > limitM {
-				im.BeyondAfter += p
-			}
-		}
-	}
-	if im.Total > 0 {
-		im.MeanBeforeM /= im.Total
-		im.MeanAfterM /= im.Total
-	}
-	if im.Affected > 0 {
-		im.MeanExtraM = extra / im.Affected
-	}
-	return im, nil
 }

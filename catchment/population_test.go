@@ -1,8 +1,11 @@
 package catchment
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/kumamoto-gis/catchment/data"
@@ -53,7 +56,7 @@ func TestWeightDistricts(t *testing.T) {
 	if ds[0].Pop() != 400 || districts[0].Population != nil {
 		t.Errorf("WithPopulation: got %v, and the input changed to %v", ds[0].Pop(), districts[0].Population)
 	}
-	gap, post := s.GapPopulation([]GapRow{{District: 0, Gap: true, Posts: 1}, {District: 1, Gap: false}, {District: 2, Gap: true}})
+	gap, post := s.GapPopulation([]GapRow{{Index: 0, Gap: true, Posts: 1}, {Index: 1, Gap: false}, {Index: 2, Gap: true}})
 	if gap != 400 || post != 400 {
 		t.Errorf("GapPopulation = %v, %v; want 400, 400", gap, post)
 	}
@@ -62,62 +65,52 @@ func TestWeightDistricts(t *testing.T) {
 	}
 }
 
-// TestAffectedPopulationBruteForce checks the cell-level counts against a
-// brute-force nearest search.
-func TestAffectedPopulationBruteForce(t *testing.T) {
+// TestStudyWithPopulation checks that a study weights its districts by a
+// population layer: populations, representative points, the assignment
+// measured from those points, and a warning about cells in no district.
+func TestStudyWithPopulation(t *testing.T) {
+	districts := gridDistricts(4)
 	rng := rand.New(rand.NewPCG(5, 6))
-	offices := make([]data.Office, 40)
-	for i := range offices {
-		offices[i] = data.Office{ID: string(rune('A' + i)), Location: orb.Point{130 + rng.Float64(), 32 + rng.Float64()}}
-	}
-	cells := make([]data.PopulationCell, 6000) // above parallelMin: the grid path
+	cells := make([]data.PopulationCell, 3000)
 	for i := range cells {
-		cells[i] = data.PopulationCell{Population: float64(rng.IntN(100)), Point: orb.Point{129.9 + 1.2*rng.Float64(), 31.9 + 1.2*rng.Float64()}}
+		cells[i] = data.PopulationCell{ID: fmt.Sprint(i), Population: float64(rng.IntN(100)),
+			Point: orb.Point{130.45 + 0.5*rng.Float64(), 32.55 + 0.5*rng.Float64()}}
 	}
-	closed := map[string]bool{"A": true, "C": true, "K": true}
-	got, err := AffectedPopulation(cells, offices, closed, 5000)
+	offices := randomOffices(rng, 6)
+	s := studyOf(t, districts, offices, Options{Population: cells})
+	ps, err := WeightDistricts(districts, cells)
 	if err != nil {
 		t.Fatal(err)
 	}
-	nearest := func(p orb.Point, skip map[string]bool) (int, float64) {
-		best, bd := -1, math.Inf(1)
-		for i, o := range offices {
-			if skip[o.ID] {
-				continue
-			}
-			if d := geo.Distance(p, o.Location); d < bd {
-				best, bd = i, d
-			}
-		}
-		return best, bd
+	if !reflect.DeepEqual(s.Points(), ps.Points()) || s.Population() == nil {
+		t.Fatal("the study's points are not the population-weighted ones")
 	}
-	var want PopulationImpact
-	for _, c := range cells {
-		b, bd := nearest(c.Point, nil)
-		a, ad := nearest(c.Point, closed)
-		want.Total += c.Population
-		if a != b {
-			want.Affected += c.Population
-			want.AffectedCell++
-		}
-		if ad > 5000 {
-			want.BeyondAfter += c.Population
-		}
-		if bd > 5000 {
-			want.BeyondBefore += c.Population
+	for i, d := range s.Districts() {
+		if d.Pop() != ps.Districts[i].Population {
+			t.Errorf("district %s: population %v, want %v", d.ID, d.Pop(), ps.Districts[i].Population)
 		}
 	}
-	if got.Total != want.Total || got.Affected != want.Affected || got.AffectedCell != want.AffectedCell || got.BeyondAfter != want.BeyondAfter || got.BeyondBefore != want.BeyondBefore {
-		t.Errorf("got %+v\nwant %+v", got, want)
+	if districts[0].Population != nil && *districts[0].Population == s.Districts()[0].Pop() {
+		t.Error("the input districts changed")
 	}
-	if got.Affected == 0 || got.MeanExtraM <= 0 || got.MeanAfterM < got.MeanBeforeM {
-		t.Errorf("implausible impact %+v", got)
+	a, err := s.Assign()
+	if err != nil {
+		t.Fatal(err)
 	}
-	all := map[string]bool{}
-	for _, o := range offices {
-		all[o.ID] = true
+	for i, da := range a.Districts {
+		if da.Point != ps.Districts[i].Point {
+			t.Fatalf("district %d measured from %v, want the weighted point %v", i, da.Point, ps.Districts[i].Point)
+		}
+		best, bestD := bruteNearest(da.Point, offices, func(int) bool { return true })
+		if da.OfficeIndex != best || math.Abs(da.DistanceM-bestD) > 1e-6 {
+			t.Fatalf("district %d: office %d at %.3f m, brute force %d at %.3f m", i, da.OfficeIndex, da.DistanceM, best, bestD)
+		}
 	}
-	if _, err := AffectedPopulation(cells, offices, all, 0); err == nil {
-		t.Error("all offices closed: no error")
+	if a.Population != ps.Total-ps.Outside {
+		t.Errorf("assigned population %v, want %v", a.Population, ps.Total-ps.Outside)
+	}
+	ws := s.Warnings()
+	if ps.CellsOut == 0 || len(ws) != 1 || !strings.Contains(ws[0].Message, "lie in no district") {
+		t.Errorf("warnings %v (%d cells outside)", ws, ps.CellsOut)
 	}
 }

@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/kumamoto-gis/catchment/data"
@@ -360,8 +359,8 @@ func (s Scenario) Changes(offices []data.Office) ([]Change, error) {
 	return out, nil
 }
 
-// knownIDs lists the office ids for an error message.
-func knownIDs(offices []data.Office, open []data.Office) string {
+// officeIDs lists the ids of the offices, then of the new ones.
+func officeIDs(offices []data.Office, open []data.Office) []string {
 	ids := make([]string, 0, len(offices)+len(open))
 	for _, o := range offices {
 		ids = append(ids, o.ID)
@@ -369,9 +368,10 @@ func knownIDs(offices []data.Office, open []data.Office) string {
 	for _, o := range open {
 		ids = append(ids, o.ID)
 	}
-	if len(ids) > 30 {
-		sort.Strings(ids)
-		return strings.Join(ids[:30], ", ") + fmt.Sprintf(", … (%d more)", len(ids)-30)
-	}
-	return strings.Join(ids, ", ")
+	return ids
+}
+
+// knownIDs lists the office ids for an error message.
+func knownIDs(offices []data.Office, open []data.Office) string {
+	return listIDs(officeIDs(offices, open))
 }

@@ -1,15 +1,14 @@
 package catchment
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/kumamoto-gis/catchment/data"
 	"github.com/kumamoto-gis/catchment/geo"
-	"github.com/kumamoto-gis/catchment/network"
 	"github.com/paulmach/orb"
 )
 
@@ -35,225 +34,62 @@ func (s OfficeStatus) fullService() bool { return s == StatusOpen || s == Status
 func (s OfficeStatus) certificates() bool { return s != StatusClosed }
 
 // WhatIf evaluates scenarios against a baseline in which every office is
-// open. Under the geodesic metric it keeps, per office, the districts the
-// office serves in the baseline (a reverse index), so that a scenario
-// re-queries only the districts of the offices it closes or downgrades,
-// plus, for each new office, the districts within reach of it. Under a road
-// metric every scenario reruns one multi-source search from its open
-// offices over the network (the districts' and offices' snaps are kept).
-// A WhatIf is safe for concurrent use.
+// open, under the study's metric. It keeps, per office, the districts the
+// office serves in the baseline (a reverse index), so that a change
+// re-measures only the districts of the offices it closes or downgrades,
+// plus, for the offices it opens, every district against the new offices
+// alone. Any Metric works the same way. A WhatIf is safe for concurrent use.
 type WhatIf struct {
+	study     *Study
 	districts []data.District
 	offices   []data.Office
 	points    []orb.Point
 	ids       map[string]int
-	officeIx  *geo.PointIndex // baseline offices
+	metric    Metric
+	costs     Costs   // districts → baseline offices
+	places    []Place // districts as places, for new offices
 	base      Assignment
+	baseReach []Reach
 	served    [][]int32 // office → its baseline districts, ascending
-	maxBaseM  float64   // largest baseline distance
-
-	districtOnce sync.Once
-	districtIx   *geo.PointIndex // district points, built on first use
-
-	road *roadWhatIf // nil under the geodesic metric
+	timed     bool      // the metric gives travel times
 }
 
-// roadWhatIf is the state of a what-if under a road metric.
-type roadWhatIf struct {
-	m       Road
-	points  []network.Snap // per district
-	offices []network.Snap // per baseline office
-}
-
-// NewWhatIf assigns every district to its geodesically nearest office (the
-// baseline) and indexes the result. points, when given, hold each
-// district's representative point; nil computes them.
-func NewWhatIf(districts []data.District, offices []data.Office, points []orb.Point) (*WhatIf, error) {
-	w, _, err := NewWhatIfBy(districts, offices, points, Geodesic{})
-	return w, err
-}
-
-// NewWhatIfBy is NewWhatIf under metric m: Geodesic (or nil), or a Road
-// measure, under which the baseline and every scenario are routed on the
-// network. Districts or offices farther from the network than the snapping
-// limit are not routed; the warnings name them. A district that is not
-// routed keeps Office -1 and a Note, is counted in the totals and left out
-// of every distance figure.
-func NewWhatIfBy(districts []data.District, offices []data.Office, points []orb.Point, m Measure) (*WhatIf, []string, error) {
-	if len(offices) == 0 {
-		return nil, nil, fmt.Errorf("what-if: no offices")
+// newWhatIf assigns every district of the study to its nearest office
+// (the baseline) and indexes the result. Districts the metric cannot route
+// keep no office and a Note, are counted in the totals and left out of
+// every distance figure.
+func newWhatIf(s *Study) (*WhatIf, error) {
+	if len(s.offices) == 0 {
+		return nil, fmt.Errorf("what-if: no offices")
 	}
-	if points == nil {
-		points = RepresentativePoints(districts)
+	w := &WhatIf{study: s, districts: s.districts, offices: s.offices, points: s.points, metric: s.metric,
+		ids: officeIndex(s.offices), served: make([][]int32, len(s.offices))}
+	base, err := s.Assign()
+	if err != nil {
+		return nil, fmt.Errorf("what-if baseline: %w", err)
 	}
-	if len(points) != len(districts) {
-		return nil, nil, fmt.Errorf("what-if: %d points for %d districts", len(points), len(districts))
+	if w.costs, err = s.baseCosts(); err != nil {
+		return nil, fmt.Errorf("what-if baseline: %w", err)
 	}
-	w := &WhatIf{districts: districts, offices: offices, points: points,
-		ids: make(map[string]int, len(offices)), served: make([][]int32, len(offices))}
-	for i, o := range offices {
-		if _, dup := w.ids[o.ID]; dup {
-			return nil, nil, fmt.Errorf("what-if: office id %q appears twice", o.ID)
-		}
-		w.ids[o.ID] = i
-	}
-	var warns []string
-	switch r := m.(type) {
-	case nil, Geodesic:
-		base, err := Assign(districts, offices, points, nil)
-		if err != nil {
-			return nil, nil, fmt.Errorf("what-if baseline: %w", err)
-		}
-		w.base = base
-		locs := make([]orb.Point, len(offices))
-		for i, o := range offices {
-			locs[i] = o.Location
-		}
-		w.officeIx = geo.NewPointIndex(locs)
-	case Road:
-		if r.Graph == nil {
-			return nil, nil, fmt.Errorf("what-if: the %s metric needs a road network", r.By)
-		}
-		if r.By != network.Road && r.By != network.Time {
-			return nil, nil, fmt.Errorf("what-if: unknown road metric %q (want road or time)", r.By)
-		}
-		if r.MaxSnapM <= 0 {
-			r.MaxSnapM = network.DefaultMaxSnapM
-		}
-		rw := &roadWhatIf{m: r, points: make([]network.Snap, len(points)), offices: make([]network.Snap, len(offices))}
-		for i, p := range points {
-			rw.points[i] = r.Graph.Snap(p, r.MaxSnapM)
-			if !rw.points[i].OK {
-				warns = append(warns, fmt.Sprintf("district %s (%s) is %.0f m from the road network (limit %.0f m): outside its coverage, not routed",
-					districts[i].Name, districts[i].ID, rw.points[i].DistanceM, r.MaxSnapM))
-			}
-		}
-		for i, o := range offices {
-			rw.offices[i] = r.Graph.Snap(o.Location, r.MaxSnapM)
-			if !rw.offices[i].OK {
-				warns = append(warns, fmt.Sprintf("%s is %.0f m from the road network (limit %.0f m): outside its coverage, skipped as a destination",
-					officeLabel(o), rw.offices[i].DistanceM, r.MaxSnapM))
-			}
-		}
-		onNetwork := 0
-		for _, s := range rw.offices {
-			if s.OK {
-				onNetwork++
-			}
-		}
-		if onNetwork == 0 {
-			return nil, warns, fmt.Errorf("what-if: %w: none of the %d offices is within %.0f m of the road network", network.ErrNothingRoutable, len(offices), r.MaxSnapM)
-		}
-		w.road = rw
-		status := make([]OfficeStatus, len(offices))
-		for i := range status {
-			status[i] = StatusOpen
-		}
-		w.base = w.routeAll(offices, rw.offices, status, OfficeStatus.fullService)
-	default:
-		return nil, nil, fmt.Errorf("what-if: metric %q is not supported (want geodesic, road or time)", m.Metric())
-	}
+	w.base, w.baseReach = base, s.baseReach
+	w.places = s.districtPlaces()
 	for _, da := range w.base.Districts {
-		if da.Office < 0 {
+		if !math.IsNaN(da.TimeS) {
+			w.timed = true
+		}
+		if da.OfficeIndex < 0 {
 			continue
 		}
-		w.served[da.Office] = append(w.served[da.Office], int32(da.District))
-		w.maxBaseM = max(w.maxBaseM, da.DistanceM)
+		w.served[da.OfficeIndex] = append(w.served[da.OfficeIndex], int32(da.Index))
 	}
-	return w, warns, nil
+	return w, nil
 }
 
-// Metric is how the what-if measures distances: "geodesic", "road" or "time".
-func (w *WhatIf) Metric() string {
-	if w.road != nil {
-		return w.road.m.Metric()
-	}
-	return "geodesic"
-}
-
-// routeAll assigns every district to its nearest office whose status keep
-// accepts, by one multi-source search on the road network from those
-// offices (snaps holds one snap per office). Districts outside the
-// network's coverage, or with no kept office on it, get Office -1 and a Note.
-func (w *WhatIf) routeAll(offices []data.Office, snaps []network.Snap, status []OfficeStatus, keep func(OfficeStatus) bool) Assignment {
-	r := w.road.m
-	g := r.Graph
-	sources := make([]network.Snap, len(offices))
-	any := false
-	for i := range offices {
-		if keep(status[i]) && snaps[i].OK {
-			sources[i] = snaps[i]
-			any = true
-		} else {
-			sources[i] = network.Snap{Segment: -1}
-		}
-	}
-	a := Assignment{Districts: make([]DistrictAssignment, len(w.districts)), Metric: r.Metric()}
-	var res network.SourceResult
-	if any {
-		res = g.MultiSource(sources, r.By)
-	}
-	nan := math.NaN()
-	for i, p := range w.road.points {
-		da := DistrictAssignment{District: i, Office: -1, Point: w.points[i], DistanceM: nan, TimeS: nan}
-		switch {
-		case !p.OK:
-			da.Note = fmt.Sprintf("outside network coverage: %.0f m from the nearest road (max %.0f m)", p.DistanceM, r.MaxSnapM)
-		case !any:
-			da.Note = "no open office within the road network's coverage"
-		default:
-			src, c, o := g.Reach(res, p)
-			if src < 0 {
-				da.Note = "no open office reachable on the road network"
-				break
-			}
-			da.Office = src
-			if r.By == network.Time {
-				da.TimeS, da.DistanceM = c, o
-			} else {
-				da.DistanceM, da.TimeS = c, o
-			}
-		}
-		a.Districts[i] = da
-	}
-	w.tally(&a, status, keep)
-	return a
-}
-
-// tally fills an assignment's office loads, open office count, population
-// and unreached count from its districts.
-func (w *WhatIf) tally(a *Assignment, status []OfficeStatus, keep func(OfficeStatus) bool) {
-	a.Offices = make([]OfficeLoad, len(status))
-	a.OpenOffices, a.Population, a.Unreached = 0, 0, 0
-	for i := range a.Offices {
-		a.Offices[i] = OfficeLoad{Office: i, Open: keep(status[i])}
-		if a.Offices[i].Open {
-			a.OpenOffices++
-		}
-	}
-	for i, da := range a.Districts {
-		pop := w.districts[i].Pop()
-		a.Population += pop
-		if da.Office < 0 {
-			a.Unreached++
-			continue
-		}
-		a.Offices[da.Office].Districts++
-		a.Offices[da.Office].Population += pop
-	}
-}
+// Metric names the metric the what-if measures under.
+func (w *WhatIf) Metric() string { return w.metric.Name() }
 
 // Baseline is the assignment with every office open.
 func (w *WhatIf) Baseline() Assignment { return w.base }
-
-// Offices are the baseline offices.
-func (w *WhatIf) Offices() []data.Office { return w.offices }
-
-// Districts are the districts, in input order.
-func (w *WhatIf) Districts() []data.District { return w.districts }
-
-// Points are the districts' representative points, where distances are measured from.
-func (w *WhatIf) Points() []orb.Point { return w.points }
 
 // Served returns the indexes of the districts office i serves in the
 // baseline, ascending. The slice must not be modified.
@@ -272,15 +108,16 @@ type Outcome struct {
 	// Cert assigns every district to its nearest office that issues
 	// certificates (any office not closed, service corners included).
 	Cert Assignment
-	// Warnings name the new offices a road metric could not route (too far
-	// from the network); the baseline's warnings come from NewWhatIfBy.
-	Warnings []string
+	// Warnings name the new offices the metric could not use (too far
+	// from a road network, missing from a cost matrix); the baseline's are
+	// among the study's warnings.
+	Warnings []data.Warning
 }
 
 // Apply evaluates a change. Only the districts of closed or downgraded
-// offices are re-queried, plus those within reach of a new office. Errors:
-// an unknown or repeated id, a new office whose id is taken, or no office
-// left with full counter service.
+// offices are re-measured, plus every district against the new offices.
+// Errors: an unknown (UnknownOfficeError) or repeated id, a new office
+// whose id is taken, or no office left with full counter service.
 func (w *WhatIf) Apply(ch Change) (Outcome, error) {
 	n := len(w.offices)
 	out := Outcome{Change: ch, Offices: w.offices}
@@ -316,7 +153,7 @@ func (w *WhatIf) Apply(ch Change) (Outcome, error) {
 		for _, id := range ids {
 			i, ok := index(id)
 			if !ok {
-				return fmt.Errorf("what-if %s: %s: unknown office id %q (known ids: %s)", ch.label(), what, id, knownIDs(w.offices, ch.Open))
+				return fmt.Errorf("what-if %s: %s: %w", ch.label(), what, &UnknownOfficeError{ID: id, Known: officeIDs(w.offices, ch.Open)})
 			}
 			if out.Status[i] == StatusClosed || out.Status[i] == StatusCorner {
 				return fmt.Errorf("what-if %s: %s: office %q is named twice", ch.label(), what, id)
@@ -346,26 +183,33 @@ func (w *WhatIf) Apply(ch Change) (Outcome, error) {
 	if full == 0 {
 		return Outcome{}, fmt.Errorf("what-if %s: no office with full counter service is left (every office is closed or a service corner)", ch.label())
 	}
-	if w.road != nil {
-		snaps := w.road.offices
-		if len(ch.Open) > 0 {
-			r := w.road.m
-			snaps = append(append(make([]network.Snap, 0, len(out.Offices)), w.road.offices...), make([]network.Snap, len(ch.Open))...)
-			for j, o := range ch.Open {
-				s := r.Graph.Snap(o.Location, r.MaxSnapM)
-				snaps[n+j] = s
-				if !s.OK {
-					out.Warnings = append(out.Warnings, fmt.Sprintf("what-if %s: new %s is %.0f m from the road network (limit %.0f m): outside its coverage, serves no district",
-						ch.label(), officeLabel(o), s.DistanceM, r.MaxSnapM))
+	var fresh Costs
+	if len(ch.Open) > 0 {
+		c, err := w.metric.Measure(w.places, officePlaces(ch.Open))
+		switch {
+		case errors.Is(err, ErrUnreachable):
+			// No new office can be reached: they serve no district.
+			out.Warnings = append(out.Warnings, data.Warning{Message: fmt.Sprintf("what-if %s: the new offices serve no district: %v", ch.label(), err)})
+		case err != nil:
+			return Outcome{}, fmt.Errorf("what-if %s: new offices: %w", ch.label(), err)
+		default:
+			fresh = c
+			for _, wn := range c.Warnings() {
+				if w.study.warned(wn) {
+					continue // about a district, known from the baseline
 				}
+				wn.Message = fmt.Sprintf("what-if %s: %s", ch.label(), wn.Message)
+				out.Warnings = append(out.Warnings, wn)
 			}
 		}
-		out.Full = w.routeAll(out.Offices, snaps, out.Status, OfficeStatus.fullService)
-		out.Cert = w.routeAll(out.Offices, snaps, out.Status, OfficeStatus.certificates)
-		return out, nil
 	}
-	out.Full = w.reassign(out.Offices, out.Status, OfficeStatus.fullService)
-	out.Cert = w.reassign(out.Offices, out.Status, OfficeStatus.certificates)
+	var err error
+	if out.Full, err = w.reassign(out, fresh, OfficeStatus.fullService); err != nil {
+		return Outcome{}, fmt.Errorf("what-if %s: %w", ch.label(), err)
+	}
+	if out.Cert, err = w.reassign(out, fresh, OfficeStatus.certificates); err != nil {
+		return Outcome{}, fmt.Errorf("what-if %s: %w", ch.label(), err)
+	}
 	return out, nil
 }
 
@@ -378,64 +222,62 @@ func (ch Change) label() string {
 }
 
 // reassign starts from the baseline and moves the districts of the offices
-// that keep rejects to the nearest kept office, then lets each kept new
-// office take the districts nearer to it than to their office. Ties go to
-// the lower office index, as in Assign.
-func (w *WhatIf) reassign(offices []data.Office, status []OfficeStatus, keep func(OfficeStatus) bool) Assignment {
+// that keep rejects to the nearest kept baseline office, then lets each
+// kept new office (costs in fresh) take the districts nearer to it than to
+// their office. Ties go to the baseline office, then to the lower index.
+func (w *WhatIf) reassign(out Outcome, fresh Costs, keep func(OfficeStatus) bool) (Assignment, error) {
 	n := len(w.offices)
-	a := Assignment{
-		Districts: make([]DistrictAssignment, len(w.base.Districts)),
-		Metric:    w.base.Metric,
-	}
-	copy(a.Districts, w.base.Districts)
-	var fresh []int // kept new offices
-	for i := n; i < len(offices); i++ {
-		if keep(status[i]) {
-			fresh = append(fresh, i)
-		}
-	}
-	keepBase := func(i int) bool { return keep(status[i]) }
-	maxM := w.maxBaseM
+	reach := append([]Reach(nil), w.baseReach...)
+	open := make([]bool, n)
 	anyBase := false
+	var affected []int
 	for i := range n {
-		if keep(status[i]) {
-			anyBase = true
-			break
+		open[i] = keep(out.Status[i])
+		anyBase = anyBase || open[i]
+		if !open[i] {
+			for _, d := range w.served[i] {
+				affected = append(affected, int(d))
+			}
 		}
 	}
-	for oi := range n {
-		if keep(status[oi]) {
-			continue
-		}
-		for _, d := range w.served[oi] {
-			p := w.points[d]
-			best := geo.Neighbor{Index: -1, Distance: math.Inf(1)}
-			if anyBase {
-				best = w.officeIx.NearestFunc(p, keepBase)
+	if len(affected) > 0 {
+		if anyBase {
+			rs, err := w.costs.Nearest(affected, open)
+			if err != nil {
+				return Assignment{}, err
 			}
-			for _, j := range fresh {
-				if dist := geo.Distance(p, offices[j].Location); dist < best.Distance {
-					best = geo.Neighbor{Index: j, Distance: dist}
+			for k, d := range affected {
+				reach[d] = rs[k]
+			}
+		} else {
+			for _, d := range affected {
+				reach[d] = unreached("no open office")
+			}
+		}
+	}
+	if fresh != nil {
+		openNew := make([]bool, len(out.Offices)-n)
+		anyNew := false
+		for j := range openNew {
+			openNew[j] = keep(out.Status[n+j])
+			anyNew = anyNew || openNew[j]
+		}
+		if anyNew {
+			rs, err := fresh.Nearest(nil, openNew)
+			if err != nil {
+				return Assignment{}, err
+			}
+			for d, r := range rs {
+				if r.Reached() && r.Cost < reach[d].Cost {
+					r.To += n
+					reach[d] = r
 				}
 			}
-			a.Districts[d].Office, a.Districts[d].DistanceM = best.Index, best.Distance
-			maxM = max(maxM, best.Distance)
 		}
 	}
-	if len(fresh) > 0 && len(w.districts) > 0 {
-		w.districtOnce.Do(func() { w.districtIx = geo.NewPointIndex(w.points) })
-		for _, j := range fresh {
-			w.districtIx.Within(offices[j].Location, maxM, func(nb geo.Neighbor) bool {
-				da := &a.Districts[nb.Index]
-				if nb.Distance < da.DistanceM {
-					da.Office, da.DistanceM = j, nb.Distance
-				}
-				return true
-			})
-		}
-	}
-	w.tally(&a, status, keep)
-	return a
+	a := assignmentOf(w.districts, out.Offices, w.points, reach, w.base.Metric)
+	a.tally(w.districts, out.Offices, func(i int) bool { return keep(out.Status[i]) })
+	return a, nil
 }
 
 // CompareOptions are the settings of a comparison.
@@ -456,30 +298,31 @@ type CompareOptions struct {
 const CounterRule = "A closed office's counter_count is shared out to the offices that take over its districts for full counter service, in proportion to the population each takes (by number of districts when the population is unknown; to the nearest office with full service when it served no district). A service corner keeps certificate_share of its counter_count and sheds the rest the same way. Offices whose counter_count is unknown shift nothing."
 
 // DistrictChange is one district before (baseline) and after a change.
-// Under a road metric an office index is -1 and its distance and time NaN
-// when the district is not routed (Note says why).
+// An office is nil (its index -1, its distance and time NaN) when the
+// metric does not route the district to one (Note says why).
 type DistrictChange struct {
-	District  int     // index into the districts
-	Before    int     // full-service office in the baseline
-	BeforeM   float64 // distance to it, metres
-	After     int     // full-service office after the change
-	AfterM    float64
-	Cert      int     // nearest office issuing certificates after the change
-	CertM     float64 // distance to it, metres
-	CertPoint *bool   // a store or post office in the district (nil: coverage not given)
+	District *data.District
+	Index    int // the district's index in the study
+	// Before is the full-service office in the baseline, After the one
+	// after the change, Cert the nearest office issuing certificates after
+	// the change; all point into Outcome.Offices.
+	Before, After, Cert                *data.Office
+	BeforeIndex, AfterIndex, CertIndex int     // indexes into Outcome.Offices
+	BeforeM, AfterM, CertM             float64 // distances to them, metres
+	CertPoint                          *bool   // a store, post office or extra certificate point serves the district (nil: coverage not given)
 	// BeforeS, AfterS and CertS are the travel times in seconds to the
-	// same offices; NaN unless the metric is road or time.
+	// same offices; NaN unless the metric has times.
 	BeforeS, AfterS, CertS float64
 	// Note says why the district is not routed, before or after.
 	Note string
 }
 
 // Moved reports whether the district's full-service office changed.
-func (d DistrictChange) Moved() bool { return d.Before != d.After }
+func (d DistrictChange) Moved() bool { return d.BeforeIndex != d.AfterIndex }
 
 // Routed reports whether the district reaches full counter service both
 // before and after the change (always true under the geodesic metric).
-func (d DistrictChange) Routed() bool { return d.Before >= 0 && d.After >= 0 }
+func (d DistrictChange) Routed() bool { return d.BeforeIndex >= 0 && d.AfterIndex >= 0 }
 
 // DeltaM is the change of distance to full counter service, metres (NaN
 // when the district is not routed before or after).
@@ -490,11 +333,12 @@ func (d DistrictChange) DeltaM() float64 { return d.AfterM - d.BeforeM }
 func (d DistrictChange) DeltaS() float64 { return d.AfterS - d.BeforeS }
 
 // CertMoved reports whether the district's certificate office changed.
-func (d DistrictChange) CertMoved() bool { return d.Before != d.Cert }
+func (d DistrictChange) CertMoved() bool { return d.BeforeIndex != d.CertIndex }
 
 // OfficeChange is what one office serves before and after a change.
 type OfficeChange struct {
-	Office           int // index into Outcome.Offices
+	Office           *data.Office
+	Index            int // index into Outcome.Offices
 	Status           OfficeStatus
 	DistrictsBefore  int
 	PopulationBefore float64
@@ -565,17 +409,18 @@ type Summary struct {
 	// CounterUnknown lists the closed or downgraded offices whose
 	// counter_count is unknown, so whose load is not counted.
 	CounterUnknown []string
-	// Metric is how distances are measured: "geodesic", "road" (route
-	// metres) or "time" (the fastest route; distances are its length).
+	// Metric names the metric distances are measured under, e.g.
+	// "geodesic", "road" (route metres) or "time" (the fastest route;
+	// distances are its length).
 	Metric string
-	// UnroutedBefore and UnroutedAfter count the districts a road metric
-	// could not route to full counter service (outside the network's
-	// coverage), with their population. They count in Districts and
+	// UnroutedBefore and UnroutedAfter count the districts the metric
+	// could not route to full counter service (outside a road network's
+	// coverage, missing from a cost matrix), with their population. They count in Districts and
 	// Population but in no distance or time figure; the weighted means are
 	// over the routed population.
 	UnroutedBefore, UnroutedAfter                     int
 	UnroutedPopulationBefore, UnroutedPopulationAfter float64
-	// Travel times under the road and time metrics (0 under geodesic):
+	// Travel times, when the metric has them (0 under geodesic):
 	// population-weighted mean time to full counter service before and
 	// after, and the population-weighted mean and the largest change of
 	// time of the moved districts, seconds.
@@ -611,13 +456,21 @@ func (w *WhatIf) Compare(ch Change, opt CompareOptions) (Comparison, error) {
 	if opt.Coverage != nil {
 		cover = make([]bool, len(w.districts))
 		for _, g := range opt.Coverage {
-			cover[g.District] = g.Stores > 0 || g.Posts > 0
+			cover[g.Index] = g.Covered()
 		}
+	}
+	at := func(i int) *data.Office {
+		if i < 0 {
+			return nil
+		}
+		return &out.Offices[i]
 	}
 	for i := range c.Districts {
 		b, f, ct := w.base.Districts[i], out.Full.Districts[i], out.Cert.Districts[i]
-		dc := DistrictChange{District: i, Before: b.Office, BeforeM: b.DistanceM,
-			After: f.Office, AfterM: f.DistanceM, Cert: ct.Office, CertM: ct.DistanceM,
+		dc := DistrictChange{District: &w.districts[i], Index: i,
+			Before: at(b.OfficeIndex), After: at(f.OfficeIndex), Cert: at(ct.OfficeIndex),
+			BeforeIndex: b.OfficeIndex, AfterIndex: f.OfficeIndex, CertIndex: ct.OfficeIndex,
+			BeforeM: b.DistanceM, AfterM: f.DistanceM, CertM: ct.DistanceM,
 			BeforeS: b.TimeS, AfterS: f.TimeS, CertS: ct.TimeS, Note: f.Note}
 		if dc.Note == "" {
 			dc.Note = b.Note
@@ -638,7 +491,7 @@ func (w *WhatIf) officeChanges(out Outcome, share float64, ds []DistrictChange) 
 	n := len(w.offices)
 	oc := make([]OfficeChange, len(out.Offices))
 	for i := range oc {
-		o := OfficeChange{Office: i, Status: out.Status[i],
+		o := OfficeChange{Office: &out.Offices[i], Index: i, Status: out.Status[i],
 			DistrictsAfter: out.Full.Offices[i].Districts, PopulationAfter: out.Full.Offices[i].Population,
 			CertDistrictsAfter: out.Cert.Offices[i].Districts, CertPopulationAfter: out.Cert.Offices[i].Population}
 		if i < n {
@@ -666,10 +519,10 @@ func (w *WhatIf) officeChanges(out Outcome, share float64, ds []DistrictChange) 
 		takers := map[int]float64{}
 		var total, count float64
 		for _, d := range w.served[x] {
-			if ds[d].After < 0 {
+			if ds[d].AfterIndex < 0 {
 				continue // not routed after: takes no load
 			}
-			takers[ds[d].After] += w.districts[d].Pop()
+			takers[ds[d].AfterIndex] += w.districts[d].Pop()
 			total += w.districts[d].Pop()
 			count++
 		}
@@ -681,8 +534,8 @@ func (w *WhatIf) officeChanges(out Outcome, share float64, ds []DistrictChange) 
 		case count > 0:
 			clear(takers)
 			for _, d := range w.served[x] {
-				if ds[d].After >= 0 {
-					takers[ds[d].After]++
+				if ds[d].AfterIndex >= 0 {
+					takers[ds[d].AfterIndex]++
 				}
 			}
 			for y, k := range takers {
@@ -730,14 +583,14 @@ func (w *WhatIf) summarise(out Outcome, ds []DistrictChange, oc []OfficeChange, 
 	if s.FullOfficesAfter > 0 {
 		s.ResidentsPerOfficeAfter = s.Population / float64(s.FullOfficesAfter)
 	}
-	timed := w.road != nil
+	timed := w.timed
 	limit := opt.MaxKm * 1000
 	var deltas []float64
 	var sumBefore, sumAfter, sumDelta, weighted, popBefore, popAfter float64
 	var sumBeforeS, sumAfterS, weightedS, movedRoutedPop float64
 	for _, d := range ds {
-		pop := w.districts[d.District].Pop()
-		if d.Before < 0 {
+		pop := w.districts[d.Index].Pop()
+		if d.BeforeIndex < 0 {
 			s.UnroutedBefore++
 			s.UnroutedPopulationBefore += pop
 		} else {
@@ -745,7 +598,7 @@ func (w *WhatIf) summarise(out Outcome, ds []DistrictChange, oc []OfficeChange, 
 			sumBeforeS += pop * d.BeforeS
 			popBefore += pop
 		}
-		if d.After < 0 {
+		if d.AfterIndex < 0 {
 			s.UnroutedAfter++
 			s.UnroutedPopulationAfter += pop
 		} else {
@@ -827,7 +680,7 @@ func (w *WhatIf) summarise(out Outcome, ds []DistrictChange, oc []OfficeChange, 
 	for _, o := range oc {
 		s.CounterShifted += o.CounterShiftedOut
 		if !o.Status.fullService() && o.CounterBefore == nil {
-			s.CounterUnknown = append(s.CounterUnknown, out.Offices[o.Office].ID)
+			s.CounterUnknown = append(s.CounterUnknown, o.Office.ID)
 		}
 	}
 	return s
@@ -861,7 +714,8 @@ func percentile(sorted []float64, p float64) float64 {
 
 // Impact is the effect of closing one office alone.
 type Impact struct {
-	Office  int // index into the offices
+	Office  *data.Office
+	Index   int // the office's index in the study
 	Summary Summary
 	// TakenBy are the offices that take over its districts, most
 	// population first, with the population each takes.
@@ -872,14 +726,17 @@ type Impact struct {
 
 // Share is a part of a closed office's districts taken by another office.
 type Share struct {
-	Office     int
+	Office     *data.Office
+	Index      int // the office's index in the study
 	Districts  int
 	Population float64
 }
 
 // Each closes, one at a time, every office of the given kind ("" for all)
 // and ranks them from least to most impact: by added person-km (population
-// × added distance), then by population affected, then by id.
+// × added distance; person-hours when the metric gives times but no
+// distances), then by population affected, then by id. Offices are closed
+// on every core.
 func (w *WhatIf) Each(kind data.OfficeKind, opt CompareOptions) ([]Impact, error) {
 	var which []int
 	for i, o := range w.offices {
@@ -893,33 +750,33 @@ func (w *WhatIf) Each(kind data.OfficeKind, opt CompareOptions) ([]Impact, error
 		out[k] = im
 		return err
 	}
-	if w.road == nil {
-		// Comparisons only read w, so offices are closed on every core.
-		if err := parallelFor(len(which), impact); err != nil {
-			return nil, err
-		}
-	} else {
-		// The road network builds its snapping index lazily: one at a time.
-		for k := range which {
-			if err := impact(k); err != nil {
-				return nil, err
-			}
-		}
+	// Comparisons only read w, and Costs are safe for concurrent use.
+	if err := parallelFor(len(which), impact); err != nil {
+		return nil, err
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("what-if each: no office of kind %q", kind)
+		return nil, fmt.Errorf("what-if each: %w", &NoOfficeOfKindError{Kind: kind})
 	}
 	sort.SliceStable(out, func(a, b int) bool {
 		x, y := out[a].Summary, out[b].Summary
-		if x.AddedPersonKm != y.AddedPersonKm {
-			return x.AddedPersonKm < y.AddedPersonKm
+		if kx, ky := x.impactKey(), y.impactKey(); kx != ky {
+			return kx < ky
 		}
 		if x.MovedPopulation != y.MovedPopulation {
 			return x.MovedPopulation < y.MovedPopulation
 		}
-		return w.offices[out[a].Office].ID < w.offices[out[b].Office].ID
+		return out[a].Office.ID < out[b].Office.ID
 	})
 	return out, nil
+}
+
+// impactKey is what Each ranks by: added person-km, or added person-hours
+// when the distances are unknown (a cost matrix of times only).
+func (s Summary) impactKey() float64 {
+	if math.IsNaN(s.AddedPersonKm) {
+		return s.WeightedTimeChangeS * s.MovedPopulation / 3600
+	}
+	return s.AddedPersonKm
 }
 
 // StageComparison is one stage of a scenario compared with the baseline.
@@ -970,15 +827,15 @@ func (w *WhatIf) closeAlone(i int, opt CompareOptions) (Impact, error) {
 	if err != nil {
 		return Impact{}, err
 	}
-	im := Impact{Office: i, Summary: c.Summary, CounterShifted: o.CounterCount}
+	im := Impact{Office: &w.offices[i], Index: i, Summary: c.Summary, CounterShifted: o.CounterCount}
 	by := map[int]*Share{}
 	for _, d := range w.served[i] {
-		y := c.Districts[d].After
+		y := c.Districts[d].AfterIndex
 		if y < 0 {
 			continue // not routed after the closure
 		}
 		if by[y] == nil {
-			by[y] = &Share{Office: y}
+			by[y] = &Share{Office: &w.offices[y], Index: y}
 		}
 		by[y].Districts++
 		by[y].Population += w.districts[d].Pop()
@@ -994,7 +851,7 @@ func (w *WhatIf) closeAlone(i int, opt CompareOptions) (Impact, error) {
 		if x.Districts != y.Districts {
 			return x.Districts > y.Districts
 		}
-		return x.Office < y.Office
+		return x.Index < y.Index
 	})
 	return im, nil
 }

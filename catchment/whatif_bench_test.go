@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/kumamoto-gis/catchment/data"
-	"github.com/kumamoto-gis/catchment/network"
 	"github.com/paulmach/orb"
 )
 
@@ -16,12 +15,9 @@ func bench100k(b *testing.B) (*WhatIf, []data.Office, []data.District, []orb.Poi
 	b.Helper()
 	r := rand.New(rand.NewPCG(100, 1000))
 	offices := randomOffices(r, 1000)
-	ds, pts := pointDistricts(r, 100_000)
-	w, err := NewWhatIf(ds, offices, pts)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return w, offices, ds, pts
+	ds, _ := pointDistricts(r, 100_000)
+	w := whatIfOf(b, ds, offices)
+	return w, offices, ds, w.points
 }
 
 // BenchmarkCloseOne100k closes one office (a different one each time) and
@@ -49,8 +45,8 @@ func BenchmarkCompareCloseOne100k(b *testing.B) {
 	}
 }
 
-// BenchmarkOpenOne100k opens a new office, which re-queries the districts
-// within reach of it.
+// BenchmarkOpenOne100k opens a new office, which measures every district
+// against it.
 func BenchmarkOpenOne100k(b *testing.B) {
 	w, _, _, _ := bench100k(b)
 	r := rand.New(rand.NewPCG(5, 6))
@@ -67,31 +63,11 @@ func BenchmarkOpenOne100k(b *testing.B) {
 // BenchmarkAssignClosed100k is the full recompute that the incremental
 // path avoids, for comparison.
 func BenchmarkAssignClosed100k(b *testing.B) {
-	_, offices, ds, pts := bench100k(b)
+	_, offices, ds, _ := bench100k(b)
+	s := studyOf(b, ds, offices)
 	b.ResetTimer()
 	for i := range b.N {
-		if _, err := Assign(ds, offices, pts, map[string]bool{offices[i%len(offices)].ID: true}); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-// BenchmarkRoadCompareChuo closes 大江 under the travel-time metric on the
-// real 中央区 drive network: two multi-source searches (full service and
-// certificates) and the comparison, for the embedded default districts.
-func BenchmarkRoadCompareChuo(b *testing.B) {
-	g := chuoGraph(b)
-	ds, _, err := data.Default()
-	if err != nil {
-		b.Fatal(err)
-	}
-	w, _, err := NewWhatIfBy(ds.Districts, ds.Offices, nil, Road{Graph: g, By: network.Time})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ResetTimer()
-	for range b.N {
-		if _, err := w.Compare(Change{Close: []string{"oe"}}, CompareOptions{MaxKm: 5}); err != nil {
+		if _, err := s.Assign(offices[i%len(offices)].ID); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,7 +1,6 @@
 package catchment
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"math"
@@ -12,11 +11,9 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/kumamoto-gis/catchment/data"
 	"github.com/kumamoto-gis/catchment/geo"
-	"github.com/kumamoto-gis/catchment/network"
 	"github.com/paulmach/orb"
 )
 
@@ -60,8 +57,8 @@ func checkAssignment(t *testing.T, what string, a Assignment, pts []orb.Point, d
 	served := make([]int, len(out.Offices))
 	for i, da := range a.Districts {
 		best, bestD := bruteNearest(pts[i], out.Offices, func(j int) bool { return keep(out.Status[j]) })
-		if da.Office != best || math.Abs(da.DistanceM-bestD) > 1e-6 {
-			t.Fatalf("%s: district %d: office %d at %.3f m, brute force %d at %.3f m", what, i, da.Office, da.DistanceM, best, bestD)
+		if da.OfficeIndex != best || (best >= 0 && da.Office != &out.Offices[best]) || math.Abs(da.DistanceM-bestD) > 1e-6 {
+			t.Fatalf("%s: district %d: office %d at %.3f m, brute force %d at %.3f m", what, i, da.OfficeIndex, da.DistanceM, best, bestD)
 		}
 		served[best]++
 	}
@@ -86,11 +83,13 @@ func TestWhatIfMatchesBruteForce(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
 	for trial := range 30 {
 		offices := randomOffices(r, 2+trial*3)
-		ds, pts := pointDistricts(r, 300)
-		w, err := NewWhatIf(ds, offices, pts)
+		ds, _ := pointDistricts(r, 300)
+		s := studyOf(t, ds, offices)
+		w, err := s.WhatIf()
 		if err != nil {
 			t.Fatal(err)
 		}
+		pts := s.Points()
 		var ch Change
 		for i, o := range offices {
 			switch r.IntN(5) {
@@ -132,11 +131,7 @@ func TestWhatIfMatchesBruteForce(t *testing.T) {
 
 		// With closures only, the full-service assignment is Assign's.
 		if len(ch.Open) == 0 && len(ch.Downgrade) == 0 {
-			closed := map[string]bool{}
-			for _, id := range ch.Close {
-				closed[id] = true
-			}
-			a, err := Assign(ds, offices, pts, closed)
+			a, err := s.Assign(ch.Close...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -150,11 +145,9 @@ func TestWhatIfMatchesBruteForce(t *testing.T) {
 func TestCloseOneMovesExactlyItsDistricts(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 10))
 	offices := randomOffices(r, 25)
-	ds, pts := pointDistricts(r, 2000)
-	w, err := NewWhatIf(ds, offices, pts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ds, _ := pointDistricts(r, 2000)
+	w := whatIfOf(t, ds, offices)
+	pts := w.points
 	base := w.Baseline()
 	for x, o := range offices {
 		c, err := w.Compare(Change{Close: []string{o.ID}}, CompareOptions{})
@@ -167,13 +160,13 @@ func TestCloseOneMovesExactlyItsDistricts(t *testing.T) {
 				moved = append(moved, int32(i))
 				// the next nearest office: brute force without x
 				best, bestD := bruteNearest(pts[i], offices, func(j int) bool { return j != x })
-				if d.After != best || math.Abs(d.AfterM-bestD) > 1e-6 {
-					t.Fatalf("close %s: district %d goes to %d at %.1f m, want %d at %.1f m", o.ID, i, d.After, d.AfterM, best, bestD)
+				if d.AfterIndex != best || d.After != &c.Outcome.Offices[best] || math.Abs(d.AfterM-bestD) > 1e-6 {
+					t.Fatalf("close %s: district %d goes to %d at %.1f m, want %d at %.1f m", o.ID, i, d.AfterIndex, d.AfterM, best, bestD)
 				}
 				if d.DeltaM() < 0 {
 					t.Errorf("close %s: district %d gets nearer (%.1f m) by a closure", o.ID, i, d.DeltaM())
 				}
-			} else if d.After != base.Districts[i].Office || d.AfterM != base.Districts[i].DistanceM {
+			} else if d.AfterIndex != base.Districts[i].OfficeIndex || d.After.ID != base.Districts[i].Office.ID || d.AfterM != base.Districts[i].DistanceM {
 				t.Fatalf("close %s: unmoved district %d changed", o.ID, i)
 			}
 		}
@@ -195,11 +188,8 @@ func TestApplyErrors(t *testing.T) {
 		{ID: "a", Location: orb.Point{130.7, 32.8}},
 		{ID: "b", Location: orb.Point{130.8, 32.8}},
 	}
-	ds, pts := pointDistricts(rand.New(rand.NewPCG(1, 1)), 10)
-	w, err := NewWhatIf(ds, offices, pts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ds, _ := pointDistricts(rand.New(rand.NewPCG(1, 1)), 10)
+	w := whatIfOf(t, ds, offices)
 	for _, tc := range []struct {
 		name string
 		ch   Change
@@ -253,11 +243,7 @@ func lineStudy(t *testing.T) *WhatIf {
 	for i := range ds {
 		ds[i].Geometry = orb.MultiPolygon{square(pts[i][0]-1e-4, pts[i][1]-1e-4, pts[i][0]+1e-4, pts[i][1]+1e-4)}
 	}
-	w, err := NewWhatIf(ds, offices, pts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return w
+	return whatIfOf(t, ds, offices)
 }
 
 func TestCounterLoadShift(t *testing.T) {
@@ -324,7 +310,7 @@ func approxEqual(a, b []float64) bool {
 func TestSummaryFigures(t *testing.T) {
 	w := lineStudy(t)
 	c, err := w.Compare(Change{Close: []string{"b"}}, CompareOptions{MaxKm: 5,
-		Coverage: []GapRow{{District: 0}, {District: 1, Posts: 1}, {District: 2}, {District: 3, Stores: 2}, {District: 4}}})
+		Coverage: []GapRow{{Index: 0}, {Index: 1, Posts: 1}, {Index: 2}, {Index: 3, Stores: 2}, {Index: 4}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -398,11 +384,8 @@ func TestMedianPercentile(t *testing.T) {
 func TestEachRanksLeastImpactFirst(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 12))
 	offices := randomOffices(r, 12)
-	ds, pts := pointDistricts(r, 800)
-	w, err := NewWhatIf(ds, offices, pts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ds, _ := pointDistricts(r, 800)
+	w := whatIfOf(t, ds, offices)
 	imp, err := w.Each(data.Branch, CompareOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -417,25 +400,25 @@ func TestEachRanksLeastImpactFirst(t *testing.T) {
 		t.Fatalf("%d impacts for %d branch offices", len(imp), branches)
 	}
 	for i, im := range imp {
-		if offices[im.Office].Kind != data.Branch {
-			t.Errorf("impact %d is a %s office", i, offices[im.Office].Kind)
+		if im.Office.Kind != data.Branch || im.Office != &w.offices[im.Index] {
+			t.Errorf("impact %d is a %s office", i, im.Office.Kind)
 		}
 		if i > 0 && imp[i-1].Summary.AddedPersonKm > im.Summary.AddedPersonKm {
 			t.Errorf("impact %d: %g person-km after %g", i, im.Summary.AddedPersonKm, imp[i-1].Summary.AddedPersonKm)
 		}
-		c, err := w.Compare(Change{Close: []string{offices[im.Office].ID}}, CompareOptions{})
+		c, err := w.Compare(Change{Close: []string{im.Office.ID}}, CompareOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !reflect.DeepEqual(c.Summary, im.Summary) {
-			t.Errorf("impact of %s differs from closing it alone", offices[im.Office].ID)
+			t.Errorf("impact of %s differs from closing it alone", im.Office.ID)
 		}
 		var taken float64
 		for _, sh := range im.TakenBy {
 			taken += sh.Population
 		}
 		if math.Abs(taken-im.Summary.MovedPopulation) > 1e-6 {
-			t.Errorf("%s: taken by others %g, moved %g", offices[im.Office].ID, taken, im.Summary.MovedPopulation)
+			t.Errorf("%s: taken by others %g, moved %g", im.Office.ID, taken, im.Summary.MovedPopulation)
 		}
 	}
 	if _, err := w.Each("nosuch", CompareOptions{}); err == nil {
@@ -500,10 +483,7 @@ func TestScenarioStagesApplyInOrder(t *testing.T) {
 	if len(ds.Districts) == 0 {
 		return
 	}
-	w, err := NewWhatIf(ds.Districts, ds.Offices, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := whatIfOf(t, ds.Districts, ds.Offices)
 	stages, err := w.Run(s, CompareOptions{MaxKm: 5, CertificateShare: 0.4})
 	if err != nil {
 		t.Fatal(err)
@@ -641,15 +621,19 @@ func TestKumamotoCandidatesClose(t *testing.T) {
 	if len(ds.Districts) == 0 {
 		t.Skip("the embedded default has no districts layer")
 	}
-	w, err := NewWhatIf(ds.Districts, ds.Offices, nil)
+	study, err := NewStudy(ds, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	gaps, err := Gaps(ds.Districts, ds.Stores, ds.Posts, 0)
+	w, err := study.WhatIf()
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, err := NearestOffices(ds.Offices, data.Branch, data.Ward, nil)
+	gaps, err := study.Gaps()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := study.Nearest(data.Branch, data.Ward)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -727,7 +711,7 @@ func summaryText(stages []StageComparison) []byte {
 				after = fmt.Sprintf("%.1f", *o.CounterAfter)
 			}
 			fmt.Fprintf(&b, "  office %s %s: districts %d→%d, population %.0f→%.0f, counter in %.1f out %.1f after %s\n",
-				st.Outcome.Offices[o.Office].ID, o.Status, o.DistrictsBefore, o.DistrictsAfter, o.PopulationBefore, o.PopulationAfter,
+				o.Office.ID, o.Status, o.DistrictsBefore, o.DistrictsAfter, o.PopulationBefore, o.PopulationAfter,
 				o.CounterShiftedIn, o.CounterShiftedOut, after)
 		}
 	}
@@ -743,11 +727,15 @@ func TestStagedScenarioGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	gaps, err := Gaps(ds.Districts, ds.Stores, ds.Posts, 0)
+	study, err := NewStudy(ds, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := NewWhatIf(ds.Districts, ds.Offices, nil)
+	gaps, err := study.Gaps()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := study.WhatIf()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -769,351 +757,5 @@ func TestStagedScenarioGolden(t *testing.T) {
 	}
 	if string(got) != string(want) {
 		t.Errorf("summary differs from %s (run go test ./catchment/ -update if intended)\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
-}
-
-// roadLine builds a straight two-way road along latitude 32.8 from lon
-// 130.60 to 130.80 with a node every 0.01° (about 935 m), at 36 km/h.
-func roadLine(t testing.TB) *network.Graph {
-	t.Helper()
-	b := network.NewBuilder(network.Car)
-	prev := int32(-1)
-	for k := 0; k <= 20; k++ {
-		n := b.AddNode(orb.Point{130.60 + 0.01*float64(k), 32.8})
-		if prev >= 0 {
-			b.AddSegment(prev, n, 0, 36)
-		}
-		prev = n
-	}
-	g, _, err := b.Build()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return g
-}
-
-// alongLine is the road length between two longitudes on roadLine, metres.
-func alongLine(lon0, lon1 float64) float64 {
-	if lon0 > lon1 {
-		lon0, lon1 = lon1, lon0
-	}
-	total := 0.0
-	for x := lon0; x < lon1-1e-12; {
-		next := math.Min(lon1, math.Floor(x/0.01+1e-9)*0.01+0.01)
-		total += geo.Distance(orb.Point{x, 32.8}, orb.Point{next, 32.8})
-		x = next
-	}
-	return total
-}
-
-func TestWhatIfRoadOnHandMadeNetwork(t *testing.T) {
-	g := roadLine(t)
-	pop := func(v float64) *float64 { return &v }
-	offices := []data.Office{
-		{ID: "w", Name: "west", Kind: data.Ward, Location: orb.Point{130.60, 32.8}},
-		{ID: "m", Name: "middle", Kind: data.Branch, Location: orb.Point{130.70, 32.8}},
-		{ID: "e", Name: "east", Kind: data.Branch, Location: orb.Point{130.80, 32.8}},
-		{ID: "far", Name: "far away", Kind: data.Branch, Location: orb.Point{130.70, 32.9}}, // 11 km north of the road
-	}
-	// Districts on the road, one 10 m off it (walked), one far from it.
-	pts := []orb.Point{{130.62, 32.8}, {130.68, 32.8}, {130.73, 32.8}, {130.77, 32.8}, {130.70, 32.95}, {130.71, 32.80009}}
-	ds := make([]data.District, len(pts))
-	for i, p := range pts {
-		ds[i] = data.District{ID: fmt.Sprintf("d%d", i), Name: fmt.Sprintf("district %d", i), Population: pop(100 * float64(i+1)),
-			Geometry: orb.MultiPolygon{square(p[0]-1e-4, p[1]-1e-4, p[0]+1e-4, p[1]+1e-4)}}
-	}
-	off := geo.Distance(orb.Point{130.71, 32.8}, pts[5]) // the walk to the road
-	for _, tc := range []struct {
-		by network.Metric
-	}{{network.Road}, {network.Time}} {
-		t.Run(string(tc.by), func(t *testing.T) {
-			w, warns, err := NewWhatIfBy(ds, offices, pts, Road{Graph: g, By: tc.by, MaxSnapM: 200})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if w.Metric() != string(tc.by) {
-				t.Errorf("metric %q", w.Metric())
-			}
-			joined := strings.Join(warns, "\n")
-			if len(warns) != 2 || !strings.Contains(joined, "district 4 (d4)") || !strings.Contains(joined, "office far away (far)") {
-				t.Errorf("warnings: %q", warns)
-			}
-			base := w.Baseline()
-			if base.Unreached != 1 || base.Districts[4].Office != -1 || !strings.Contains(base.Districts[4].Note, "outside network coverage") {
-				t.Errorf("baseline unreached %d, district 4 %+v", base.Unreached, base.Districts[4])
-			}
-			c, err := w.Compare(Change{Name: "close middle", Close: []string{"m"}}, CompareOptions{MaxKm: 2.5})
-			if err != nil {
-				t.Fatal(err)
-			}
-			// Expected offices and road lengths after closing m.
-			want := []struct {
-				before, after int
-				afterM        float64
-			}{
-				{0, 0, alongLine(130.60, 130.62)},
-				{1, 0, alongLine(130.60, 130.68)},
-				{1, 2, alongLine(130.73, 130.80)},
-				{2, 2, alongLine(130.77, 130.80)},
-				{-1, -1, math.NaN()},
-				{1, 2, alongLine(130.71, 130.80) + off},
-			}
-			for i, wd := range want {
-				d := c.Districts[i]
-				if d.Before != wd.before || d.After != wd.after {
-					t.Errorf("district %d: office %d → %d, want %d → %d", i, d.Before, d.After, wd.before, wd.after)
-				}
-				if math.IsNaN(wd.afterM) {
-					if !math.IsNaN(d.AfterM) || !math.IsNaN(d.AfterS) || d.Note == "" || d.Routed() {
-						t.Errorf("district %d: unrouted, got %+v", i, d)
-					}
-					continue
-				}
-				if math.Abs(d.AfterM-wd.afterM) > 0.01 {
-					t.Errorf("district %d: %.3f m after, want %.3f", i, d.AfterM, wd.afterM)
-				}
-				// 36 km/h = 10 m/s on the road, walking speed for the leg to it.
-				wantS := (wd.afterM - off*float64(btoi(i == 5))) / 10
-				if i == 5 {
-					wantS += off / (network.WalkSpeedKmh / 3.6)
-				}
-				if math.Abs(d.AfterS-wantS) > 0.01 {
-					t.Errorf("district %d: %.3f s after, want %.3f", i, d.AfterS, wantS)
-				}
-				if rd := geo.Distance(pts[i], offices[max(d.After, 0)].Location); d.AfterM < rd-0.01 {
-					t.Errorf("district %d: road %.1f m shorter than the straight line %.1f m", i, d.AfterM, rd)
-				}
-			}
-			s := c.Summary
-			if s.Metric != string(tc.by) || s.Districts != 6 || s.UnroutedBefore != 1 || s.UnroutedAfter != 1 || s.UnroutedPopulationAfter != 500 {
-				t.Errorf("summary counts: %+v", s)
-			}
-			if s.MovedDistricts != 3 || s.MovedPopulation != 200+300+600 {
-				t.Errorf("moved %d districts, %g residents; want d1, d2, d5: 3, 1100", s.MovedDistricts, s.MovedPopulation)
-			}
-			routedPop := 100.0 + 200 + 300 + 400 + 600
-			wantAfter := (100*want[0].afterM + 200*want[1].afterM + 300*want[2].afterM + 400*want[3].afterM + 600*want[5].afterM) / routedPop
-			if math.Abs(s.WeightedDistanceAfterM-wantAfter) > 0.01 || math.IsNaN(s.WeightedDistanceBeforeM) {
-				t.Errorf("weighted distance after %.3f, want %.3f (unrouted district excluded)", s.WeightedDistanceAfterM, wantAfter)
-			}
-			if !(s.WeightedTimeAfterS > s.WeightedTimeBeforeS) || !(s.MaxTimeChangeS > 0) || math.IsNaN(s.MeanChangeM) {
-				t.Errorf("times %+v", s)
-			}
-			if s.BeyondAfter+s.BeyondBefore == 0 {
-				t.Errorf("no district beyond 2.5 km: %+v", s)
-			}
-
-			// A new office on the road takes the districts nearer to it; one off
-			// the network is warned about and serves nothing.
-			out, err := w.Apply(Change{Name: "move", Close: []string{"m"}, Open: []data.Office{
-				{ID: "n", Name: "new", Location: orb.Point{130.725, 32.8}},
-				{ID: "n2", Name: "nowhere", Location: orb.Point{130.725, 32.7}},
-			}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(out.Warnings) != 1 || !strings.Contains(out.Warnings[0], "office nowhere (n2)") {
-				t.Errorf("warnings %q", out.Warnings)
-			}
-			for _, i := range []int{1, 2, 5} {
-				if out.Full.Districts[i].Office != 4 {
-					t.Errorf("district %d: office %d, want the new office 4", i, out.Full.Districts[i].Office)
-				}
-			}
-			if out.Full.Offices[5].Districts != 0 || out.Full.Offices[4].Districts != 3 {
-				t.Errorf("loads %+v", out.Full.Offices)
-			}
-			// Closing every office on the network leaves every district unrouted.
-			c, err = w.Compare(Change{Name: "all on the road", Close: []string{"w", "m", "e"}}, CompareOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if c.Summary.UnroutedAfter != 6 || c.Summary.WeightedDistanceAfterM != 0 || c.Districts[0].Note == "" {
-				t.Errorf("all closed: %+v; district 0 %+v", c.Summary, c.Districts[0])
-			}
-			imps, err := w.Each(data.Branch, CompareOptions{})
-			if err != nil || len(imps) != 3 {
-				t.Fatalf("each: %v, %d impacts", err, len(imps))
-			}
-			if w.offices[imps[0].Office].ID != "far" || imps[0].Summary.MovedDistricts != 0 {
-				t.Errorf("closing the office off the network should rank first with no impact: %+v", imps[0])
-			}
-		})
-	}
-}
-
-func btoi(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-// TestWhatIfRoadMatchesAssignBy checks the road what-if against a fresh
-// AssignBy for every change, on a random grid network.
-func TestWhatIfRoadMatchesAssignBy(t *testing.T) {
-	r := rand.New(rand.NewPCG(7, 11))
-	b := network.NewBuilder(network.Car)
-	const nx, ny = 12, 10
-	id := func(i, j int) int32 { return int32(j*nx + i) }
-	for j := 0; j < ny; j++ {
-		for i := 0; i < nx; i++ {
-			b.AddNode(orb.Point{130.65 + 0.004*float64(i), 32.78 + 0.004*float64(j)})
-		}
-	}
-	for j := 0; j < ny; j++ {
-		for i := 0; i < nx; i++ {
-			if i+1 < nx {
-				b.AddSegment(id(i, j), id(i+1, j), r.IntN(3)-1, 20+40*r.Float64())
-			}
-			if j+1 < ny {
-				b.AddSegment(id(i, j), id(i, j+1), 0, 20+40*r.Float64())
-			}
-		}
-	}
-	g, _, err := b.Build()
-	if err != nil {
-		t.Fatal(err)
-	}
-	rp := func() orb.Point { return orb.Point{130.645 + 0.05*r.Float64(), 32.775 + 0.042*r.Float64()} }
-	var offices []data.Office
-	for k := 0; k < 8; k++ {
-		offices = append(offices, data.Office{ID: fmt.Sprintf("o%d", k), Name: fmt.Sprintf("office %d", k), Kind: data.Branch, Location: rp()})
-	}
-	ds, pts := make([]data.District, 150), make([]orb.Point, 150)
-	for i := range ds {
-		pts[i] = rp()
-		pop := float64(r.IntN(1000))
-		ds[i] = data.District{ID: fmt.Sprintf("d%d", i), Population: &pop, Geometry: orb.MultiPolygon{square(pts[i][0]-1e-4, pts[i][1]-1e-4, pts[i][0]+1e-4, pts[i][1]+1e-4)}}
-	}
-	for _, by := range []network.Metric{network.Road, network.Time} {
-		m := Road{Graph: g, By: by, MaxSnapM: 150}
-		w, _, err := NewWhatIfBy(ds, offices, pts, m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for trial := 0; trial < 20; trial++ {
-			var ch Change
-			perm := r.Perm(len(offices))
-			ch.Close = []string{offices[perm[0]].ID}
-			if trial%2 == 1 {
-				ch.Downgrade = []string{offices[perm[1]].ID}
-			}
-			if trial%3 == 0 {
-				ch.Open = []data.Office{{ID: "new", Name: "new", Location: rp()}}
-			}
-			out, err := w.Apply(ch)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, kind := range []struct {
-				name string
-				a    Assignment
-				keep func(OfficeStatus) bool
-			}{{"full", out.Full, OfficeStatus.fullService}, {"cert", out.Cert, OfficeStatus.certificates}} {
-				closed := map[string]bool{}
-				for i, s := range out.Status {
-					if !kind.keep(s) {
-						closed[out.Offices[i].ID] = true
-					}
-				}
-				ref, _, err := AssignBy(ds, out.Offices, pts, closed, m)
-				if err != nil {
-					t.Fatal(err)
-				}
-				for i := range ds {
-					got, want := kind.a.Districts[i], ref.Districts[i]
-					if got.Office != want.Office || !sameFloat(got.DistanceM, want.DistanceM) || !sameFloat(got.TimeS, want.TimeS) {
-						t.Fatalf("%s trial %d %s: district %d: %+v, AssignBy %+v", by, trial, kind.name, i, got, want)
-					}
-				}
-				if !reflect.DeepEqual(kind.a.Offices, ref.Offices) || kind.a.Unreached != ref.Unreached {
-					t.Fatalf("%s trial %d %s: loads %+v, AssignBy %+v", by, trial, kind.name, kind.a.Offices, ref.Offices)
-				}
-			}
-		}
-	}
-}
-
-// sameFloat is equality that treats two NaNs as equal.
-func sameFloat(a, b float64) bool { return a == b || (math.IsNaN(a) && math.IsNaN(b)) }
-
-// chuoDrive is the 中央区 drive network of the shared data folder.
-const chuoDrive = "../../shared/data/osm_overpass_roads_drive_kumamoto_chuo_2023-01-05.json"
-
-// chuoGraph loads the shared 中央区 drive network, skipping loudly when
-// the shared data folder is absent.
-func chuoGraph(tb testing.TB) *network.Graph {
-	tb.Helper()
-	if _, err := os.Stat(chuoDrive); err != nil {
-		tb.Skipf("SKIPPING: %s is absent (%v); the what-if road tests on the real 中央区 network did not run", chuoDrive, err)
-	}
-	g, _, err := network.Load(chuoDrive, network.Car)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return g
-}
-
-func TestWhatIfRoadChuo(t *testing.T) {
-	g := chuoGraph(t)
-	ds := kumamotoDataset(t)
-	geoW, err := NewWhatIf(ds.Districts, ds.Offices, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, by := range []network.Metric{network.Road, network.Time} {
-		w, warns, err := NewWhatIfBy(ds.Districts, ds.Offices, nil, Road{Graph: g, By: by})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(warns) == 0 || w.Baseline().Unreached == 0 || w.Baseline().Unreached == len(ds.Districts) {
-			t.Fatalf("%s: %d warnings, %d of %d districts unreached: the 中央区 network covers part of the city", by, len(warns), w.Baseline().Unreached, len(ds.Districts))
-		}
-		start := time.Now()
-		c, err := w.Compare(Change{Name: "close oe", Close: []string{"oe"}}, CompareOptions{MaxKm: 5})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("%s: close oe compared in %v; %d districts moved, %d unrouted", by, time.Since(start), c.Summary.MovedDistricts, c.Summary.UnroutedAfter)
-		gc, err := geoW.Compare(Change{Name: "close oe", Close: []string{"oe"}}, CompareOptions{MaxKm: 5})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if c.Summary.MovedDistricts == 0 {
-			t.Errorf("%s: closing 大江 moves no district", by)
-		}
-		oe := w.ids["oe"]
-		for i, d := range c.Districts {
-			if d.Before == oe && d.After == oe {
-				t.Errorf("district %d still served by the closed office", i)
-			}
-			if !d.Routed() {
-				if d.Note == "" {
-					t.Errorf("district %d not routed and no note", i)
-				}
-				continue
-			}
-			// A route is never shorter than the straight line to the same office.
-			if g := gc.Districts[i]; g.After == d.After && d.AfterM < g.AfterM-1 {
-				t.Errorf("%s: district %d: route %.1f m shorter than straight %.1f m", by, i, d.AfterM, g.AfterM)
-			}
-			if math.IsNaN(d.AfterS) || d.AfterS <= 0 && d.AfterM > 0 {
-				t.Errorf("%s: district %d: time %v", by, i, d.AfterS)
-			}
-		}
-		if s := c.Summary; !(s.WeightedDistanceAfterM >= s.WeightedDistanceBeforeM) || s.UnroutedAfter != s.UnroutedBefore {
-			t.Errorf("%s: closing an office made distances shorter or changed coverage: %+v", by, s)
-		}
-	}
-}
-
-func TestWhatIfRoadNoOfficeOnNetwork(t *testing.T) {
-	g := roadLine(t)
-	offices := []data.Office{{ID: "far", Name: "far", Location: orb.Point{130.70, 32.9}}}
-	ds, pts := pointDistricts(rand.New(rand.NewPCG(1, 1)), 3)
-	_, warns, err := NewWhatIfBy(ds, offices, pts, Road{Graph: g, By: network.Road})
-	if !errors.Is(err, network.ErrNothingRoutable) || len(warns) == 0 {
-		t.Errorf("err %v, warnings %q", err, warns)
 	}
 }

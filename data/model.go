@@ -3,7 +3,11 @@
 // or from the embedded Kumamoto default.
 package data
 
-import "github.com/paulmach/orb"
+import (
+	"strings"
+
+	"github.com/paulmach/orb"
+)
 
 // OfficeKind is the role of a public service office.
 type OfficeKind string
@@ -90,11 +94,6 @@ type Dataset struct {
 	Synthetic map[Layer]bool
 	// Attribution lists the credit lines the data's licences require.
 	Attribution []string
-	// Cells is the population layer (points or mesh cells), if given.
-	Cells []PopulationCell
-	// DistrictPoints, when not nil, are the districts' population-weighted
-	// representative points (one per district), from Cells.
-	DistrictPoints []orb.Point
 	// Counts are yearly counter transactions per office, if known (from a
 	// counts CSV; the embedded default carries DEMO figures).
 	Counts []CounterCount
@@ -120,13 +119,17 @@ type Warning struct {
 	Message string
 }
 
+// String is "file: feature: field name: message", leaving out the parts
+// that are empty.
 func (w Warning) String() string {
-	s := w.File
-	if w.Feature != "" {
-		s += ": " + w.Feature
+	var parts []string
+	for _, p := range []string{w.File, w.Feature} {
+		if p != "" {
+			parts = append(parts, p)
+		}
 	}
 	if w.Field != "" {
-		s += ": field " + w.Field
+		parts = append(parts, "field "+w.Field)
 	}
-	return s + ": " + w.Message
+	return strings.Join(append(parts, w.Message), ": ")
 }

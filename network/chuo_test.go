@@ -96,12 +96,14 @@ func TestChuoBranchOfficeRoadKm(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	routes, warns, err := g.NearestFacility(positions(chuoBranchOffices), positions(chuoWardOffices), nil, Road, DefaultMaxSnapM)
+	routes, snaps, err := g.NearestFacility(positions(chuoBranchOffices), positions(chuoWardOffices), nil, Road, DefaultMaxSnapM)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, w := range warns {
-		t.Logf("warning: %s", w)
+	for j, s := range snaps {
+		if !s.OK {
+			t.Logf("ward office %d is %.0f m from the network", j, s.DistanceM)
+		}
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n%-36s %-10s %8s %8s %8s %6s %7s\n", "branch office", "nearest", "city km", "road km", "line km", "ratio", "snap m")

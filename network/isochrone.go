@@ -6,7 +6,6 @@ import (
 	"sort"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/planar"
 )
 
@@ -415,88 +414,4 @@ func dropCollinear(pts [][2]int32) [][2]int32 {
 		out = append(out, c)
 	}
 	return out
-}
-
-// BandsGeoJSON turns bands into GeoJSON features with the properties
-// facility (index, -1 for all), facility_name (from names, "all" for the
-// union), metric, limit, and minutes or km.
-func BandsGeoJSON(bands []Band, names []string) *geojson.FeatureCollection {
-	fc := geojson.NewFeatureCollection()
-	for _, b := range bands {
-		f := geojson.NewFeature(b.Area)
-		f.Properties["facility"] = b.Facility
-		name := "all"
-		if b.Facility >= 0 {
-			name = ""
-			if b.Facility < len(names) {
-				name = names[b.Facility]
-			}
-		}
-		f.Properties["facility_name"] = name
-		f.Properties["metric"] = string(b.Metric)
-		f.Properties["limit"] = b.Limit
-		if b.Metric == Time {
-			f.Properties["minutes"] = b.Limit / 60
-		} else {
-			f.Properties["km"] = b.Limit / 1000
-		}
-		fc.Append(f)
-	}
-	return fc
-}
-
-// BandTotal is what one band holds: the points (for example districts'
-// representative points) whose route cost is within the limit, and their
-// total weight (for example population).
-type BandTotal struct {
-	// Facility is the facility index, or -1 for all facilities.
-	Facility int
-	// Limit is the band's limit in the metric's units.
-	Limit float64
-	// Points are the indexes of the points inside, ascending.
-	Points []int
-	// Weight is the sum of the points' weights.
-	Weight float64
-}
-
-// BandTotals counts, for each facility and for all together, the routed
-// points whose cost under m (Road: DistanceM, Time: TimeS) is within each
-// limit. weights may be nil (each point weighs 1). Unrouted points count in
-// no band. Order: facilities in index order, then the union, limits ascending.
-func BandTotals(routes []Route, weights []float64, limits []float64, m Metric, nFacilities int) []BandTotal {
-	var out []BandTotal
-	for f := -1; f < nFacilities; f++ {
-		for _, l := range limits {
-			out = append(out, BandTotal{Facility: f, Limit: l})
-		}
-	}
-	slot := func(f, k int) *BandTotal {
-		if f < 0 {
-			return &out[k]
-		}
-		return &out[(f+1)*len(limits)+k]
-	}
-	for i, rt := range routes {
-		if rt.Facility < 0 || rt.Facility >= nFacilities {
-			continue
-		}
-		c := rt.DistanceM
-		if m == Time {
-			c = rt.TimeS
-		}
-		wgt := 1.0
-		if weights != nil {
-			wgt = weights[i]
-		}
-		for k, l := range limits {
-			if c <= l {
-				for _, bt := range []*BandTotal{slot(rt.Facility, k), slot(-1, k)} {
-					bt.Points = append(bt.Points, i)
-					bt.Weight += wgt
-				}
-			}
-		}
-	}
-	// Put the union last, like Isochrones.
-	return append(out[len(limits):], out[:len(limits)]...)
 }

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
-	"math"
+	"github.com/paulmach/orb/geojson"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -94,7 +94,7 @@ func smallIsochrones(t *testing.T) ([]Band, SourceResult) {
 
 func TestIsochronesGolden(t *testing.T) {
 	bands, _ := smallIsochrones(t)
-	fc := BandsGeoJSON(bands, []string{"street office", "footway office"})
+	fc := bandsGeoJSON(bands, []string{"street office", "footway office"})
 	got, err := json.MarshalIndent(fc, "", " ")
 	if err != nil {
 		t.Fatal(err)
@@ -212,29 +212,30 @@ func TestIsochronesChuo(t *testing.T) {
 	checkNested(t, bands, g.Bound(), 2000)
 }
 
-func TestBandTotals(t *testing.T) {
-	nan := math.NaN()
-	routes := []Route{
-		{Facility: 0, DistanceM: 500, TimeS: 100},
-		{Facility: 1, DistanceM: 1500, TimeS: 700},
-		{Facility: 0, DistanceM: 2500, TimeS: 1300},
-		{Facility: -1, DistanceM: nan, TimeS: nan},
+// bandsGeoJSON turns bands into GeoJSON features with the properties
+// facility (index, -1 for all), facility_name (from names, "all" for the
+// union), metric, limit, and minutes or km.
+func bandsGeoJSON(bands []Band, names []string) *geojson.FeatureCollection {
+	fc := geojson.NewFeatureCollection()
+	for _, b := range bands {
+		f := geojson.NewFeature(b.Area)
+		f.Properties["facility"] = b.Facility
+		name := "all"
+		if b.Facility >= 0 {
+			name = ""
+			if b.Facility < len(names) {
+				name = names[b.Facility]
+			}
+		}
+		f.Properties["facility_name"] = name
+		f.Properties["metric"] = string(b.Metric)
+		f.Properties["limit"] = b.Limit
+		if b.Metric == Time {
+			f.Properties["minutes"] = b.Limit / 60
+		} else {
+			f.Properties["km"] = b.Limit / 1000
+		}
+		fc.Append(f)
 	}
-	weights := []float64{10, 20, 30, 40}
-	got := BandTotals(routes, weights, []float64{600, 1200}, Time, 2)
-	want := []BandTotal{
-		{Facility: 0, Limit: 600, Points: []int{0}, Weight: 10},
-		{Facility: 0, Limit: 1200, Points: []int{0}, Weight: 10},
-		{Facility: 1, Limit: 600},
-		{Facility: 1, Limit: 1200, Points: []int{1}, Weight: 20},
-		{Facility: -1, Limit: 600, Points: []int{0}, Weight: 10},
-		{Facility: -1, Limit: 1200, Points: []int{0, 1}, Weight: 30},
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("got %+v\nwant %+v", got, want)
-	}
-	got = BandTotals(routes, nil, []float64{3000}, Road, 2)
-	if u := got[len(got)-1]; u.Weight != 3 || len(u.Points) != 3 {
-		t.Errorf("road, unweighted: %+v", u)
-	}
+	return fc
 }

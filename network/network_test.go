@@ -232,9 +232,9 @@ func TestHandRoutes(t *testing.T) {
 	for _, tc := range tests {
 		for _, m := range []Metric{Road, Time} {
 			t.Run(tc.name+"/"+string(m), func(t *testing.T) {
-				routes, warns, err := g.NearestFacility([]orb.Point{tc.point}, []orb.Point{tc.fac}, nil, m, 0)
-				if err != nil || len(warns) > 0 {
-					t.Fatal(err, warns)
+				routes, _, err := g.NearestFacility([]orb.Point{tc.point}, []orb.Point{tc.fac}, nil, m, 0)
+				if err != nil || routes[0].Facility != 0 {
+					t.Fatal(err, routes)
 				}
 				r := routes[0]
 				if r.Facility != 0 || math.Abs(r.DistanceM-tc.wantM) > 1e-6 || math.Abs(r.TimeS-tc.wantS) > 1e-6 {
@@ -275,7 +275,7 @@ func TestOutsideCoverage(t *testing.T) {
 	points := []orb.Point{along(2, 3, 0.5), far, along(4, 5, 0.5)}
 	facilities := []orb.Point{far, along(1, 2, 0.5)}
 
-	routes, warns, err := g.NearestFacility(points, facilities, nil, Road, 500)
+	routes, snaps, err := g.NearestFacility(points, facilities, nil, Road, 500)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -290,19 +290,14 @@ func TestOutsideCoverage(t *testing.T) {
 			t.Errorf("point %d: %+v, want routed to facility 1 (facility 0 is outside coverage)", i, routes[i])
 		}
 	}
-	var facWarn, pointWarn bool
-	for _, w := range warns {
-		facWarn = facWarn || (w.Facility == 0 && w.Point == -1 && strings.Contains(w.Message, "facility 0"))
-		pointWarn = pointWarn || (w.Point == 1 && w.Facility == -1 && strings.Contains(w.Message, "point 1"))
-	}
-	if !facWarn || !pointWarn || len(warns) != 2 {
-		t.Errorf("warnings %v: want one naming facility 0 and one naming point 1", warns)
+	if len(snaps) != 2 || snaps[0].OK || snaps[0].DistanceM < 2000 || !snaps[1].OK {
+		t.Errorf("facility snaps %+v: want facility 0 outside coverage, facility 1 on the network", snaps)
 	}
 
 	// A larger max-snap brings the far point in.
-	routes, warns, err = g.NearestFacility(points, facilities, nil, Road, 5000)
-	if err != nil || len(warns) != 0 || routes[1].Facility < 0 {
-		t.Errorf("max-snap 5 km: %v %v %+v", err, warns, routes[1])
+	routes, snaps, err = g.NearestFacility(points, facilities, nil, Road, 5000)
+	if err != nil || !snaps[0].OK || routes[1].Facility < 0 {
+		t.Errorf("max-snap 5 km: %v %+v %+v", err, snaps, routes[1])
 	}
 
 	// Nothing routable: fails.

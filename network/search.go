@@ -179,20 +179,6 @@ type Route struct {
 	Note string
 }
 
-// Warning is a point or facility that could not be routed.
-type Warning struct {
-	// Point is the index of the point, or -1 when the warning is about a facility.
-	Point int
-	// Facility is the index of the facility, or -1 when it is about a point.
-	Facility int
-	// SnapM is the distance in metres to the network.
-	SnapM float64
-	// Message says what happened.
-	Message string
-}
-
-func (w Warning) String() string { return w.Message }
-
 // ErrNothingRoutable is returned when no open facility or no point lies
 // within the network's coverage.
 var ErrNothingRoutable = errors.New("network: nothing can be routed")
@@ -201,10 +187,10 @@ var ErrNothingRoutable = errors.New("network: nothing can be routed")
 // open may be nil (all open). For Road and Time, points and facilities join
 // the network by Snap; one farther than maxSnapM (<= 0: DefaultMaxSnapM) is
 // outside coverage: a point keeps its row with Facility -1, NaN distances and
-// a Note, a facility is skipped as a target, and each gets a Warning. It
-// fails only when nothing can be routed. For Geodesic the network is not
-// used (g may be nil).
-func (g *Graph) NearestFacility(points, facilities []orb.Point, open []bool, m Metric, maxSnapM float64) ([]Route, []Warning, error) {
+// a Note, and a facility is skipped as a target (its snap, returned with the
+// others', is not OK). It fails only when nothing can be routed. For
+// Geodesic the network is not used (g may be nil) and no snaps are returned.
+func (g *Graph) NearestFacility(points, facilities []orb.Point, open []bool, m Metric, maxSnapM float64) ([]Route, []Snap, error) {
 	if maxSnapM <= 0 {
 		maxSnapM = DefaultMaxSnapM
 	}
@@ -241,26 +227,23 @@ func (g *Graph) NearestFacility(points, facilities []orb.Point, open []bool, m M
 	if m != Road && m != Time {
 		return nil, nil, fmt.Errorf("network: unknown metric %q", m)
 	}
-	var warns []Warning
 	fsnaps := make([]Snap, len(facilities))
+	sources := make([]Snap, len(facilities))
 	nOpen := 0
 	for j, f := range facilities {
-		if !isOpen(j) {
-			continue
-		}
 		s := g.Snap(f, maxSnapM)
 		fsnaps[j] = s
-		if !s.OK {
-			warns = append(warns, Warning{Point: -1, Facility: j, SnapM: s.DistanceM,
-				Message: fmt.Sprintf("facility %d is %.0f m from the road network (max %.0f m): outside its coverage, skipped as a target", j, s.DistanceM, maxSnapM)})
+		sources[j] = Snap{Segment: -1}
+		if !isOpen(j) || !s.OK {
 			continue
 		}
+		sources[j] = s
 		nOpen++
 	}
 	if nOpen == 0 {
-		return nil, warns, fmt.Errorf("%w: no open facility within %.0f m of the road network", ErrNothingRoutable, maxSnapM)
+		return nil, fsnaps, fmt.Errorf("%w: no open facility within %.0f m of the road network", ErrNothingRoutable, maxSnapM)
 	}
-	res := g.MultiSource(fsnaps, m)
+	res := g.MultiSource(sources, m)
 	routed := 0
 	for i, p := range points {
 		s := g.Snap(p, maxSnapM)
@@ -268,14 +251,10 @@ func (g *Graph) NearestFacility(points, facilities []orb.Point, open []bool, m M
 		switch {
 		case !s.OK:
 			rt.Note = fmt.Sprintf("outside network coverage: %.0f m from the nearest road (max %.0f m)", s.DistanceM, maxSnapM)
-			warns = append(warns, Warning{Point: i, Facility: -1, SnapM: s.DistanceM,
-				Message: fmt.Sprintf("point %d is %.0f m from the road network (max %.0f m): outside its coverage, not routed", i, s.DistanceM, maxSnapM)})
 		default:
 			src, c, o := g.Reach(res, s)
 			if src < 0 {
 				rt.Note = "no open facility reachable"
-				warns = append(warns, Warning{Point: i, Facility: -1, SnapM: s.DistanceM,
-					Message: fmt.Sprintf("point %d: no open facility reachable on the road network", i)})
 				break
 			}
 			routed++
@@ -291,9 +270,9 @@ func (g *Graph) NearestFacility(points, facilities []orb.Point, open []bool, m M
 		routes[i] = rt
 	}
 	if routed == 0 && len(points) > 0 {
-		return routes, warns, fmt.Errorf("%w: none of %d points is within %.0f m of the road network and reaches an open facility", ErrNothingRoutable, len(points), maxSnapM)
+		return routes, fsnaps, fmt.Errorf("%w: none of %d points is within %.0f m of the road network and reaches an open facility", ErrNothingRoutable, len(points), maxSnapM)
 	}
-	return routes, warns, nil
+	return routes, fsnaps, nil
 }
 
 // minHeap is a binary min-heap of nodes keyed by cost, with decrease-key.
