@@ -110,6 +110,7 @@ func ReadCostMatrix(b []byte, source, unit string) (*CostTable, []Warning, error
 	if err != nil {
 		return fail(0, "", "%v", csvError(err))
 	}
+	header = append([]string(nil), header...) // the reader reuses its record
 	cols := map[string]int{}
 	costCol, distCol, costUnit := -1, -1, ""
 	for i, h := range header {

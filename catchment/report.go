@@ -1,0 +1,75 @@
+package catchment
+
+import (
+	"fmt"
+
+	"github.com/kumamoto-gis/catchment/data"
+)
+
+// Report is every analysis of a study's report, computed before anything
+// is written.
+type Report struct {
+	// MaxKm is the distance rule of the candidates.
+	MaxKm float64
+	// Nearest pairs every branch office with its nearest ward office;
+	// Candidates are those within MaxKm, nearest first.
+	Nearest, Candidates []NearestRow
+	// Assignment assigns every district to its nearest office.
+	Assignment Assignment
+	// Gaps is the certificate coverage per district; nil when the study
+	// has no stores.
+	Gaps []GapRow
+	// Dissolved and Voronoi are the catchments of the open offices.
+	Dissolved, Voronoi []Catchment
+	// Each ranks the branch offices by the impact of closing each alone,
+	// with distances on the ellipsoid whatever the study's metric; nil
+	// when the study has no branch office or fewer than two offices.
+	Each []Impact
+}
+
+// Report runs the analyses of the report: nearest ward office and
+// candidates under maxKm, the assignment, gaps, dissolved and Voronoi
+// catchments, and the ranking of closing each branch office alone.
+func (s *Study) Report(maxKm float64) (Report, error) {
+	r := Report{MaxKm: maxKm}
+	var err error
+	if r.Nearest, err = s.Nearest(data.Branch, data.Ward); err != nil {
+		return r, err
+	}
+	r.Candidates = Candidates(r.Nearest, maxKm)
+	if r.Assignment, err = s.Assign(); err != nil {
+		return r, err
+	}
+	if len(s.ds.Stores) > 0 {
+		if r.Gaps, err = s.Gaps(); err != nil {
+			return r, err
+		}
+	}
+	if r.Dissolved, err = s.Catchments(Dissolve); err != nil {
+		return r, err
+	}
+	if r.Voronoi, err = s.Catchments(Voronoi); err != nil {
+		return r, err
+	}
+	branches := 0
+	for _, o := range s.offices {
+		if o.Kind == data.Branch {
+			branches++
+		}
+	}
+	if branches == 0 || len(s.offices) < 2 {
+		return r, nil
+	}
+	straight := s
+	if s.metric != (Geodesic{}) {
+		if straight, err = NewStudy(s.ds, Options{Population: s.opt.Population, WithinM: s.opt.WithinM, ExtraCertificatePoints: s.opt.ExtraCertificatePoints}); err != nil {
+			return r, err
+		}
+	}
+	w, err := straight.WhatIf()
+	if err != nil {
+		return r, fmt.Errorf("closing each branch office: %w", err)
+	}
+	r.Each, err = w.Each(data.Branch, CompareOptions{MaxKm: maxKm, Coverage: r.Gaps})
+	return r, err
+}
