@@ -6,6 +6,7 @@ import (
 	"github.com/kumamoto-gis/catchment/catchment"
 	"github.com/kumamoto-gis/catchment/data"
 	"github.com/kumamoto-gis/catchment/render"
+	"github.com/kumamoto-gis/catchment/render/vector"
 )
 
 func nearestCommand() command {
@@ -35,11 +36,16 @@ Example:
 		if err != nil {
 			return err
 		}
-		rows, m, err := mf.nearest(e, lf.quiet, ds, data.OfficeKind(*from), data.OfficeKind(*to))
+		s, err := lf.measuredStudy(e, ds, mf, 0)
 		if err != nil {
 			return err
 		}
-		return of.emit(e, render.NearestTable(rows, 0, m.Metric()), "nearest", nil)
+		rows, err := s.Nearest(data.OfficeKind(*from), data.OfficeKind(*to))
+		printWarnings(e, lf.quiet, s.Warnings())
+		if err != nil {
+			return err
+		}
+		return of.emit(e, render.NearestTable(rows, 0, s.Metric().Name()), "nearest", nil)
 	}
 	return c
 }
@@ -69,11 +75,16 @@ Example:
 		if err != nil {
 			return err
 		}
-		rows, m, err := mf.nearest(e, lf.quiet, ds, data.Branch, data.Ward)
+		s, err := lf.measuredStudy(e, ds, mf, 0)
 		if err != nil {
 			return err
 		}
-		return of.emit(e, render.NearestTable(catchment.Candidates(rows, *maxKm), *maxKm, m.Metric()), "candidates", nil)
+		rows, err := s.Candidates(*maxKm)
+		printWarnings(e, lf.quiet, s.Warnings())
+		if err != nil {
+			return err
+		}
+		return of.emit(e, render.NearestTable(rows, *maxKm, s.Metric().Name()), "candidates", nil)
 	}
 	return c
 }
@@ -97,17 +108,20 @@ Example:
 		if err != nil {
 			return err
 		}
-		m, err := mf.measure(e, lf.quiet)
+		s, err := lf.measuredStudy(e, ds, mf, 0)
 		if err != nil {
 			return err
 		}
-		a, warns, err := catchment.AssignBy(ds.Districts, ds.Offices, ds.DistrictPoints, nil, m)
-		warn(e, lf.quiet, warns)
+		a, err := s.Assign()
+		printWarnings(e, lf.quiet, s.Warnings())
 		if err != nil {
 			return err
 		}
-		return of.emit(e, render.AssignTable(ds.Districts, ds.Offices, a), "assign", func() []render.Feature {
-			return render.DistrictFeatures(ds.Districts, ds.Offices, a, nil)
+		if a.Unreached == len(a.Districts) {
+			return fmt.Errorf("no district reaches an office under the %s metric (%s)", s.Metric().Name(), a.Districts[0].Note)
+		}
+		return of.emit(e, render.AssignTable(a), "assign", func() []vector.Feature {
+			return render.DistrictFeatures(a, nil)
 		})
 	}
 	return c
@@ -133,12 +147,17 @@ Example:
 		if err != nil {
 			return err
 		}
-		gaps, err := catchment.Gaps(ds.Districts, ds.Stores, ds.Posts, *withinM)
+		s, err := lf.study(ds, nil, *withinM)
 		if err != nil {
 			return err
 		}
-		return of.emit(e, render.GapsTable(ds.Districts, gaps), "gaps", func() []render.Feature {
-			return render.GapFeatures(ds.Districts, gaps)
+		gaps, err := s.Gaps()
+		printWarnings(e, lf.quiet, s.Warnings())
+		if err != nil {
+			return err
+		}
+		return of.emit(e, render.GapsTable(gaps), "gaps", func() []vector.Feature {
+			return render.GapFeatures(gaps)
 		})
 	}
 	return c
@@ -163,42 +182,27 @@ Example:
 		if err != nil {
 			return err
 		}
-		cs, err := catchmentsOf(ds, catchment.Method(*method))
+		m := catchment.Method(*method)
+		if m != catchment.Dissolve && m != catchment.Voronoi {
+			return fmt.Errorf("--method %q: want dissolve or voronoi", m)
+		}
+		if m == catchment.Dissolve {
+			if err := require(ds, data.LayerOffices, data.LayerDistricts); err != nil {
+				return err
+			}
+		}
+		s, err := lf.study(ds, nil, 0)
 		if err != nil {
 			return err
 		}
-		return of.emit(e, render.CatchmentsTable(ds.Offices, cs), "catchments", func() []render.Feature {
-			return render.CatchmentFeatures(ds.Offices, cs)
+		cs, err := s.Catchments(m)
+		printWarnings(e, lf.quiet, s.Warnings())
+		if err != nil {
+			return err
+		}
+		return of.emit(e, render.CatchmentsTable(cs), "catchments", func() []vector.Feature {
+			return render.CatchmentFeatures(cs)
 		})
 	}
 	return c
-}
-
-// catchmentsOf computes the catchments of a dataset by method.
-func catchmentsOf(ds *data.Dataset, m catchment.Method) ([]catchment.Catchment, error) {
-	switch m {
-	case catchment.Dissolve:
-		if err := require(ds, data.LayerOffices, data.LayerDistricts); err != nil {
-			return nil, err
-		}
-		a, err := catchment.Assign(ds.Districts, ds.Offices, ds.DistrictPoints, nil)
-		if err != nil {
-			return nil, err
-		}
-		return catchment.DissolveCatchments(ds.Districts, ds.Offices, a)
-	case catchment.Voronoi:
-		if err := require(ds, data.LayerOffices); err != nil {
-			return nil, err
-		}
-		var a catchment.Assignment
-		if len(ds.Districts) > 0 {
-			var err error
-			if a, err = catchment.Assign(ds.Districts, ds.Offices, ds.DistrictPoints, nil); err != nil {
-				return nil, err
-			}
-		}
-		return catchment.VoronoiCatchments(ds.Districts, ds.Offices, ds.Boundary, a)
-	default:
-		return nil, fmt.Errorf("--method %q: want dissolve or voronoi", m)
-	}
 }

@@ -22,6 +22,8 @@ type layerFlags struct {
 	quiet  bool
 	// population is the optional population layer (--population); "" = none.
 	population *string
+	// cells is the population layer read by load, if any.
+	cells []data.PopulationCell
 }
 
 // fieldFlag collects repeated --field layer.ours=theirs flags.
@@ -129,9 +131,8 @@ func (lf *layerFlags) load(e *env) (*data.Dataset, error) {
 	return ds, nil
 }
 
-// loadPopulation reads --population (or population.* in --data) and weights
-// the districts by it: each district's population becomes the sum of its
-// cells, and its representative point the population-weighted one.
+// loadPopulation reads --population (or population.* in --data) into
+// lf.cells; the study weights the districts by it.
 func (lf *layerFlags) loadPopulation(e *env, ds *data.Dataset, opt data.Options) error {
 	path := ""
 	if lf.population != nil {
@@ -160,22 +161,29 @@ func (lf *layerFlags) loadPopulation(e *env, ds *data.Dataset, opt data.Options)
 	if err != nil {
 		return err
 	}
-	ps, err := catchment.WeightDistricts(ds.Districts, cells)
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if ps.CellsOut > 0 && !lf.quiet {
-		fmt.Fprintf(e.stderr, "warning: %s: %d cells (population %.0f of %.0f) lie in no district and are left out\n", path, ps.CellsOut, ps.Outside, ps.Total)
-	}
-	ds.Districts = ps.WithPopulation(ds.Districts)
-	ds.DistrictPoints = ps.Points()
-	ds.Cells = cells
+	lf.cells = cells
 	if ds.Sources == nil {
 		ds.Sources = map[data.Layer]string{}
 	}
 	ds.Sources[data.LayerPopulation] = path
 	delete(ds.Synthetic, data.LayerPopulation)
 	return nil
+}
+
+// measuredStudy is study under the metric mf names.
+func (lf *layerFlags) measuredStudy(e *env, ds *data.Dataset, mf *metricFlags, withinM float64) (*catchment.Study, error) {
+	m, err := mf.measure(e, lf.quiet)
+	if err != nil {
+		return nil, err
+	}
+	return lf.study(ds, m, withinM)
+}
+
+// study makes the study of a command: the dataset weighted by the
+// population layer, if any, under metric m (nil: geodesic), counting
+// stores and post offices within withinM metres of a district.
+func (lf *layerFlags) study(ds *data.Dataset, m catchment.Metric, withinM float64) (*catchment.Study, error) {
+	return catchment.NewStudy(ds, catchment.Options{Metric: m, Population: lf.cells, WithinM: withinM})
 }
 
 func fileExists(path string) bool {

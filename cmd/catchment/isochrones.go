@@ -10,10 +10,13 @@ import (
 	"strings"
 
 	"github.com/kumamoto-gis/catchment/catchment"
+	"github.com/kumamoto-gis/catchment/catchment/road"
 	"github.com/kumamoto-gis/catchment/data"
 	"github.com/kumamoto-gis/catchment/internal/atomicfile"
 	"github.com/kumamoto-gis/catchment/network"
 	"github.com/kumamoto-gis/catchment/render"
+	"github.com/kumamoto-gis/catchment/render/draw"
+	"github.com/kumamoto-gis/catchment/render/vector"
 	"github.com/paulmach/orb"
 )
 
@@ -113,35 +116,25 @@ Example:
 		if err := require(ds, data.LayerOffices); err != nil {
 			return err
 		}
-		m, err := mf.measure(e, lf.quiet)
+		s, err := lf.measuredStudy(e, ds, mf, 0)
 		if err != nil {
 			return err
 		}
-		road, ok := m.(catchment.Road)
+		rm, ok := s.Metric().(road.Metric)
 		if !ok {
 			return fmt.Errorf("isochrones need a road network (--metric time or road)")
 		}
-		facs := make([]orb.Point, len(ds.Offices))
-		for i, o := range ds.Offices {
-			facs[i] = o.Location
-		}
-		pts := catchment.RepresentativePoints(ds.Districts)
-		pops := make([]float64, len(ds.Districts))
-		for i, d := range ds.Districts {
-			pops[i] = d.Pop()
-		}
-		sa, nwarns, err := road.Graph.ServiceAreas(facs, pts, pops, road.By, road.MaxSnapM,
-			network.IsochroneOptions{Limits: limits, BufferM: *bufferM, CellM: *cellM})
-		warn(e, lf.quiet, describeAreaWarnings(ds, nwarns, road.MaxSnapM))
+		sa, err := s.ServiceAreas(catchment.AreaOptions{Limits: limits, BufferM: *bufferM, CellM: *cellM})
+		printWarnings(e, lf.quiet, s.Warnings())
 		if err != nil {
 			return err
 		}
-		profile := string(road.Graph.Profile)
+		profile := string(rm.Graph.Profile)
 		if *outDir != "" {
-			return writeIsochronesDir(e, *outDir, ds, sa, profile, mf.network, lf.quiet)
+			return writeIsochronesDir(e, *outDir, s, sa, profile, mf.network, lf.quiet)
 		}
-		return of.emit(e, render.IsochroneTable(ds.Offices, ds.Districts, sa, profile), "isochrones", func() []render.Feature {
-			return render.IsochroneFeatures(ds.Offices, ds.Districts, sa, profile)
+		return of.emit(e, render.IsochroneTable(sa, profile), "isochrones", func() []vector.Feature {
+			return render.IsochroneFeatures(sa, profile)
 		})
 	}
 	return c
@@ -174,39 +167,13 @@ func parseLimits(s, name string, maxV float64) ([]float64, error) {
 	return out, nil
 }
 
-// describeAreaWarnings names the offices left out of the service areas, one
-// warning each, and sums up the districts outside the network in one.
-func describeAreaWarnings(ds *data.Dataset, warns []network.Warning, maxSnapM float64) []string {
-	if maxSnapM <= 0 {
-		maxSnapM = network.DefaultMaxSnapM
-	}
-	var out, far []string
-	for _, w := range warns {
-		switch {
-		case w.Facility >= 0:
-			o := ds.Offices[w.Facility]
-			out = append(out, fmt.Sprintf("office %s (%s) is %.0f m from the road network (limit %.0f m): outside its coverage, no service area", o.Name, o.ID, w.SnapM, maxSnapM))
-		case w.Point >= 0:
-			far = append(far, ds.Districts[w.Point].ID)
-		}
-	}
-	if len(far) > 0 {
-		list := far
-		if len(list) > 12 {
-			list = append(append([]string(nil), far[:12]...), fmt.Sprintf("… (%d more)", len(far)-12))
-		}
-		out = append(out, fmt.Sprintf("%d of %d districts have their representative point more than %.0f m from the road network and count in no band: %s",
-			len(far), len(ds.Districts), maxSnapM, strings.Join(list, ", ")))
-	}
-	return out
-}
-
 // writeIsochronesDir renders the table, the layer and the map, then writes
 // each file whole or not at all.
-func writeIsochronesDir(e *env, dir string, ds *data.Dataset, sa network.ServiceAreas, profile, networkPath string, quiet bool) error {
-	md := render.IsochroneMap(ds.Offices, ds.Districts, ds.Boundary, sa, profile,
+func writeIsochronesDir(e *env, dir string, s *catchment.Study, sa catchment.ServiceAreas, profile, networkPath string, quiet bool) error {
+	ds := s.Dataset()
+	md := render.IsochroneMap(s, sa, profile,
 		render.SourceLine(ds)+"; roads: "+filepath.Base(networkPath)+" (OpenStreetMap contributors, ODbL)")
-	img, warns, err := render.RenderIsochroneMap(md, render.MapOptions{})
+	img, warns, err := draw.RenderIsochroneMap(md, draw.MapOptions{})
 	if err != nil {
 		return fmt.Errorf("map isochrones.png: %w", err)
 	}
@@ -215,10 +182,10 @@ func writeIsochronesDir(e *env, dir string, ds *data.Dataset, sa network.Service
 			fmt.Fprintf(e.stderr, "warning: isochrones.png: %s\n", w)
 		}
 	}
-	t := render.IsochroneTable(ds.Offices, ds.Districts, sa, profile)
+	t := render.IsochroneTable(sa, profile)
 	files := []outputFile{
 		{name: "isochrones.geojson", write: func(w io.Writer) error {
-			return render.WriteGeoJSON(w, "isochrones", render.IsochroneFeatures(ds.Offices, ds.Districts, sa, profile))
+			return vector.WriteGeoJSON(w, "isochrones", render.IsochroneFeatures(sa, profile))
 		}},
 		{name: "isochrones.csv", write: t.WriteCSV},
 	}
@@ -228,7 +195,7 @@ func writeIsochronesDir(e *env, dir string, ds *data.Dataset, sa network.Service
 			return fmt.Errorf("write %s: %w", path, err)
 		}
 	}
-	if err := render.WritePNG(filepath.Join(dir, "isochrones.png"), img); err != nil {
+	if err := draw.WritePNG(filepath.Join(dir, "isochrones.png"), img); err != nil {
 		return err
 	}
 	if !quiet {

@@ -3,32 +3,69 @@ package main
 import (
 	"flag"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/kumamoto-gis/catchment/catchment"
+	"github.com/kumamoto-gis/catchment/catchment/road"
 	"github.com/kumamoto-gis/catchment/data"
 	"github.com/kumamoto-gis/catchment/network"
 )
 
 // metricFlags choose how distances are measured.
 type metricFlags struct {
-	metric   string
-	network  string
-	profile  string
-	maxSnapM float64
+	metric     string
+	network    string
+	profile    string
+	maxSnapM   float64
+	costMatrix string
+	costUnit   string
+	fs         *flag.FlagSet
 }
 
 func addMetricFlags(fs *flag.FlagSet) *metricFlags {
-	mf := &metricFlags{}
+	mf := &metricFlags{fs: fs}
 	fs.StringVar(&mf.metric, "metric", "geodesic", "geodesic (straight line on WGS84) | road (route metres) | time (travel seconds); road and time need --network")
 	fs.StringVar(&mf.network, "network", "", "road network: OpenStreetMap .osm.pbf, .osm (XML) or Overpass .json")
 	fs.StringVar(&mf.profile, "profile", "car", "road network profile: car | walk")
 	fs.Float64Var(&mf.maxSnapM, "max-snap-m", network.DefaultMaxSnapM, "points farther than this from any road are reported as outside the network, not routed")
+	fs.StringVar(&mf.costMatrix, "cost-matrix", "", "measure with your own costs: a CSV of origin,dest and a cost column (distance_m, distance_km, time_s, time_min, or cost with --cost-unit) keyed by district and office ids, e.g. a travel-time table from OSRM or Valhalla")
+	fs.StringVar(&mf.costUnit, "cost-unit", "", "unit of a plain cost column of --cost-matrix: m | km | s | min | h")
 	return mf
 }
 
-// measure returns the metric the flags name, loading the network if needed.
-func (mf *metricFlags) measure(e *env, quiet bool) (catchment.Measure, error) {
+// set reports whether the flag name was given on the command line.
+func (mf *metricFlags) set(name string) bool {
+	given := false
+	mf.fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
+}
+
+// measure returns the metric the flags name, loading the network or the
+// cost matrix if needed.
+func (mf *metricFlags) measure(e *env, quiet bool) (catchment.Metric, error) {
+	if mf.costMatrix != "" {
+		if mf.set("metric") || mf.network != "" {
+			return nil, fmt.Errorf("give either --cost-matrix or --metric/--network, not both")
+		}
+		start := time.Now()
+		t, warns, err := data.LoadCostMatrix(mf.costMatrix, mf.costUnit)
+		printWarnings(e, quiet, warns)
+		if err != nil {
+			return nil, err
+		}
+		if !quiet {
+			kind := "distances"
+			if t.Time {
+				kind = "travel times"
+			}
+			fmt.Fprintf(e.stderr, "cost matrix %s: %d %s, loaded in %v\n", mf.costMatrix, len(t.Rows), kind, time.Since(start).Round(time.Millisecond))
+		}
+		return catchment.NewCostMatrix(t), nil
+	}
+	if mf.costUnit != "" {
+		return nil, fmt.Errorf("--cost-unit goes with --cost-matrix")
+	}
 	m, err := network.ParseMetric(mf.metric)
 	if err != nil {
 		return nil, fmt.Errorf("--metric: %w", err)
@@ -46,7 +83,7 @@ func (mf *metricFlags) measure(e *env, quiet bool) (catchment.Measure, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--profile: %w", err)
 	}
-	if mf.maxSnapM <= 0 {
+	if !(mf.maxSnapM > 0) || math.IsInf(mf.maxSnapM, 0) {
 		return nil, fmt.Errorf("--max-snap-m must be positive, got %g", mf.maxSnapM)
 	}
 	start := time.Now()
@@ -57,19 +94,17 @@ func (mf *metricFlags) measure(e *env, quiet bool) (catchment.Measure, error) {
 	if !quiet {
 		fmt.Fprintf(e.stderr, "network %s (%s): %s, loaded in %v\n", mf.network, p, st, time.Since(start).Round(time.Millisecond))
 	}
-	return catchment.Road{Graph: g, By: m, MaxSnapM: mf.maxSnapM}, nil
+	return road.Metric{Graph: g, By: m, MaxSnapM: mf.maxSnapM, Source: mf.network}, nil
 }
 
-// nearest pairs every office of kind from with its nearest office of kind
-// to under the flags' metric, printing warnings about offices not routed.
-func (mf *metricFlags) nearest(e *env, quiet bool, ds *data.Dataset, from, to data.OfficeKind) ([]catchment.NearestRow, catchment.Measure, error) {
-	m, err := mf.measure(e, quiet)
-	if err != nil {
-		return nil, nil, err
+// printWarnings prints warnings on stderr unless quiet.
+func printWarnings(e *env, quiet bool, ws []data.Warning) {
+	if quiet {
+		return
 	}
-	rows, warns, err := catchment.NearestOfficesBy(ds.Offices, from, to, nil, m)
-	warn(e, quiet, warns)
-	return rows, m, err
+	for _, w := range ws {
+		fmt.Fprintf(e.stderr, "warning: %s\n", w)
+	}
 }
 
 // warn prints warnings unless quiet.

@@ -10,6 +10,7 @@ import (
 	"github.com/kumamoto-gis/catchment/catchment"
 	"github.com/kumamoto-gis/catchment/data"
 	"github.com/kumamoto-gis/catchment/render"
+	"github.com/kumamoto-gis/catchment/render/draw"
 )
 
 // pictureFlags are the flags of every command that draws PNGs.
@@ -32,7 +33,7 @@ func addPictureFlags(fs *flag.FlagSet) *pictureFlags {
 }
 
 // fonts loads the font set once for all pictures of a command.
-func (pf *pictureFlags) fonts(e *env, quiet bool) (*render.Fonts, error) {
+func (pf *pictureFlags) fonts(e *env, quiet bool) (*draw.Fonts, error) {
 	if pf.width < 200 || pf.width > 20000 {
 		return nil, fmt.Errorf("--width %d: want 200–20000 pixels", pf.width)
 	}
@@ -40,9 +41,9 @@ func (pf *pictureFlags) fonts(e *env, quiet bool) (*render.Fonts, error) {
 		return nil, fmt.Errorf("--dpi must not be negative")
 	}
 	if pf.latin {
-		return render.LatinFonts(), nil
+		return draw.LatinFonts(), nil
 	}
-	f, warns, err := render.LoadFonts(pf.font)
+	f, warns, err := draw.LoadFonts(pf.font)
 	if err != nil {
 		return nil, err
 	}
@@ -56,34 +57,37 @@ type picture struct {
 	draw          func() (image.Image, []string, error)
 }
 
-// studyPictures lists the maps and charts of a study, to be drawn.
-func studyPictures(ds *data.Dataset, st render.Study, gaps []catchment.GapRow, fonts *render.Fonts, pf *pictureFlags, kinds []string) []picture {
-	md := render.StudyMapData(ds, st.Assignment, gaps, nil)
-	mopt := render.MapOptions{Width: pf.width, DPI: pf.dpi, Fonts: fonts}
+// studyPictures lists the maps and charts of a study, to be drawn: maps of
+// the assignment a and gaps (may be nil), the scatter chart of nearest
+// under the threshold maxKm, the trend chart of the counter counts.
+func studyPictures(s *catchment.Study, a catchment.Assignment, gaps []catchment.GapRow, nearest []catchment.NearestRow, maxKm float64, fonts *draw.Fonts, pf *pictureFlags, kinds []string) []picture {
+	ds := s.Dataset()
+	md := render.StudyMapData(ds, a, gaps, nil)
+	mopt := draw.MapOptions{Width: pf.width, DPI: pf.dpi, Fonts: fonts}
 	var pics []picture
 	for _, k := range kinds {
 		switch k {
 		case "catchments", "distance", "gaps":
-			kind := render.MapKind(k)
-			if kind == render.MapGaps && gaps == nil {
+			kind := draw.MapKind(k)
+			if kind == draw.MapGaps && gaps == nil {
 				continue
 			}
 			file := "map_" + k + ".png"
-			pics = append(pics, picture{file: file, caption: mapCaption(kind, st.Metric), draw: func() (image.Image, []string, error) {
-				img, w, err := render.RenderMap(kind, md, mopt)
+			pics = append(pics, picture{file: file, caption: mapCaption(kind, s.Metric().Name()), draw: func() (image.Image, []string, error) {
+				img, w, err := draw.RenderMap(kind, md, mopt)
 				if err != nil {
 					return nil, w, fmt.Errorf("%s map: %w", kind, err)
 				}
 				return img, w, nil
 			}})
 		case "scatter":
-			pts := render.ScatterData(st.Nearest)
+			pts := render.ScatterData(nearest)
 			if len(pts) < 2 {
 				continue
 			}
-			copt := render.ChartOptions{Width: pf.width, Height: pf.width * 5 / 8, DPI: pf.dpi, Fonts: fonts, Threshold: st.MaxKm, Source: render.SourceLine(ds)}
+			copt := draw.ChartOptions{Width: pf.width, Height: pf.width * 5 / 8, DPI: pf.dpi, Fonts: fonts, Threshold: maxKm, Source: render.SourceLine(ds)}
 			pics = append(pics, picture{file: "chart_scatter.png", caption: "Distance to the nearest ward office vs counter transactions (branch offices)", draw: func() (image.Image, []string, error) {
-				img, w, err := render.RenderScatter(pts, copt)
+				img, w, err := draw.RenderScatter(pts, copt)
 				if err != nil {
 					return nil, w, fmt.Errorf("scatter chart: %w", err)
 				}
@@ -94,9 +98,9 @@ func studyPictures(ds *data.Dataset, st render.Study, gaps []catchment.GapRow, f
 			if len(series) == 0 {
 				continue
 			}
-			copt := render.ChartOptions{Width: pf.width, Height: pf.width * 5 / 8, DPI: pf.dpi, Fonts: fonts, Source: render.SourceLine(ds)}
+			copt := draw.ChartOptions{Width: pf.width, Height: pf.width * 5 / 8, DPI: pf.dpi, Fonts: fonts, Source: render.SourceLine(ds)}
 			pics = append(pics, picture{file: "chart_trend.png", caption: "Counter transactions per office and year", draw: func() (image.Image, []string, error) {
-				img, w, err := render.RenderTrend(series, copt)
+				img, w, err := draw.RenderTrend(series, copt)
 				if err != nil {
 					return nil, w, fmt.Errorf("trend chart: %w", err)
 				}
@@ -107,13 +111,13 @@ func studyPictures(ds *data.Dataset, st render.Study, gaps []catchment.GapRow, f
 	return pics
 }
 
-func mapCaption(k render.MapKind, metric string) string {
+func mapCaption(k draw.MapKind, metric string) string {
 	switch k {
-	case render.MapCatchments:
+	case draw.MapCatchments:
 		return "Districts coloured by the office that serves them"
-	case render.MapDistance:
+	case draw.MapDistance:
 		return "Distance from each district to its nearest office (" + metric + ")"
-	case render.MapGaps:
+	case draw.MapGaps:
 		return "Districts with no convenience store, and the post offices that could issue certificates"
 	}
 	return string(k)
@@ -164,7 +168,7 @@ func drawAll(e *env, quiet bool, dir string, pics []picture) ([]drawn, error) {
 // writeAll writes drawn pictures, each atomically.
 func writeAll(ds []drawn) error {
 	for _, d := range ds {
-		if err := render.WritePNG(d.path, d.img); err != nil {
+		if err := draw.WritePNG(d.path, d.img); err != nil {
 			return fmt.Errorf("write %s: %w", d.path, err)
 		}
 	}
@@ -205,23 +209,23 @@ Example:
 		if err != nil {
 			return err
 		}
-		m, err := mf.measure(e, lf.quiet)
+		s, err := lf.measuredStudy(e, ds, mf, 0)
 		if err != nil {
 			return err
 		}
-		a, warns, err := catchment.AssignBy(ds.Districts, ds.Offices, ds.DistrictPoints, nil, m)
-		warn(e, lf.quiet, warns)
+		a, err := s.Assign()
 		if err != nil {
+			printWarnings(e, lf.quiet, s.Warnings())
 			return err
 		}
 		var gaps []catchment.GapRow
 		if len(ds.Stores) > 0 {
-			if gaps, err = catchment.Gaps(ds.Districts, ds.Stores, ds.Posts, 0); err != nil {
+			if gaps, err = s.Gaps(); err != nil {
 				return err
 			}
 		}
-		st := render.Study{Data: ds, Assignment: a, Metric: m.Metric()}
-		drawn, err := drawAll(e, lf.quiet, *out, studyPictures(ds, st, gaps, fonts, pf, kinds))
+		printWarnings(e, lf.quiet, s.Warnings())
+		drawn, err := drawAll(e, lf.quiet, *out, studyPictures(s, a, gaps, nil, 0, fonts, pf, kinds))
 		if err != nil {
 			return err
 		}
@@ -281,15 +285,21 @@ Example:
 		if err != nil {
 			return err
 		}
-		st := render.Study{Data: ds, MaxKm: *maxKm}
+		var s *catchment.Study
+		var nearest []catchment.NearestRow
 		if kind == "scatter" {
-			var m catchment.Measure
-			if st.Nearest, m, err = mf.nearest(e, lf.quiet, ds, data.Branch, data.Ward); err != nil {
+			if s, err = lf.measuredStudy(e, ds, mf, 0); err != nil {
 				return err
 			}
-			st.Metric = m.Metric()
+			nearest, err = s.Nearest(data.Branch, data.Ward)
+			printWarnings(e, lf.quiet, s.Warnings())
+			if err != nil {
+				return err
+			}
+		} else if s, err = lf.study(ds, nil, 0); err != nil {
+			return err
 		}
-		pics := studyPictures(ds, st, nil, fonts, pf, []string{kind})
+		pics := studyPictures(s, catchment.Assignment{}, nil, nearest, *maxKm, fonts, pf, []string{kind})
 		if len(pics) == 0 {
 			if kind == "trend" {
 				return fmt.Errorf("no counter counts: give --counts FILE.csv (office_id,year,count)")

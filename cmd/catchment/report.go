@@ -12,6 +12,8 @@ import (
 	"github.com/kumamoto-gis/catchment/data"
 	"github.com/kumamoto-gis/catchment/internal/atomicfile"
 	"github.com/kumamoto-gis/catchment/render"
+	"github.com/kumamoto-gis/catchment/render/vector"
+	"github.com/kumamoto-gis/catchment/render/vector/gpkg"
 )
 
 func reportCommand() command {
@@ -56,39 +58,38 @@ Example:
 		if err := pf.loadCounts(e, ds, lf.quiet); err != nil {
 			return err
 		}
-		m, err := mf.measure(e, lf.quiet)
-		if err != nil {
-			return err
-		}
 		if *format != "geojson" && *format != "gpkg" {
 			return fmt.Errorf("--format %q: want geojson (a .geojson and a QGIS .qml style per layer) or gpkg (one report.gpkg)", *format)
 		}
-		st, files, warns, err := buildReport(ds, *maxKm, *withinM, m, *format)
-		warn(e, lf.quiet, warns)
+		s, err := lf.measuredStudy(e, ds, mf, *withinM)
 		if err != nil {
 			return err
 		}
+		rep, err := s.Report(*maxKm)
+		printWarnings(e, lf.quiet, s.Warnings())
+		if err != nil {
+			return err
+		}
+		doc := render.Report{Study: s, Report: rep}
+		files := reportFiles(&doc, *format)
 		var pics []picture
 		if !*noMaps {
 			fonts, err := pf.fonts(e, lf.quiet)
 			if err != nil {
 				return err
 			}
-			pics = studyPictures(ds, st, st.Gaps, fonts, pf, []string{"catchments", "distance", "gaps", "scatter", "trend"})
+			pics = studyPictures(s, rep.Assignment, rep.Gaps, rep.Nearest, rep.MaxKm, fonts, pf, []string{"catchments", "distance", "gaps", "scatter", "trend"})
 			for _, p := range pics {
-				st.Images = append(st.Images, render.ReportImage{File: p.file, Caption: p.caption})
+				doc.Images = append(doc.Images, render.ReportImage{File: p.file, Caption: p.caption})
 			}
 		}
-		whatif, err := eachSection(ds, st)
-		if err != nil {
-			return err
-		}
+		whatif := eachSection(s, rep)
 		drawn, err := drawAll(e, lf.quiet, *out, pics)
 		if err != nil {
 			return err
 		}
 		files = append(files, outputFile{name: "report.md", write: func(w io.Writer) error {
-			if err := render.WriteReportMarkdown(w, st); err != nil {
+			if err := render.WriteReportMarkdown(w, doc); err != nil {
 				return err
 			}
 			if whatif == nil {
@@ -147,65 +148,42 @@ type outputFile struct {
 	writePath func(path string) error
 }
 
-// buildReport runs every analysis before anything is written, so that an
-// error leaves the output folder as it was.
-func buildReport(ds *data.Dataset, maxKm, withinM float64, m catchment.Measure, format string) (render.Study, []outputFile, []string, error) {
-	st := render.Study{Data: ds, MaxKm: maxKm, Metric: m.Metric()}
-	var err error
-	var warns, w []string
-	st.Nearest, w, err = catchment.NearestOfficesBy(ds.Offices, data.Branch, data.Ward, nil, m)
-	warns = append(warns, w...)
-	if err != nil {
-		return st, nil, warns, err
-	}
-	st.Assignment, w, err = catchment.AssignBy(ds.Districts, ds.Offices, ds.DistrictPoints, nil, m)
-	warns = append(warns, w...)
-	if err != nil {
-		return st, nil, warns, err
-	}
-	if len(ds.Stores) > 0 {
-		if st.Gaps, err = catchment.Gaps(ds.Districts, ds.Stores, ds.Posts, withinM); err != nil {
-			return st, nil, warns, err
-		}
-	}
-	if st.Catchments, err = catchment.DissolveCatchments(ds.Districts, ds.Offices, st.Assignment); err != nil {
-		return st, nil, warns, err
-	}
-	voronoi, err := catchment.VoronoiCatchments(ds.Districts, ds.Offices, ds.Boundary, st.Assignment)
-	if err != nil {
-		return st, nil, warns, err
-	}
-	table := func(t render.Table) func(io.Writer) error {
+// reportFiles lists the report's tables and layers, to be encoded, and
+// names them in doc.Files.
+func reportFiles(doc *render.Report, format string) []outputFile {
+	rep := doc.Report
+	table := func(t vector.Table) func(io.Writer) error {
 		return func(w io.Writer) error { return t.WriteCSV(w) }
 	}
-	layer := func(name string, fs []render.Feature) func(io.Writer) error {
-		return func(w io.Writer) error { return render.WriteGeoJSON(w, name, fs) }
+	layer := func(name string, fs []vector.Feature) func(io.Writer) error {
+		return func(w io.Writer) error { return vector.WriteGeoJSON(w, name, fs) }
 	}
+	metric := doc.Study.Metric().Name()
 	files := []outputFile{
-		{name: "nearest.csv", write: table(render.NearestTable(st.Nearest, 0, st.Metric))},
-		{name: "candidates.csv", write: table(render.NearestTable(catchment.Candidates(st.Nearest, maxKm), maxKm, st.Metric))},
+		{name: "nearest.csv", write: table(render.NearestTable(rep.Nearest, 0, metric))},
+		{name: "candidates.csv", write: table(render.NearestTable(rep.Candidates, rep.MaxKm, metric))},
 	}
 	layers := []struct {
 		name string
-		fs   []render.Feature
+		fs   []vector.Feature
 	}{
-		{"districts", render.DistrictFeatures(ds.Districts, ds.Offices, st.Assignment, st.Gaps)},
-		{"catchments", render.CatchmentFeatures(ds.Offices, st.Catchments)},
-		{"catchments_voronoi", render.CatchmentFeatures(ds.Offices, voronoi)},
-		{"offices", render.OfficeFeatures(ds.Offices, st.Nearest, maxKm, st.Assignment)},
+		{"districts", render.DistrictFeatures(rep.Assignment, rep.Gaps)},
+		{"catchments", render.CatchmentFeatures(rep.Dissolved)},
+		{"catchments_voronoi", render.CatchmentFeatures(rep.Voronoi)},
+		{"offices", render.OfficeFeatures(doc.Study.Offices(), rep.Nearest, rep.MaxKm, rep.Assignment)},
 	}
-	if st.Gaps != nil {
+	if rep.Gaps != nil {
 		layers = append(layers, struct {
 			name string
-			fs   []render.Feature
-		}{"gaps", render.GapFeatures(ds.Districts, st.Gaps)})
+			fs   []vector.Feature
+		}{"gaps", render.GapFeatures(rep.Gaps)})
 	}
-	var gpkg []render.GPKGLayer
+	var layersGPKG []gpkg.Layer
 	for _, l := range layers {
 		style, styled := render.LayerQML(l.name, l.fs)
 		switch format {
 		case "gpkg":
-			gpkg = append(gpkg, render.GPKGLayer{Name: l.name, Features: l.fs, Style: style})
+			layersGPKG = append(layersGPKG, gpkg.Layer{Name: l.name, Features: l.fs, Style: style})
 		default:
 			files = append(files, outputFile{name: l.name + ".geojson", write: layer(l.name, l.fs)})
 			if styled {
@@ -216,40 +194,28 @@ func buildReport(ds *data.Dataset, maxKm, withinM float64, m catchment.Measure, 
 			}
 		}
 	}
-	if gpkg != nil {
-		files = append([]outputFile{{name: "report.gpkg", writePath: func(path string) error { return render.WriteGeoPackage(path, gpkg) }}}, files...)
+	if layersGPKG != nil {
+		files = append([]outputFile{{name: "report.gpkg", writePath: func(path string) error { return gpkg.Write(path, layersGPKG) }}}, files...)
 	}
 	for _, f := range files {
-		st.Files = append(st.Files, f.name)
+		doc.Files = append(doc.Files, f.name)
 	}
-	return st, files, warns, nil
+	return files
 }
 
 // eachSection is the report's what-if section: the impact of closing each
-// branch office alone (geodesic; nil when there are no branch offices).
-func eachSection(ds *data.Dataset, st render.Study) (*render.WhatIfReport, error) {
-	hasBranch := false
-	for _, o := range ds.Offices {
-		hasBranch = hasBranch || o.Kind == data.Branch
+// branch office alone (nil when the report has no ranking).
+func eachSection(s *catchment.Study, rep catchment.Report) *render.WhatIfReport {
+	if rep.Each == nil {
+		return nil
 	}
-	if !hasBranch || len(ds.Offices) < 2 {
-		return nil, nil
-	}
-	w, err := catchment.NewWhatIf(ds.Districts, ds.Offices, ds.DistrictPoints)
-	if err != nil {
-		return nil, err
-	}
-	each, err := w.Each(data.Branch, catchment.CompareOptions{MaxKm: st.MaxKm, Coverage: st.Gaps})
-	if err != nil {
-		return nil, err
-	}
-	r := &render.WhatIfReport{Scenario: "closing each branch office alone", Districts: ds.Districts, Offices: ds.Offices, Each: each,
+	r := &render.WhatIfReport{Scenario: "closing each branch office alone", Each: rep.Each,
 		Description: "The table a planner wants first: every branch office ranked by the impact of closing it alone. Run `catchment whatif --close ID` for one office in detail, or `--scenario FILE` for staged plans."}
-	for l, ok := range ds.Synthetic {
+	for l, ok := range s.Dataset().Synthetic {
 		if ok && l != data.LayerCounts {
 			r.Synthetic = append(r.Synthetic, string(l))
 		}
 	}
 	sort.Strings(r.Synthetic)
-	return r, nil
+	return r
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/kumamoto-gis/catchment/data"
 	"github.com/kumamoto-gis/catchment/internal/atomicfile"
 	"github.com/kumamoto-gis/catchment/render"
+	"github.com/kumamoto-gis/catchment/render/vector"
 )
 
 func whatifCommand() command {
@@ -159,18 +160,18 @@ Example:
 		if err := require(ds, data.LayerOffices, data.LayerDistricts); err != nil {
 			return err
 		}
-		var gaps []catchment.GapRow
-		if len(ds.Stores)+len(ds.Posts) > 0 {
-			if gaps, err = catchment.Gaps(ds.Districts, ds.Stores, ds.Posts, *withinM); err != nil {
-				return err
-			}
-		}
-		m, err := mf.measure(e, lf.quiet)
+		s, err := lf.measuredStudy(e, ds, mf, *withinM)
 		if err != nil {
 			return err
 		}
-		w, warns, err := catchment.NewWhatIfBy(ds.Districts, ds.Offices, ds.DistrictPoints, m)
-		warn(e, lf.quiet, warns)
+		var gaps []catchment.GapRow
+		if len(ds.Stores)+len(ds.Posts) > 0 {
+			if gaps, err = s.Gaps(); err != nil {
+				return err
+			}
+		}
+		w, err := s.WhatIf()
+		printWarnings(e, lf.quiet, s.Warnings())
 		if err != nil {
 			return err
 		}
@@ -182,10 +183,10 @@ Example:
 			}
 			seen := map[string]bool{}
 			for _, st := range stages {
-				for _, msg := range st.Outcome.Warnings {
-					if !seen[msg] {
-						seen[msg] = true
-						warn(e, lf.quiet, []string{msg})
+				for _, wn := range st.Outcome.Warnings {
+					if !seen[wn.String()] {
+						seen[wn.String()] = true
+						printWarnings(e, lf.quiet, []data.Warning{wn})
 					}
 				}
 			}
@@ -209,12 +210,12 @@ Example:
 		}
 
 		if *outDir != "" {
-			return writeWhatIfDir(e, *outDir, ds, sc, stages, shown, impacts, gaps, *maps, lf.quiet)
+			return writeWhatIfDir(e, *outDir, s, sc, stages, shown, impacts, gaps, *maps, lf.quiet)
 		}
 		return of.write(e, func(out io.Writer) error {
 			switch {
 			case of.format == "geojson":
-				return render.WriteGeoJSON(out, "whatif", render.WhatIfFeatures(ds.Districts, shown.Comparison))
+				return vector.WriteGeoJSON(out, "whatif", render.WhatIfFeatures(shown.Comparison))
 			case *table == "" && of.format == "table":
 				return writeWhatIfText(out, sc, stages, shown, ds, impacts, *all)
 			}
@@ -225,18 +226,18 @@ Example:
 					name = "each"
 				}
 			}
-			var t render.Table
+			var t vector.Table
 			switch name {
 			case "summary":
 				t = render.WhatIfSummaryTable(stages)
 			case "districts":
-				t = render.WhatIfDistrictTable(ds.Districts, shown.Comparison, !*all)
+				t = render.WhatIfDistrictTable(shown.Comparison, !*all)
 			case "offices":
 				t = render.WhatIfOfficeTable(shown.Comparison)
 			case "each":
-				t = render.WhatIfEachTable(ds.Offices, impacts)
+				t = render.WhatIfEachTable(impacts)
 			}
-			return render.WriteTable(out, of.format, t)
+			return vector.WriteTable(out, of.format, t)
 		})
 	}
 	return c
@@ -267,7 +268,7 @@ func contains(list []string, s string) bool {
 // terminal, and the ranking with --each.
 func writeWhatIfText(w io.Writer, sc *catchment.Scenario, stages []catchment.StageComparison, shown catchment.StageComparison, ds *data.Dataset, impacts []catchment.Impact, all bool) error {
 	var b strings.Builder
-	section := func(title string, t render.Table) error {
+	section := func(title string, t vector.Table) error {
 		fmt.Fprintf(&b, "%s\n\n", title)
 		if err := t.WriteText(&b); err != nil {
 			return err
@@ -292,13 +293,13 @@ func writeWhatIfText(w io.Writer, sc *catchment.Scenario, stages []catchment.Sta
 		if all {
 			title = "Districts, " + label
 		}
-		if err := section(title, render.WhatIfDistrictTable(ds.Districts, shown.Comparison, !all)); err != nil {
+		if err := section(title, render.WhatIfDistrictTable(shown.Comparison, !all)); err != nil {
 			return err
 		}
 		fmt.Fprintf(&b, "Counter load: %s\n\n", catchment.CounterRule)
 	}
 	if impacts != nil {
-		if err := section("Closing each branch office alone, least impact (added person-km) first", render.WhatIfEachTable(ds.Offices, impacts)); err != nil {
+		if err := section("Closing each branch office alone, least impact (added person-km) first", render.WhatIfEachTable(impacts)); err != nil {
 			return err
 		}
 	}
@@ -323,29 +324,30 @@ func syntheticLayers(ds *data.Dataset) []string {
 
 // writeWhatIfDir renders every output first, then writes the files, each
 // whole or not at all.
-func writeWhatIfDir(e *env, dir string, ds *data.Dataset, sc *catchment.Scenario, stages []catchment.StageComparison, shown catchment.StageComparison, impacts []catchment.Impact, gaps []catchment.GapRow, maps, quiet bool) error {
+func writeWhatIfDir(e *env, dir string, s *catchment.Study, sc *catchment.Scenario, stages []catchment.StageComparison, shown catchment.StageComparison, impacts []catchment.Impact, gaps []catchment.GapRow, maps, quiet bool) error {
+	ds := s.Dataset()
 	var files []outputFile
-	table := func(t render.Table) func(io.Writer) error {
+	table := func(t vector.Table) func(io.Writer) error {
 		return func(w io.Writer) error { return t.WriteCSV(w) }
 	}
-	layer := func(name string, fs []render.Feature) func(io.Writer) error {
-		return func(w io.Writer) error { return render.WriteGeoJSON(w, name, fs) }
+	layer := func(name string, fs []vector.Feature) func(io.Writer) error {
+		return func(w io.Writer) error { return vector.WriteGeoJSON(w, name, fs) }
 	}
-	rep := render.WhatIfReport{Districts: ds.Districts, Stages: stages, Offices: ds.Offices, Each: impacts, Synthetic: syntheticLayers(ds)}
+	rep := render.WhatIfReport{Stages: stages, Each: impacts, Synthetic: syntheticLayers(ds)}
 	if sc != nil {
 		rep.Scenario, rep.Description = sc.Name, sc.Description
 		files = append(files,
 			outputFile{name: "whatif_summary.csv", write: table(render.WhatIfSummaryTable(stages))},
-			outputFile{name: "whatif_districts.csv", write: table(render.WhatIfDistrictTable(ds.Districts, shown.Comparison, false))},
+			outputFile{name: "whatif_districts.csv", write: table(render.WhatIfDistrictTable(shown.Comparison, false))},
 			outputFile{name: "whatif_offices.csv", write: table(render.WhatIfOfficeTable(shown.Comparison))},
-			outputFile{name: "whatif.geojson", write: layer("whatif", render.WhatIfFeatures(ds.Districts, shown.Comparison))},
+			outputFile{name: "whatif.geojson", write: layer("whatif", render.WhatIfFeatures(shown.Comparison))},
 			outputFile{name: "whatif_offices.geojson", write: layer("whatif_offices", render.WhatIfOfficeFeatures(shown.Comparison))},
 		)
 	} else {
 		rep.Scenario = "closing each branch office alone"
 	}
 	if impacts != nil {
-		files = append(files, outputFile{name: "whatif_each.csv", write: table(render.WhatIfEachTable(ds.Offices, impacts))})
+		files = append(files, outputFile{name: "whatif_each.csv", write: table(render.WhatIfEachTable(impacts))})
 	}
 	var images []struct {
 		name string
