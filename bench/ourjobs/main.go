@@ -63,7 +63,21 @@ func run(args []string) error {
 		if err != nil {
 			return err
 		}
-		reach, err := catchment.NearestForCells(cells, ds.Offices, nil)
+		// The cells are the origins of the geodesic metric, the offices its
+		// destinations.
+		origins := make([]catchment.Place, len(cells))
+		for i, c := range cells {
+			origins[i] = catchment.Place{ID: c.ID, Location: c.Point}
+		}
+		dests := make([]catchment.Place, len(ds.Offices))
+		for i, o := range ds.Offices {
+			dests[i] = catchment.Place{ID: o.ID, Location: o.Location}
+		}
+		costs, err := catchment.Geodesic{}.Measure(origins, dests)
+		if err != nil {
+			return err
+		}
+		reach, err := costs.Nearest(nil, nil)
 		if err != nil {
 			return err
 		}
@@ -71,7 +85,7 @@ func run(args []string) error {
 			bw := bufio.NewWriter(w)
 			fmt.Fprintln(bw, "id,office_id,distance_m")
 			for i, r := range reach {
-				fmt.Fprintf(bw, "%s,%s,%.3f\n", cells[i].ID, ds.Offices[r.Office].ID, r.DistanceM)
+				fmt.Fprintf(bw, "%s,%s,%.3f\n", cells[i].ID, ds.Offices[r.To].ID, r.DistanceM)
 			}
 			return bw.Flush()
 		})
@@ -83,7 +97,11 @@ func run(args []string) error {
 		if err != nil {
 			return err
 		}
-		rows, err := catchment.Gaps(ds.Districts, ds.Stores, nil, 0)
+		study, err := catchment.NewStudy(ds, catchment.Options{})
+		if err != nil {
+			return err
+		}
+		rows, err := study.Gaps()
 		if err != nil {
 			return err
 		}
@@ -91,7 +109,7 @@ func run(args []string) error {
 			bw := bufio.NewWriter(w)
 			fmt.Fprintln(bw, "id,count")
 			for _, r := range rows {
-				fmt.Fprintf(bw, "%s,%d\n", ds.Districts[r.District].ID, r.Stores)
+				fmt.Fprintf(bw, "%s,%d\n", r.District.ID, r.Stores)
 			}
 			return bw.Flush()
 		})

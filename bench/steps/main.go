@@ -50,28 +50,38 @@ func run(dir, prof string) error {
 		return err
 	}
 	lap("load")
-	pts := catchment.RepresentativePoints(ds.Districts)
-	lap("representative points")
-	if _, _, err := catchment.NearestOfficesBy(ds.Offices, data.Branch, data.Ward, nil, catchment.Geodesic{}); err != nil {
-		return err
-	}
-	lap("nearest offices")
-	a, _, err := catchment.AssignBy(ds.Districts, ds.Offices, pts, nil, catchment.Geodesic{})
+	s, err := catchment.NewStudy(ds, catchment.Options{})
 	if err != nil {
 		return err
 	}
+	lap("study (representative points)")
+	if _, err := s.Nearest(data.Branch, data.Ward); err != nil {
+		return err
+	}
+	lap("nearest offices")
+	if _, err := s.Assign(); err != nil {
+		return err
+	}
 	lap("assign")
-	if _, err := catchment.Gaps(ds.Districts, ds.Stores, ds.Posts, 0); err != nil {
+	if _, err := s.Gaps(); err != nil {
 		return err
 	}
 	lap("gaps")
-	if _, err := catchment.DissolveCatchments(ds.Districts, ds.Offices, a); err != nil {
+	if _, err := s.Catchments(catchment.Dissolve); err != nil {
 		return err
 	}
 	lap("dissolve")
-	if _, err := catchment.VoronoiCatchments(ds.Districts, ds.Offices, ds.Boundary, a); err != nil {
+	if _, err := s.Catchments(catchment.Voronoi); err != nil {
 		return err
 	}
 	lap("voronoi")
+	w, err := s.WhatIf()
+	if err != nil {
+		return err
+	}
+	if _, err := w.Each(data.Branch, catchment.CompareOptions{MaxKm: catchment.DefaultMaxKm}); err != nil {
+		return err
+	}
+	lap("what-if each branch")
 	return nil
 }
