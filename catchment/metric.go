@@ -182,6 +182,9 @@ func (c *geodesicCosts) Within(limit float64, fn func(origin int, r Reach) bool)
 	if math.IsNaN(limit) || limit < 0 {
 		return fmt.Errorf("geodesic: limit %g m is not a distance ≥ 0", limit)
 	}
+	if !math.IsInf(limit, 1) && len(c.dests) <= boxScanMost && len(c.dests) < len(c.origins) {
+		return c.withinByDestination(limit, fn)
+	}
 	var buf []geo.Neighbor
 	for i, p := range c.origins {
 		buf = buf[:0]
@@ -203,6 +206,46 @@ func (c *geodesicCosts) Within(limit float64, fn func(origin int, r Reach) bool)
 		}
 	}
 	return nil
+}
+
+// boxScanMost is the number of destinations up to which Within scans the
+// origins around each destination rather than querying per origin: the
+// what-if measures its new offices this way.
+const boxScanMost = 32
+
+// withinByDestination is Within for few destinations: every origin is
+// checked against a box around each destination (four comparisons), and
+// measured only inside it.
+func (c *geodesicCosts) withinByDestination(limit float64, fn func(origin int, r Reach) bool) error {
+	type pair struct {
+		o, d int
+		m    float64
+	}
+	var pairs []pair
+	for j, q := range c.dests {
+		lo, hi := geo.BoxAround(q, limit)
+		for i, p := range c.origins {
+			if p[1] < lo[1] || p[1] > hi[1] || !lonIn(p[0], lo[0], hi[0]) {
+				continue
+			}
+			if m := geo.Distance(p, q); m <= limit {
+				pairs = append(pairs, pair{i, j, m})
+			}
+		}
+	}
+	slices.SortFunc(pairs, func(a, b pair) int { return cmp.Or(cmp.Compare(a.o, b.o), cmp.Compare(a.d, b.d)) })
+	for _, p := range pairs {
+		if !fn(p.o, Reach{To: p.d, Cost: p.m, DistanceM: p.m, TimeS: math.NaN()}) {
+			return nil
+		}
+	}
+	return nil
+}
+
+// lonIn reports whether longitude x lies in [lo, hi], a range that may
+// reach beyond ±180°.
+func lonIn(x, lo, hi float64) bool {
+	return (x >= lo && x <= hi) || (x+360 >= lo && x+360 <= hi) || (x-360 >= lo && x-360 <= hi)
 }
 
 func (c *geodesicCosts) Warnings() []data.Warning { return nil }

@@ -3,7 +3,9 @@ package catchment
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -37,21 +39,76 @@ func (s OfficeStatus) certificates() bool { return s != StatusClosed }
 // open, under the study's metric. It keeps, per office, the districts the
 // office serves in the baseline (a reverse index), so that a change
 // re-measures only the districts of the offices it closes or downgrades,
-// plus, for the offices it opens, every district against the new offices
-// alone. Any Metric works the same way. A WhatIf is safe for concurrent use.
+// plus, for the offices it opens, the districts within reach of them. Any
+// Metric works the same way. A WhatIf is safe for concurrent use.
 type WhatIf struct {
 	study     *Study
 	districts []data.District
 	offices   []data.Office
 	points    []orb.Point
+	pop       []float64 // per district
 	ids       map[string]int
 	metric    Metric
 	costs     Costs   // districts → baseline offices
 	places    []Place // districts as places, for new offices
 	base      Assignment
-	baseReach []Reach
+	baseState state
 	served    [][]int32 // office → its baseline districts, ascending
 	timed     bool      // the metric gives travel times
+}
+
+// state is one assignment of the what-if in compact form, free of
+// pointers so that scenarios (thousands of them for Each) cost the garbage
+// collector little: per district its office (-1: none) and the metric's
+// cost, distance and time; notes of the districts not reached.
+type state struct {
+	office           []int32
+	cost, dist, time []float64
+	note             map[int32]string
+	// own is true when the arrays belong to this state alone; ownNotes
+	// when the notes do.
+	own, ownNotes bool
+}
+
+// private returns a copy of st that may be written.
+func (st state) private() state {
+	if st.own {
+		return st
+	}
+	return state{office: slices.Clone(st.office), cost: slices.Clone(st.cost),
+		dist: slices.Clone(st.dist), time: slices.Clone(st.time), note: st.note, own: true}
+}
+
+// set records that district d reaches r (r.To an index into the outcome's
+// offices). st must be private.
+func (st *state) set(d int, r Reach) {
+	st.office[d], st.cost[d], st.dist[d], st.time[d] = int32(r.To), r.Cost, r.DistanceM, r.TimeS
+	if r.Note == st.note[int32(d)] {
+		return
+	}
+	if !st.ownNotes {
+		st.note, st.ownNotes = maps.Clone(st.note), true
+		if st.note == nil {
+			st.note = map[int32]string{}
+		}
+	}
+	if r.Note == "" {
+		delete(st.note, int32(d))
+	} else {
+		st.note[int32(d)] = r.Note
+	}
+}
+
+// stateOf is the compact form of reaches, one per district.
+func stateOf(reach []Reach) state {
+	n := len(reach)
+	st := state{office: make([]int32, n), cost: make([]float64, n), dist: make([]float64, n), time: make([]float64, n), own: true}
+	for d, r := range reach {
+		st.set(d, r)
+	}
+	st.own = false // shared by every outcome from now on
+	st.ownNotes = false
+	return st
 }
 
 // newWhatIf assigns every district of the study to its nearest office
@@ -63,7 +120,7 @@ func newWhatIf(s *Study) (*WhatIf, error) {
 		return nil, fmt.Errorf("what-if: no offices")
 	}
 	w := &WhatIf{study: s, districts: s.districts, offices: s.offices, points: s.points, metric: s.metric,
-		ids: officeIndex(s.offices), served: make([][]int32, len(s.offices))}
+		ids: officeIndex(s.offices), served: make([][]int32, len(s.offices)), pop: make([]float64, len(s.districts))}
 	base, err := s.Assign()
 	if err != nil {
 		return nil, fmt.Errorf("what-if baseline: %w", err)
@@ -71,8 +128,11 @@ func newWhatIf(s *Study) (*WhatIf, error) {
 	if w.costs, err = s.baseCosts(); err != nil {
 		return nil, fmt.Errorf("what-if baseline: %w", err)
 	}
-	w.base, w.baseReach = base, s.baseReach
+	w.base, w.baseState = base, stateOf(s.baseReach)
 	w.places = s.districtPlaces()
+	for i, d := range w.districts {
+		w.pop[i] = d.Pop()
+	}
 	for _, da := range w.base.Districts {
 		if !math.IsNaN(da.TimeS) {
 			w.timed = true
@@ -114,17 +174,58 @@ type Outcome struct {
 	Warnings []data.Warning
 }
 
+// outcome is a change worked out in compact form.
+type outcome struct {
+	change     Change
+	offices    []data.Office
+	status     []OfficeStatus
+	full, cert state
+	warnings   []data.Warning
+}
+
 // Apply evaluates a change. Only the districts of closed or downgraded
-// offices are re-measured, plus every district against the new offices.
+// offices are re-measured, plus those within reach of the new offices.
 // Errors: an unknown (UnknownOfficeError) or repeated id, a new office
 // whose id is taken, or no office left with full counter service.
 func (w *WhatIf) Apply(ch Change) (Outcome, error) {
+	o, err := w.apply(ch)
+	if err != nil {
+		return Outcome{}, err
+	}
+	return w.publish(o), nil
+}
+
+// publish turns a compact outcome into an Outcome.
+func (w *WhatIf) publish(o outcome) Outcome {
+	return Outcome{Change: o.change, Offices: o.offices, Status: o.status, Warnings: o.warnings,
+		Full: w.assignment(o, o.full, OfficeStatus.fullService),
+		Cert: w.assignment(o, o.cert, OfficeStatus.certificates)}
+}
+
+// assignment is the Assignment of a compact state.
+func (w *WhatIf) assignment(o outcome, st state, keep func(OfficeStatus) bool) Assignment {
+	a := Assignment{Districts: make([]DistrictAssignment, len(w.districts)), Metric: w.base.Metric}
+	for i := range a.Districts {
+		k := int(st.office[i])
+		da := DistrictAssignment{District: &w.districts[i], Index: i, OfficeIndex: k, Point: w.points[i],
+			DistanceM: st.dist[i], TimeS: st.time[i], Note: st.note[int32(i)]}
+		if k >= 0 {
+			da.Office = &o.offices[k]
+		}
+		a.Districts[i] = da
+	}
+	a.tally(w.districts, o.offices, func(i int) bool { return keep(o.status[i]) })
+	return a
+}
+
+// apply resolves a change into statuses and works out both assignments.
+func (w *WhatIf) apply(ch Change) (outcome, error) {
 	n := len(w.offices)
-	out := Outcome{Change: ch, Offices: w.offices}
+	out := outcome{change: ch, offices: w.offices}
 	if len(ch.Open) > 0 {
-		out.Offices = make([]data.Office, 0, n+len(ch.Open))
-		out.Offices = append(out.Offices, w.offices...)
-		out.Offices = append(out.Offices, ch.Open...)
+		out.offices = make([]data.Office, 0, n+len(ch.Open))
+		out.offices = append(out.offices, w.offices...)
+		out.offices = append(out.offices, ch.Open...)
 	}
 	index := func(id string) (int, bool) {
 		if i, ok := w.ids[id]; ok {
@@ -137,16 +238,16 @@ func (w *WhatIf) Apply(ch Change) (Outcome, error) {
 		}
 		return 0, false
 	}
-	out.Status = make([]OfficeStatus, len(out.Offices))
-	for i := range out.Status {
-		out.Status[i] = StatusOpen
+	out.status = make([]OfficeStatus, len(out.offices))
+	for i := range out.status {
+		out.status[i] = StatusOpen
 		if i >= n {
-			out.Status[i] = StatusNew
+			out.status[i] = StatusNew
 		}
 	}
 	for j, o := range ch.Open {
 		if i, ok := index(o.ID); !ok || i != n+j {
-			return Outcome{}, fmt.Errorf("what-if %s: new office id %q is already used", ch.label(), o.ID)
+			return outcome{}, fmt.Errorf("what-if %s: new office id %q is already used", ch.label(), o.ID)
 		}
 	}
 	set := func(what string, ids []string, s OfficeStatus) error {
@@ -155,21 +256,21 @@ func (w *WhatIf) Apply(ch Change) (Outcome, error) {
 			if !ok {
 				return fmt.Errorf("what-if %s: %s: %w", ch.label(), what, &UnknownOfficeError{ID: id, Known: officeIDs(w.offices, ch.Open)})
 			}
-			if out.Status[i] == StatusClosed || out.Status[i] == StatusCorner {
+			if out.status[i] == StatusClosed || out.status[i] == StatusCorner {
 				return fmt.Errorf("what-if %s: %s: office %q is named twice", ch.label(), what, id)
 			}
-			out.Status[i] = s
+			out.status[i] = s
 		}
 		return nil
 	}
 	if err := set("close", ch.Close, StatusClosed); err != nil {
-		return Outcome{}, err
+		return outcome{}, err
 	}
 	if err := set("downgrade", ch.Downgrade, StatusCorner); err != nil {
-		return Outcome{}, err
+		return outcome{}, err
 	}
 	full, certs := 0, 0
-	for _, s := range out.Status {
+	for _, s := range out.status {
 		if s.fullService() {
 			full++
 		}
@@ -178,37 +279,22 @@ func (w *WhatIf) Apply(ch Change) (Outcome, error) {
 		}
 	}
 	if certs == 0 {
-		return Outcome{}, fmt.Errorf("what-if %s: closes every office (%d): at least one must stay open", ch.label(), len(out.Status))
+		return outcome{}, fmt.Errorf("what-if %s: closes every office (%d): at least one must stay open", ch.label(), len(out.status))
 	}
 	if full == 0 {
-		return Outcome{}, fmt.Errorf("what-if %s: no office with full counter service is left (every office is closed or a service corner)", ch.label())
-	}
-	var fresh Costs
-	if len(ch.Open) > 0 {
-		c, err := w.metric.Measure(w.places, officePlaces(ch.Open))
-		switch {
-		case errors.Is(err, ErrUnreachable):
-			// No new office can be reached: they serve no district.
-			out.Warnings = append(out.Warnings, data.Warning{Message: fmt.Sprintf("what-if %s: the new offices serve no district: %v", ch.label(), err)})
-		case err != nil:
-			return Outcome{}, fmt.Errorf("what-if %s: new offices: %w", ch.label(), err)
-		default:
-			fresh = c
-			for _, wn := range c.Warnings() {
-				if w.study.warned(wn) {
-					continue // about a district, known from the baseline
-				}
-				wn.Message = fmt.Sprintf("what-if %s: %s", ch.label(), wn.Message)
-				out.Warnings = append(out.Warnings, wn)
-			}
-		}
+		return outcome{}, fmt.Errorf("what-if %s: no office with full counter service is left (every office is closed or a service corner)", ch.label())
 	}
 	var err error
-	if out.Full, err = w.reassign(out, fresh, OfficeStatus.fullService); err != nil {
-		return Outcome{}, fmt.Errorf("what-if %s: %w", ch.label(), err)
+	if out.full, err = w.closeOffices(out, OfficeStatus.fullService); err != nil {
+		return outcome{}, fmt.Errorf("what-if %s: %w", ch.label(), err)
 	}
-	if out.Cert, err = w.reassign(out, fresh, OfficeStatus.certificates); err != nil {
-		return Outcome{}, fmt.Errorf("what-if %s: %w", ch.label(), err)
+	if out.cert, err = w.closeOffices(out, OfficeStatus.certificates); err != nil {
+		return outcome{}, fmt.Errorf("what-if %s: %w", ch.label(), err)
+	}
+	if len(ch.Open) > 0 {
+		if err := w.openOffices(&out); err != nil {
+			return outcome{}, fmt.Errorf("what-if %s: new offices: %w", ch.label(), err)
+		}
 	}
 	return out, nil
 }
@@ -221,18 +307,15 @@ func (ch Change) label() string {
 	return fmt.Sprintf("%q", ch.Name)
 }
 
-// reassign starts from the baseline and moves the districts of the offices
-// that keep rejects to the nearest kept baseline office, then lets each
-// kept new office (costs in fresh) take the districts nearer to it than to
-// their office. Ties go to the baseline office, then to the lower index.
-func (w *WhatIf) reassign(out Outcome, fresh Costs, keep func(OfficeStatus) bool) (Assignment, error) {
+// closeOffices starts from the baseline and moves the districts of the
+// baseline offices that keep rejects to the nearest kept baseline office.
+func (w *WhatIf) closeOffices(out outcome, keep func(OfficeStatus) bool) (state, error) {
 	n := len(w.offices)
-	reach := append([]Reach(nil), w.baseReach...)
 	open := make([]bool, n)
 	anyBase := false
 	var affected []int
 	for i := range n {
-		open[i] = keep(out.Status[i])
+		open[i] = keep(out.status[i])
 		anyBase = anyBase || open[i]
 		if !open[i] {
 			for _, d := range w.served[i] {
@@ -240,44 +323,109 @@ func (w *WhatIf) reassign(out Outcome, fresh Costs, keep func(OfficeStatus) bool
 			}
 		}
 	}
-	if len(affected) > 0 {
-		if anyBase {
-			rs, err := w.costs.Nearest(affected, open)
-			if err != nil {
-				return Assignment{}, err
-			}
-			for k, d := range affected {
-				reach[d] = rs[k]
-			}
-		} else {
-			for _, d := range affected {
-				reach[d] = unreached("no open office")
+	if len(affected) == 0 {
+		return w.baseState, nil // unchanged: shared, never written
+	}
+	st := w.baseState.private()
+	if !anyBase {
+		for _, d := range affected {
+			st.set(d, unreached("no open office"))
+		}
+		return st, nil
+	}
+	rs, err := w.costs.Nearest(affected, open)
+	if err != nil {
+		return state{}, err
+	}
+	for k, d := range affected {
+		st.set(d, rs[k])
+	}
+	return st, nil
+}
+
+// openOffices lets the change's kept new offices take, in both
+// assignments, the districts nearer to them than to their office. Ties go
+// to the baseline office, then to the lower index. Only the districts
+// within the farthest current cost of a new office are measured, plus
+// those not reached at all.
+func (w *WhatIf) openOffices(out *outcome) error {
+	n := len(w.offices)
+	fresh, err := w.metric.Measure(w.places, officePlaces(out.change.Open))
+	switch {
+	case errors.Is(err, ErrUnreachable):
+		out.warnings = append(out.warnings, data.Warning{Message: fmt.Sprintf("what-if %s: the new offices serve no district: %v", out.change.label(), err)})
+		return nil
+	case err != nil:
+		return err
+	}
+	for _, wn := range fresh.Warnings() {
+		if w.study.warned(wn) {
+			continue // about a district, known from the baseline
+		}
+		wn.Message = fmt.Sprintf("what-if %s: %s", out.change.label(), wn.Message)
+		out.warnings = append(out.warnings, wn)
+	}
+	limit := 0.0
+	for _, st := range []state{out.full, out.cert} {
+		for _, c := range st.cost {
+			if !math.IsInf(c, 1) {
+				limit = max(limit, c)
 			}
 		}
 	}
-	if fresh != nil {
-		openNew := make([]bool, len(out.Offices)-n)
+	type pair struct {
+		d int
+		r Reach
+	}
+	var near []pair
+	if err := fresh.Within(limit, func(d int, r Reach) bool {
+		near = append(near, pair{d, r})
+		return true
+	}); err != nil {
+		return err
+	}
+	for _, k := range []struct {
+		st   *state
+		keep func(OfficeStatus) bool
+	}{{&out.full, OfficeStatus.fullService}, {&out.cert, OfficeStatus.certificates}} {
+		openNew := make([]bool, len(out.offices)-n)
 		anyNew := false
 		for j := range openNew {
-			openNew[j] = keep(out.Status[n+j])
+			openNew[j] = k.keep(out.status[n+j])
 			anyNew = anyNew || openNew[j]
 		}
-		if anyNew {
-			rs, err := fresh.Nearest(nil, openNew)
-			if err != nil {
-				return Assignment{}, err
+		if !anyNew {
+			continue
+		}
+		write := func(d int, r Reach) {
+			*k.st = k.st.private()
+			r.To += n
+			k.st.set(d, r)
+		}
+		var lost []int
+		for d, c := range k.st.cost {
+			if math.IsInf(c, 1) {
+				lost = append(lost, d)
 			}
-			for d, r := range rs {
-				if r.Reached() && r.Cost < reach[d].Cost {
-					r.To += n
-					reach[d] = r
+		}
+		if len(lost) > 0 {
+			rs, err := fresh.Nearest(lost, openNew)
+			if err != nil {
+				return err
+			}
+			for i, d := range lost {
+				if rs[i].Reached() {
+					write(d, rs[i])
 				}
 			}
 		}
+		for _, p := range near {
+			if openNew[p.r.To] && p.r.Cost < k.st.cost[p.d] {
+				write(p.d, p.r)
+			}
+		}
 	}
-	a := assignmentOf(w.districts, out.Offices, w.points, reach, w.base.Metric)
-	a.tally(w.districts, out.Offices, func(i int) bool { return keep(out.Status[i]) })
-	return a, nil
+	return nil
 }
 
 // CompareOptions are the settings of a comparison.
@@ -438,65 +586,91 @@ type Comparison struct {
 
 // Compare applies the change and compares it with the baseline.
 func (w *WhatIf) Compare(ch Change, opt CompareOptions) (Comparison, error) {
-	if opt.CertificateShare < 0 || opt.CertificateShare > 1 || math.IsNaN(opt.CertificateShare) {
-		return Comparison{}, fmt.Errorf("what-if: certificate share %g is not between 0 and 1", opt.CertificateShare)
-	}
-	if opt.MaxKm < 0 || math.IsNaN(opt.MaxKm) {
-		return Comparison{}, fmt.Errorf("what-if: negative distance threshold %g km", opt.MaxKm)
-	}
-	if opt.Coverage != nil && len(opt.Coverage) != len(w.districts) {
-		return Comparison{}, fmt.Errorf("what-if: coverage has %d rows for %d districts", len(opt.Coverage), len(w.districts))
-	}
-	out, err := w.Apply(ch)
+	cover, err := w.coverage(opt)
 	if err != nil {
 		return Comparison{}, err
 	}
-	c := Comparison{Outcome: out, Districts: make([]DistrictChange, len(w.districts))}
-	var cover []bool
-	if opt.Coverage != nil {
-		cover = make([]bool, len(w.districts))
-		for _, g := range opt.Coverage {
-			cover[g.Index] = g.Covered()
-		}
+	o, err := w.apply(ch)
+	if err != nil {
+		return Comparison{}, err
 	}
-	at := func(i int) *data.Office {
+	out := w.publish(o)
+	c := Comparison{Outcome: out, Districts: make([]DistrictChange, len(w.districts))}
+	at := func(i int32) *data.Office {
 		if i < 0 {
 			return nil
 		}
 		return &out.Offices[i]
 	}
+	b, f, ct := w.baseState, o.full, o.cert
 	for i := range c.Districts {
-		b, f, ct := w.base.Districts[i], out.Full.Districts[i], out.Cert.Districts[i]
 		dc := DistrictChange{District: &w.districts[i], Index: i,
-			Before: at(b.OfficeIndex), After: at(f.OfficeIndex), Cert: at(ct.OfficeIndex),
-			BeforeIndex: b.OfficeIndex, AfterIndex: f.OfficeIndex, CertIndex: ct.OfficeIndex,
-			BeforeM: b.DistanceM, AfterM: f.DistanceM, CertM: ct.DistanceM,
-			BeforeS: b.TimeS, AfterS: f.TimeS, CertS: ct.TimeS, Note: f.Note}
+			Before: at(b.office[i]), After: at(f.office[i]), Cert: at(ct.office[i]),
+			BeforeIndex: int(b.office[i]), AfterIndex: int(f.office[i]), CertIndex: int(ct.office[i]),
+			BeforeM: b.dist[i], AfterM: f.dist[i], CertM: ct.dist[i],
+			BeforeS: b.time[i], AfterS: f.time[i], CertS: ct.time[i], Note: f.note[int32(i)]}
 		if dc.Note == "" {
-			dc.Note = b.Note
+			dc.Note = b.note[int32(i)]
 		}
 		if cover != nil {
 			dc.CertPoint = &cover[i]
 		}
 		c.Districts[i] = dc
 	}
-	c.Offices = w.officeChanges(out, opt.CertificateShare, c.Districts)
-	c.Summary = w.summarise(out, c.Districts, c.Offices, opt)
+	c.Offices = w.officeChanges(o, opt.CertificateShare)
+	c.Summary = w.summarise(o, cover, c.Offices, opt)
 	return c, nil
+}
+
+// coverage checks the options and says, per district, whether a store,
+// post office or extra certificate point serves it (nil: not given).
+func (w *WhatIf) coverage(opt CompareOptions) ([]bool, error) {
+	if opt.CertificateShare < 0 || opt.CertificateShare > 1 || math.IsNaN(opt.CertificateShare) {
+		return nil, fmt.Errorf("what-if: certificate share %g is not between 0 and 1", opt.CertificateShare)
+	}
+	if opt.MaxKm < 0 || math.IsNaN(opt.MaxKm) {
+		return nil, fmt.Errorf("what-if: negative distance threshold %g km", opt.MaxKm)
+	}
+	if opt.Coverage == nil {
+		return nil, nil
+	}
+	if len(opt.Coverage) != len(w.districts) {
+		return nil, fmt.Errorf("what-if: coverage has %d rows for %d districts", len(opt.Coverage), len(w.districts))
+	}
+	cover := make([]bool, len(w.districts))
+	for _, g := range opt.Coverage {
+		cover[g.Index] = g.Covered()
+	}
+	return cover, nil
+}
+
+// loads counts, per office of the outcome, the districts and population a
+// state gives it.
+func (w *WhatIf) loads(o outcome, st state) (districts []int, population []float64) {
+	districts, population = make([]int, len(o.offices)), make([]float64, len(o.offices))
+	for d, k := range st.office {
+		if k >= 0 {
+			districts[k]++
+			population[k] += w.pop[d]
+		}
+	}
+	return districts, population
 }
 
 // officeChanges fills the per-office figures and shifts counter load by
 // CounterRule.
-func (w *WhatIf) officeChanges(out Outcome, share float64, ds []DistrictChange) []OfficeChange {
+func (w *WhatIf) officeChanges(out outcome, share float64) []OfficeChange {
 	n := len(w.offices)
-	oc := make([]OfficeChange, len(out.Offices))
+	fullD, fullP := w.loads(out, out.full)
+	certD, certP := w.loads(out, out.cert)
+	oc := make([]OfficeChange, len(out.offices))
 	for i := range oc {
-		o := OfficeChange{Office: &out.Offices[i], Index: i, Status: out.Status[i],
-			DistrictsAfter: out.Full.Offices[i].Districts, PopulationAfter: out.Full.Offices[i].Population,
-			CertDistrictsAfter: out.Cert.Offices[i].Districts, CertPopulationAfter: out.Cert.Offices[i].Population}
+		o := OfficeChange{Office: &out.offices[i], Index: i, Status: out.status[i],
+			DistrictsAfter: fullD[i], PopulationAfter: fullP[i],
+			CertDistrictsAfter: certD[i], CertPopulationAfter: certP[i]}
 		if i < n {
 			o.DistrictsBefore, o.PopulationBefore = w.base.Offices[i].Districts, w.base.Offices[i].Population
-			o.CounterBefore = out.Offices[i].CounterCount
+			o.CounterBefore = out.offices[i].CounterCount
 		} else {
 			zero := 0.0
 			o.CounterBefore = &zero
@@ -504,7 +678,7 @@ func (w *WhatIf) officeChanges(out Outcome, share float64, ds []DistrictChange) 
 		oc[i] = o
 	}
 	for x := range n {
-		s := out.Status[x]
+		s := out.status[x]
 		if s.fullService() || oc[x].CounterBefore == nil {
 			continue
 		}
@@ -519,11 +693,12 @@ func (w *WhatIf) officeChanges(out Outcome, share float64, ds []DistrictChange) 
 		takers := map[int]float64{}
 		var total, count float64
 		for _, d := range w.served[x] {
-			if ds[d].AfterIndex < 0 {
+			y := int(out.full.office[d])
+			if y < 0 {
 				continue // not routed after: takes no load
 			}
-			takers[ds[d].AfterIndex] += w.districts[d].Pop()
-			total += w.districts[d].Pop()
+			takers[y] += w.pop[d]
+			total += w.pop[d]
 			count++
 		}
 		switch {
@@ -534,8 +709,8 @@ func (w *WhatIf) officeChanges(out Outcome, share float64, ds []DistrictChange) 
 		case count > 0:
 			clear(takers)
 			for _, d := range w.served[x] {
-				if ds[d].AfterIndex >= 0 {
-					takers[ds[d].AfterIndex]++
+				if y := int(out.full.office[d]); y >= 0 {
+					takers[y]++
 				}
 			}
 			for y, k := range takers {
@@ -556,14 +731,15 @@ func (w *WhatIf) officeChanges(out Outcome, share float64, ds []DistrictChange) 
 }
 
 // nearestFull is the office with full counter service nearest to office x
-// (brute force: used only for offices that serve no district).
-func nearestFull(out Outcome, x int) int {
+// on the ellipsoid (brute force: used only for offices that serve no
+// district, so have no district to measure from).
+func nearestFull(out outcome, x int) int {
 	best, bestD := -1, math.Inf(1)
-	for i, o := range out.Offices {
-		if i == x || !out.Status[i].fullService() {
+	for i, o := range out.offices {
+		if i == x || !out.status[i].fullService() {
 			continue
 		}
-		if d := geo.Distance(out.Offices[x].Location, o.Location); d < bestD {
+		if d := geo.Distance(out.offices[x].Location, o.Location); d < bestD {
 			best, bestD = i, d
 		}
 	}
@@ -573,10 +749,20 @@ func nearestFull(out Outcome, x int) int {
 // summarise computes the key figures. Districts not routed before (or
 // after) are left out of the before (after) distance figures and of the
 // changes.
-func (w *WhatIf) summarise(out Outcome, ds []DistrictChange, oc []OfficeChange, opt CompareOptions) Summary {
-	s := Summary{Districts: len(ds), Population: w.base.Population, MaxKm: opt.MaxKm,
-		FullOfficesBefore: len(w.offices), FullOfficesAfter: out.Full.OpenOffices,
-		CertOfficesAfter: out.Cert.OpenOffices, CoverageKnown: opt.Coverage != nil, Metric: w.Metric()}
+func (w *WhatIf) summarise(out outcome, cover []bool, oc []OfficeChange, opt CompareOptions) Summary {
+	n := len(w.districts)
+	fullOffices, certOffices := 0, 0
+	for _, st := range out.status {
+		if st.fullService() {
+			fullOffices++
+		}
+		if st.certificates() {
+			certOffices++
+		}
+	}
+	s := Summary{Districts: n, Population: w.base.Population, MaxKm: opt.MaxKm,
+		FullOfficesBefore: len(w.offices), FullOfficesAfter: fullOffices,
+		CertOfficesAfter: certOffices, CoverageKnown: cover != nil, Metric: w.Metric()}
 	if s.FullOfficesBefore > 0 {
 		s.ResidentsPerOfficeBefore = s.Population / float64(s.FullOfficesBefore)
 	}
@@ -588,64 +774,71 @@ func (w *WhatIf) summarise(out Outcome, ds []DistrictChange, oc []OfficeChange, 
 	var deltas []float64
 	var sumBefore, sumAfter, sumDelta, weighted, popBefore, popAfter float64
 	var sumBeforeS, sumAfterS, weightedS, movedRoutedPop float64
-	for _, d := range ds {
-		pop := w.districts[d.Index].Pop()
-		if d.BeforeIndex < 0 {
+	b, f, c := w.baseState, out.full, out.cert
+	for d := range n {
+		pop := w.pop[d]
+		before, after := b.office[d], f.office[d]
+		beforeM, afterM := b.dist[d], f.dist[d]
+		routed := before >= 0 && after >= 0
+		certMoved := before != c.office[d]
+		if before < 0 {
 			s.UnroutedBefore++
 			s.UnroutedPopulationBefore += pop
 		} else {
-			sumBefore += pop * d.BeforeM
-			sumBeforeS += pop * d.BeforeS
+			sumBefore += pop * beforeM
+			sumBeforeS += pop * b.time[d]
 			popBefore += pop
 		}
-		if d.AfterIndex < 0 {
+		if after < 0 {
 			s.UnroutedAfter++
 			s.UnroutedPopulationAfter += pop
 		} else {
-			sumAfter += pop * d.AfterM
-			sumAfterS += pop * d.AfterS
+			sumAfter += pop * afterM
+			sumAfterS += pop * f.time[d]
 			popAfter += pop
 		}
-		if limit > 0 && d.Routed() {
-			if d.BeforeM > limit {
+		if limit > 0 && routed {
+			if beforeM > limit {
 				s.BeyondBefore++
 				s.BeyondPopulationBefore += pop
 			}
-			if d.AfterM > limit {
+			if afterM > limit {
 				s.BeyondAfter++
 				s.BeyondPopulationAfter += pop
-				if d.BeforeM <= limit {
+				if beforeM <= limit {
 					s.NewlyBeyond++
 				}
 			}
 		}
-		if d.CertMoved() {
+		if certMoved {
 			s.CertMovedDistricts++
 			s.CertMovedPopulation += pop
 		}
-		if !d.Moved() {
+		if before == after {
 			continue
 		}
 		s.MovedDistricts++
 		s.MovedPopulation += pop
-		if !d.CertMoved() {
+		if !certMoved {
 			s.MovedCertKept++
 		}
-		if d.CertPoint != nil && *d.CertPoint {
+		if cover != nil && cover[d] {
 			s.MovedWithCertPoint++
 			s.MovedPopulationWithCertPoint += pop
 		}
-		if !d.Routed() {
+		if !routed {
 			continue
 		}
-		deltas = append(deltas, d.DeltaM())
-		sumDelta += d.DeltaM()
-		weighted += pop * d.DeltaM()
+		delta := afterM - beforeM
+		deltas = append(deltas, delta)
+		sumDelta += delta
+		weighted += pop * delta
 		movedRoutedPop += pop
 		if timed {
-			weightedS += pop * d.DeltaS()
-			if len(deltas) == 1 || d.DeltaS() > s.MaxTimeChangeS {
-				s.MaxTimeChangeS = d.DeltaS()
+			deltaS := f.time[d] - b.time[d]
+			weightedS += pop * deltaS
+			if len(deltas) == 1 || deltaS > s.MaxTimeChangeS {
+				s.MaxTimeChangeS = deltaS
 			}
 		}
 	}
@@ -823,14 +1016,19 @@ func ParseIDList(s string) ([]string, error) {
 // closeAlone is the impact of closing office i alone.
 func (w *WhatIf) closeAlone(i int, opt CompareOptions) (Impact, error) {
 	o := w.offices[i]
-	c, err := w.Compare(Change{Name: "close " + o.ID, Close: []string{o.ID}}, opt)
+	cover, err := w.coverage(opt)
 	if err != nil {
 		return Impact{}, err
 	}
-	im := Impact{Office: &w.offices[i], Index: i, Summary: c.Summary, CounterShifted: o.CounterCount}
+	out, err := w.apply(Change{Name: "close " + o.ID, Close: []string{o.ID}})
+	if err != nil {
+		return Impact{}, err
+	}
+	summary := w.summarise(out, cover, w.officeChanges(out, opt.CertificateShare), opt)
+	im := Impact{Office: &w.offices[i], Index: i, Summary: summary, CounterShifted: o.CounterCount}
 	by := map[int]*Share{}
 	for _, d := range w.served[i] {
-		y := c.Districts[d].AfterIndex
+		y := int(out.full.office[d])
 		if y < 0 {
 			continue // not routed after the closure
 		}
