@@ -2,11 +2,11 @@ package data
 
 import (
 	"database/sql"
-	"encoding/json"
+	"errors"
 	"fmt"
-	"math"
 	"os"
-	"strconv"
+	"path"
+	"path/filepath"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -17,49 +17,55 @@ import (
 	_ "modernc.org/sqlite"
 )
 
-// gpkgInfo is what a GeoPackage table says besides its rows.
-type gpkgInfo struct {
-	table string
-	crs   *crsInfo
+// gpkgReader reads a feature table of a GeoPackage, a file of extension
+// .gpkg.
+type gpkgReader struct{}
+
+// Accepts reports whether source is a GeoPackage file.
+func (gpkgReader) Accepts(source string) bool {
+	return strings.EqualFold(path.Ext(filepath.ToSlash(source)), ".gpkg")
 }
 
 // quoteIdent quotes an SQL identifier.
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
-// readGeoPackage reads one feature table of a GeoPackage given as bytes:
-// the table named want, else the only feature table, else the one named
-// like the layer. Each row goes to fn, its geometry to shapes.
-func readGeoPackage(raw []byte, layer Layer, want string, res *resolver, keys map[string]bool, shapes map[*record]shape, fn func(*record)) (gpkgInfo, error) {
-	var info gpkgInfo
+// Read reads one feature table of the GeoPackage req.Source: the table
+// req.Table, else the only feature table, else the one named like the
+// layer.
+func (gpkgReader) Read(req ReadRequest) (*RawLayer, error) {
+	raw, err := req.ReadFile(req.Source)
+	if err != nil {
+		return nil, err
+	}
 	if len(raw) < 100 || string(raw[:16]) != "SQLite format 3\x00" {
-		return info, fmt.Errorf("not a GeoPackage: the file is not an SQLite database")
+		return nil, fmt.Errorf("not a GeoPackage: the file is not an SQLite database")
 	}
 	// SQLite reads files, not bytes: work on a private copy.
 	tmp, err := os.CreateTemp("", "catchment-*.gpkg")
 	if err != nil {
-		return info, fmt.Errorf("copy the GeoPackage: %w", err)
+		return nil, fmt.Errorf("copy the GeoPackage: %w", err)
 	}
 	defer os.Remove(tmp.Name())
 	if _, err := tmp.Write(raw); err != nil {
 		tmp.Close()
-		return info, fmt.Errorf("copy the GeoPackage: %w", err)
+		return nil, fmt.Errorf("copy the GeoPackage: %w", err)
 	}
 	if err := tmp.Close(); err != nil {
-		return info, fmt.Errorf("copy the GeoPackage: %w", err)
+		return nil, fmt.Errorf("copy the GeoPackage: %w", err)
 	}
 	db, err := sql.Open("sqlite", "file:"+tmp.Name()+"?mode=ro")
 	if err != nil {
-		return info, fmt.Errorf("open the GeoPackage: %w", err)
+		return nil, fmt.Errorf("open the GeoPackage: %w", err)
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(1)
-	return info, readGPKGTable(db, &info, layer, want, res, keys, shapes, fn)
+	return readGPKGTable(db, req.Layer, req.Table)
 }
 
-func readGPKGTable(db *sql.DB, info *gpkgInfo, layer Layer, want string, res *resolver, keys map[string]bool, shapes map[*record]shape, fn func(*record)) error {
+func readGPKGTable(db *sql.DB, layer Layer, want string) (*RawLayer, error) {
 	rows, err := db.Query(`SELECT c.table_name, g.column_name, g.srs_id FROM gpkg_contents c JOIN gpkg_geometry_columns g ON g.table_name = c.table_name WHERE c.data_type = 'features' ORDER BY c.table_name`)
 	if err != nil {
-		return fmt.Errorf("not a GeoPackage (no gpkg_contents or gpkg_geometry_columns table: %v)", sqlMessage(err))
+		return nil, fmt.Errorf("not a GeoPackage (no gpkg_contents or gpkg_geometry_columns table: %v)", sqlMessage(err))
 	}
 	type table struct {
 		name, column string
@@ -71,14 +77,14 @@ func readGPKGTable(db *sql.DB, info *gpkgInfo, layer Layer, want string, res *re
 		var srs sql.NullInt64
 		if err := rows.Scan(&t.name, &t.column, &srs); err != nil {
 			rows.Close()
-			return fmt.Errorf("read gpkg_contents: %v", sqlMessage(err))
+			return nil, fmt.Errorf("read gpkg_contents: %v", sqlMessage(err))
 		}
 		t.srs = srs.Int64
 		tables = append(tables, t)
 	}
 	if err := rows.Err(); err != nil {
 		rows.Close()
-		return fmt.Errorf("read gpkg_contents: %v", sqlMessage(err))
+		return nil, fmt.Errorf("read gpkg_contents: %v", sqlMessage(err))
 	}
 	rows.Close()
 	names := make([]string, len(tables))
@@ -95,7 +101,7 @@ func readGPKGTable(db *sql.DB, info *gpkgInfo, layer Layer, want string, res *re
 			}
 		}
 		if pick == nil {
-			return fmt.Errorf("no feature table %q; its feature tables are %s", want, orNone(list))
+			return nil, fmt.Errorf("no feature table %q; its feature tables are %s", want, orNone(list))
 		}
 	case len(tables) == 1:
 		pick = &tables[0]
@@ -107,17 +113,16 @@ func readGPKGTable(db *sql.DB, info *gpkgInfo, layer Layer, want string, res *re
 		}
 		if pick == nil {
 			if len(tables) == 0 {
-				return fmt.Errorf("the GeoPackage has no feature tables")
+				return nil, fmt.Errorf("the GeoPackage has no feature tables")
 			}
-			return fmt.Errorf("the GeoPackage has %d feature tables (%s); choose one with --layer %s=TABLE", len(tables), list, layer)
+			return nil, fmt.Errorf("the GeoPackage has %d feature tables (%s); choose one with --layer %s=TABLE", len(tables), list, layer)
 		}
 	}
-	info.table = pick.name
-	crs, err := gpkgCRS(db, pick.srs)
+	out := &RawLayer{Table: pick.name}
+	out.CRS, err = gpkgCRS(db, pick.srs)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	info.crs = crs
 
 	// The primary key, for ids when the table has no id column.
 	pk := ""
@@ -129,12 +134,12 @@ func readGPKGTable(db *sql.DB, info *gpkgInfo, layer Layer, want string, res *re
 	}
 	rows, err = db.Query(`SELECT * FROM ` + quoteIdent(pick.name))
 	if err != nil {
-		return fmt.Errorf("table %s: %v", pick.name, sqlMessage(err))
+		return nil, fmt.Errorf("table %s: %v", pick.name, sqlMessage(err))
 	}
 	defer rows.Close()
 	cols, err := rows.Columns()
 	if err != nil {
-		return fmt.Errorf("table %s: %v", pick.name, sqlMessage(err))
+		return nil, fmt.Errorf("table %s: %v", pick.name, sqlMessage(err))
 	}
 	for i := 0; rows.Next(); i++ {
 		vals := make([]any, len(cols))
@@ -143,11 +148,9 @@ func readGPKGTable(db *sql.DB, info *gpkgInfo, layer Layer, want string, res *re
 			ptrs[j] = &vals[j]
 		}
 		if err := rows.Scan(ptrs...); err != nil {
-			return fmt.Errorf("table %s: row %d: %v", pick.name, i, sqlMessage(err))
+			return nil, fmt.Errorf("table %s: row %d: %v", pick.name, i, sqlMessage(err))
 		}
-		props := map[string]any{}
-		var fid any
-		var sh shape
+		f := RawFeature{Index: i, Properties: map[string]any{}}
 		for j, c := range cols {
 			switch {
 			case strings.EqualFold(c, pick.column):
@@ -155,23 +158,25 @@ func readGPKGTable(db *sql.DB, info *gpkgInfo, layer Layer, want string, res *re
 				if s, ok := vals[j].(string); ok {
 					b = []byte(s)
 				}
-				sh = decodeGPKGGeometry(b)
+				sh := decodeGPKGGeometry(b)
+				f.Geometry = sh.g
+				if sh.msg != "" {
+					f.GeometryErr = errors.New(sh.msg)
+				}
 			case c == pk:
-				fid = sqlValue(vals[j])
+				f.ID = vals[j]
 			default:
 				if _, isBlob := vals[j].([]byte); !isBlob {
-					props[c] = sqlValue(vals[j])
+					f.Properties[c] = vals[j]
 				}
 			}
 		}
-		r := featureRecord(i, &rawFeature{ID: fid, Properties: props}, res, keys)
-		shapes[r] = sh
-		fn(r)
+		out.Features = append(out.Features, f)
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("table %s: %v", pick.name, sqlMessage(err))
+		return nil, fmt.Errorf("table %s: %v", pick.name, sqlMessage(err))
 	}
-	return nil
+	return out, nil
 }
 
 func orNone(s string) string {
@@ -184,52 +189,21 @@ func orNone(s string) string {
 // sqlMessage is the text of a driver error.
 func sqlMessage(err error) string { return err.Error() }
 
-// sqlValue turns a column value into what the loader expects from JSON:
-// numbers as json.Number, text as string.
-func sqlValue(v any) any {
-	switch v := v.(type) {
-	case int64:
-		return json.Number(strconv.FormatInt(v, 10))
-	case float64:
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil
-		}
-		return json.Number(strconv.FormatFloat(v, 'g', -1, 64))
-	case bool:
-		return v
-	case string:
-		return v
-	case nil:
-		return nil
-	}
-	return fmt.Sprint(v)
-}
-
 // gpkgCRS reads the CRS of srs id from gpkg_spatial_ref_sys.
-func gpkgCRS(db *sql.DB, srs int64) (*crsInfo, error) {
+func gpkgCRS(db *sql.DB, srs int64) (CRS, error) {
 	var org, def sql.NullString
 	var code sql.NullInt64
 	err := db.QueryRow(`SELECT organization, organization_coordsys_id, definition FROM gpkg_spatial_ref_sys WHERE srs_id = ?`, srs).Scan(&org, &code, &def)
 	switch {
 	case err == sql.ErrNoRows:
-		return nil, fmt.Errorf("the geometry column names srs_id %d, which gpkg_spatial_ref_sys does not define; the file is damaged", srs)
+		return CRS{}, fmt.Errorf("the geometry column names srs_id %d, which gpkg_spatial_ref_sys does not define; the file is damaged", srs)
 	case err != nil:
-		return nil, fmt.Errorf("read gpkg_spatial_ref_sys: %v", sqlMessage(err))
+		return CRS{}, fmt.Errorf("read gpkg_spatial_ref_sys: %v", sqlMessage(err))
 	}
 	if srs == 0 || srs == -1 {
-		c := crsInfo{name: fmt.Sprintf("undefined (srs_id %d)", srs)}
-		return &c, nil
+		return CRS{Name: fmt.Sprintf("undefined (srs_id %d)", srs)}, nil
 	}
-	if strings.EqualFold(org.String, "EPSG") {
-		if c := epsgCRS(int(code.Int64)); c.known {
-			return &c, nil
-		}
-	}
-	c := crsFromWKT(def.String)
-	if c.name == "" {
-		c.name = fmt.Sprintf("%s:%d", org.String, code.Int64)
-	}
-	return &c, nil
+	return CRS{Authority: org.String, Code: int(code.Int64), WKT: def.String}, nil
 }
 
 // gpkgEnvelopeBytes is the envelope size for each envelope indicator.
