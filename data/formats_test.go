@@ -15,6 +15,7 @@ import (
 // TestFormatsAndCRS converts the Kumamoto fixtures with ogr2ogr into each
 // format and CRS and checks that they load to the same features within
 // 1 cm (a few metres for the Tokyo datum, whose shift is approximate).
+// data/gpkg does the same for GeoPackages.
 func TestFormatsAndCRS(t *testing.T) {
 	dir := t.TempDir()
 	offSrc, distSrc := datatest.MakeSources(t, "kumamoto", dir)
@@ -36,9 +37,6 @@ func TestFormatsAndCRS(t *testing.T) {
 		{name: "shp_6669_zone1", driver: "ESRI Shapefile", ext: ".shp", srs: "EPSG:6669"},
 		{name: "shp_utm52", driver: "ESRI Shapefile", ext: ".shp", srs: "EPSG:6689"},
 		{name: "shp_sjis_6670", driver: "ESRI Shapefile", ext: ".shp", srs: "EPSG:6670", lco: []string{"ENCODING=CP932"}},
-		{name: "gpkg_wgs84", driver: "GPKG", ext: ".gpkg", srs: "EPSG:4326"},
-		{name: "gpkg_6670", driver: "GPKG", ext: ".gpkg", srs: "EPSG:6670"},
-		{name: "gpkg_2444", driver: "GPKG", ext: ".gpkg", srs: "EPSG:2444"},
 		{name: "geojson_6670", driver: "GeoJSON", ext: ".geojson", srs: "EPSG:6670"},
 		{name: "geojson_6668", driver: "GeoJSON", ext: ".geojson", srs: "EPSG:6668"},
 		{name: "shp_tokyo", driver: "ESRI Shapefile", ext: ".shp", srs: "EPSG:4301", tol: 5, warn: "Tokyo datum"},
@@ -53,9 +51,6 @@ func TestFormatsAndCRS(t *testing.T) {
 				}
 				for _, l := range c.lco {
 					args = append(args, "-lco", l)
-				}
-				if c.driver == "GPKG" {
-					args = append(args, "-nln", string(layer))
 				}
 				ogrtest.Convert(t, append(args, out, src)...)
 				paths[layer] = out
@@ -129,9 +124,9 @@ func TestShiftJISDBF(t *testing.T) {
 	}
 }
 
-// TestCommittedFixtures loads the small Shapefile and GeoPackage fixtures of
+// TestCommittedFixtures loads the small Shapefile fixtures of
 // testdata/formats (made with ogr2ogr from the embedded Kumamoto layers; the
-// fuzz seeds), which needs no GDAL.
+// fuzz seeds), which needs no GDAL. data/gpkg tests the GeoPackage ones.
 func TestCommittedFixtures(t *testing.T) {
 	emb, _, err := data.Default()
 	if err != nil {
@@ -144,9 +139,6 @@ func TestCommittedFixtures(t *testing.T) {
 		opt   data.Options
 	}{
 		{paths: data.Paths{data.LayerDistricts: dir + "districts_6670.shp", data.LayerOffices: dir + "offices_sjis.shp"}},
-		{paths: data.Paths{data.LayerDistricts: dir + "districts_6670.gpkg", data.LayerOffices: dir + "offices.gpkg"}},
-		{paths: data.Paths{data.LayerDistricts: dir + "districts_6670.gpkg", data.LayerOffices: dir + "offices.gpkg"},
-			opt: data.Options{Tables: map[data.Layer]string{data.LayerDistricts: "districts"}}},
 	} {
 		ds, _, err := data.Load(c.paths, c.opt)
 		if err != nil {
@@ -158,23 +150,10 @@ func TestCommittedFixtures(t *testing.T) {
 		}
 		datatest.CompareDatasets(t, want, ds, 0.01)
 	}
-	_, _, err = data.Load(data.Paths{data.LayerDistricts: dir + "districts_6670.gpkg"}, data.Options{Tables: map[data.Layer]string{"": "nope"}})
-	if err == nil || !strings.Contains(err.Error(), `no feature table "nope"; its feature tables are districts`) {
-		t.Errorf("want an error naming the tables, got %v", err)
-	}
 }
 
 func BenchmarkLoadShapefile6670(b *testing.B) {
 	p := data.Paths{data.LayerDistricts: "../testdata/formats/districts_6670.shp", data.LayerOffices: "../testdata/formats/offices_sjis.shp"}
-	for b.Loop() {
-		if _, _, err := data.Load(p, data.Options{}); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-func BenchmarkLoadGeoPackage6670(b *testing.B) {
-	p := data.Paths{data.LayerDistricts: "../testdata/formats/districts_6670.gpkg", data.LayerOffices: "../testdata/formats/offices.gpkg"}
 	for b.Loop() {
 		if _, _, err := data.Load(p, data.Options{}); err != nil {
 			b.Fatal(err)

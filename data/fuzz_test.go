@@ -42,11 +42,3 @@ func FuzzReadShapefile(f *testing.F) {
 		_ = data.CRSName(string(prj))
 	})
 }
-
-func FuzzReadGeoPackage(f *testing.F) {
-	datatest.SeedFiles(f, "../testdata/formats", ".gpkg")
-	f.Fuzz(func(t *testing.T, b []byte) {
-		datatest.FuzzLoad(t, data.Options{}, data.LayerDistricts, map[string][]byte{"x.gpkg": b}, "x.gpkg")
-		datatest.FuzzLoad(t, data.Options{}, data.LayerOffices, map[string][]byte{"x.gpkg": b}, "x.gpkg")
-	})
-}

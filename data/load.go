@@ -64,8 +64,13 @@ func LoadFS(fsys fs.FS, paths Paths, opt Options) (*Dataset, []Warning, error) {
 	return load(func(name string) ([]byte, error) { return fs.ReadFile(fsys, name) }, paths, opt)
 }
 
-// layerExts are the file extensions LoadDir looks for, in order.
+// layerExts are the file extensions LoadDir looks for, in order. It finds
+// .gpkg files without a GeoPackage reader too, so that Load can say where
+// the reader is.
 var layerExts = []string{".geojson", ".json", ".csv", ".shp", ".gpkg"}
+
+// gpkgAdvice says what to do with a GeoPackage when no reader accepts it.
+const gpkgAdvice = "GeoPackage input needs the reader in github.com/kumamoto-gis/catchment/data/gpkg: add gpkg.Reader{} to Options.Readers (the catchment command has it)"
 
 // LoadDir loads offices.*, districts.*, stores.*, posts.*, boundary.*
 // (.geojson, .json, .csv, .shp or .gpkg, or a file one of opt.Readers
@@ -150,12 +155,11 @@ func load(readFile func(string) ([]byte, error), paths Paths, opt Options) (*Dat
 func loadLayer(readFile func(string) ([]byte, error), ds *Dataset, layer Layer, file string, opt Options) ([]Warning, error) {
 	ext := strings.ToLower(path.Ext(filepath.ToSlash(file)))
 	rd := opt.reader(file)
-	if rd == nil && ext == ".gpkg" {
-		rd = gpkgReader{}
-	}
 	switch {
 	case rd != nil:
 	case ext == ".geojson", ext == ".json", ext == ".csv", ext == ".shp":
+	case ext == ".gpkg":
+		return nil, fmt.Errorf("%s: layer %s: %s", file, layer, gpkgAdvice)
 	case ext == ".shx", ext == ".dbf", ext == ".prj", ext == ".cpg":
 		return nil, fmt.Errorf("%s: layer %s: give the Shapefile's .shp; its .shx, .dbf, .prj and .cpg are read from beside it", file, layer)
 	default:

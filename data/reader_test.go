@@ -216,6 +216,12 @@ func TestReaders(t *testing.T) {
 			reader: &fakeReader{match: ".csv", readFile: true, layer: data.RawLayer{Features: officeFeatures(same)}},
 		},
 		{
+			name:   "a GeoPackage without its reader",
+			source: "../testdata/formats/offices.gpkg",
+			reader: &fakeReader{match: "PG:"},
+			want:   []string{"../testdata/formats/offices.gpkg: layer offices: GeoPackage input needs the reader in github.com/kumamoto-gis/catchment/data/gpkg: add gpkg.Reader{} to Options.Readers (the catchment command has it)"},
+		},
+		{
 			name:   "a reader that accepts nothing is not asked",
 			source: "../testdata/bad/offices_empty.csv",
 			reader: &fakeReader{match: "PG:", layer: data.RawLayer{Features: officeFeatures(same)}},

@@ -1,4 +1,12 @@
-package data
+// Package gpkg reads GeoPackage feature tables for the loaders of package
+// data. It is a package of its own because a GeoPackage is an SQLite
+// database: importing it links the pure-Go SQLite driver
+// (modernc.org/sqlite), which a program that reads only GeoJSON, CSV or
+// Shapefiles does not need. Give its Reader to the loader:
+//
+//	opt := data.Options{Readers: []data.Reader{gpkg.Reader{}}}
+//	ds, warnings, err := data.Load(data.Paths{data.LayerDistricts: "A27.gpkg"}, opt)
+package gpkg
 
 import (
 	"database/sql"
@@ -12,17 +20,23 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/peterstace/simplefeatures/geom"
 
+	"github.com/kumamoto-gis/catchment/data"
+
 	// The pure-Go SQLite driver: no cgo, so the CLI cross-compiles for the
 	// Windows PCs GIS staff use.
 	_ "modernc.org/sqlite"
 )
 
-// gpkgReader reads a feature table of a GeoPackage, a file of extension
-// .gpkg.
-type gpkgReader struct{}
+// Reader is the data.Reader of GeoPackages, files of extension .gpkg. It
+// reads one feature table: the one named in data.Options.Tables (--layer),
+// else the only feature table, else the one named like the layer. The CRS
+// comes from gpkg_spatial_ref_sys, the ids from the primary key when the
+// table has no id column; blob columns other than the geometry are not
+// read.
+type Reader struct{}
 
-// Accepts reports whether source is a GeoPackage file.
-func (gpkgReader) Accepts(source string) bool {
+// Accepts reports whether source is a GeoPackage file, by its extension.
+func (Reader) Accepts(source string) bool {
 	return strings.EqualFold(path.Ext(filepath.ToSlash(source)), ".gpkg")
 }
 
@@ -32,7 +46,7 @@ func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`)
 // Read reads one feature table of the GeoPackage req.Source: the table
 // req.Table, else the only feature table, else the one named like the
 // layer.
-func (gpkgReader) Read(req ReadRequest) (*RawLayer, error) {
+func (Reader) Read(req data.ReadRequest) (*data.RawLayer, error) {
 	raw, err := req.ReadFile(req.Source)
 	if err != nil {
 		return nil, err
@@ -59,10 +73,11 @@ func (gpkgReader) Read(req ReadRequest) (*RawLayer, error) {
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(1)
-	return readGPKGTable(db, req.Layer, req.Table)
+	return readTable(db, req.Layer, req.Table)
 }
 
-func readGPKGTable(db *sql.DB, layer Layer, want string) (*RawLayer, error) {
+// readTable reads the feature table want of db, or picks one for layer.
+func readTable(db *sql.DB, layer data.Layer, want string) (*data.RawLayer, error) {
 	rows, err := db.Query(`SELECT c.table_name, g.column_name, g.srs_id FROM gpkg_contents c JOIN gpkg_geometry_columns g ON g.table_name = c.table_name WHERE c.data_type = 'features' ORDER BY c.table_name`)
 	if err != nil {
 		return nil, fmt.Errorf("not a GeoPackage (no gpkg_contents or gpkg_geometry_columns table: %v)", sqlMessage(err))
@@ -118,8 +133,8 @@ func readGPKGTable(db *sql.DB, layer Layer, want string) (*RawLayer, error) {
 			return nil, fmt.Errorf("the GeoPackage has %d feature tables (%s); choose one with --layer %s=TABLE", len(tables), list, layer)
 		}
 	}
-	out := &RawLayer{Table: pick.name}
-	out.CRS, err = gpkgCRS(db, pick.srs)
+	out := &data.RawLayer{Table: pick.name}
+	out.CRS, err = readCRS(db, pick.srs)
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +165,7 @@ func readGPKGTable(db *sql.DB, layer Layer, want string) (*RawLayer, error) {
 		if err := rows.Scan(ptrs...); err != nil {
 			return nil, fmt.Errorf("table %s: row %d: %v", pick.name, i, sqlMessage(err))
 		}
-		f := RawFeature{Index: i, Properties: map[string]any{}}
+		f := data.RawFeature{Index: i, Properties: map[string]any{}}
 		for j, c := range cols {
 			switch {
 			case strings.EqualFold(c, pick.column):
@@ -158,11 +173,7 @@ func readGPKGTable(db *sql.DB, layer Layer, want string) (*RawLayer, error) {
 				if s, ok := vals[j].(string); ok {
 					b = []byte(s)
 				}
-				sh := decodeGPKGGeometry(b)
-				f.Geometry = sh.g
-				if sh.msg != "" {
-					f.GeometryErr = errors.New(sh.msg)
-				}
+				f.Geometry, f.GeometryErr = decodeGeometry(b)
 			case c == pk:
 				f.ID = vals[j]
 			default:
@@ -189,57 +200,60 @@ func orNone(s string) string {
 // sqlMessage is the text of a driver error.
 func sqlMessage(err error) string { return err.Error() }
 
-// gpkgCRS reads the CRS of srs id from gpkg_spatial_ref_sys.
-func gpkgCRS(db *sql.DB, srs int64) (CRS, error) {
+// readCRS reads the CRS of srs id from gpkg_spatial_ref_sys.
+func readCRS(db *sql.DB, srs int64) (data.CRS, error) {
 	var org, def sql.NullString
 	var code sql.NullInt64
 	err := db.QueryRow(`SELECT organization, organization_coordsys_id, definition FROM gpkg_spatial_ref_sys WHERE srs_id = ?`, srs).Scan(&org, &code, &def)
 	switch {
 	case err == sql.ErrNoRows:
-		return CRS{}, fmt.Errorf("the geometry column names srs_id %d, which gpkg_spatial_ref_sys does not define; the file is damaged", srs)
+		return data.CRS{}, fmt.Errorf("the geometry column names srs_id %d, which gpkg_spatial_ref_sys does not define; the file is damaged", srs)
 	case err != nil:
-		return CRS{}, fmt.Errorf("read gpkg_spatial_ref_sys: %v", sqlMessage(err))
+		return data.CRS{}, fmt.Errorf("read gpkg_spatial_ref_sys: %v", sqlMessage(err))
 	}
 	if srs == 0 || srs == -1 {
-		return CRS{Name: fmt.Sprintf("undefined (srs_id %d)", srs)}, nil
+		return data.CRS{Name: fmt.Sprintf("undefined (srs_id %d)", srs)}, nil
 	}
-	return CRS{Authority: org.String, Code: int(code.Int64), WKT: def.String}, nil
+	return data.CRS{Authority: org.String, Code: int(code.Int64), WKT: def.String}, nil
 }
 
-// gpkgEnvelopeBytes is the envelope size for each envelope indicator.
-var gpkgEnvelopeBytes = [8]int{0, 32, 48, 48, 64, -1, -1, -1}
+// envelopeBytes is the envelope size for each envelope indicator.
+var envelopeBytes = [8]int{0, 32, 48, 48, 64, -1, -1, -1}
 
-// decodeGPKGGeometry decodes a GeoPackage geometry blob: the "GP" header,
-// then standard WKB.
-func decodeGPKGGeometry(b []byte) shape {
+// decodeGeometry decodes a GeoPackage geometry blob: the "GP" header, then
+// standard WKB (ISO, with XY, XYZ, XYM or XYZM coordinates, of which XY is
+// kept), decoded with simplefeatures, whose parser checks every count
+// against the bytes left before it allocates. It returns nil for a null or
+// empty geometry, and an error saying why a geometry cannot be used.
+func decodeGeometry(b []byte) (orb.Geometry, error) {
 	if b == nil {
-		return shape{}
+		return nil, nil
 	}
 	if len(b) < 8 || b[0] != 'G' || b[1] != 'P' {
-		return shape{msg: "the geometry is not a GeoPackage geometry blob (no \"GP\" header)"}
+		return nil, errors.New("the geometry is not a GeoPackage geometry blob (no \"GP\" header)")
 	}
 	flags := b[3]
-	env := gpkgEnvelopeBytes[(flags>>1)&7]
+	env := envelopeBytes[(flags>>1)&7]
 	if env < 0 {
-		return shape{msg: fmt.Sprintf("the geometry header has an invalid envelope code %d", (flags>>1)&7)}
+		return nil, fmt.Errorf("the geometry header has an invalid envelope code %d", (flags>>1)&7)
 	}
 	if flags&0x10 != 0 {
-		return shape{} // empty geometry
+		return nil, nil // empty geometry
 	}
 	if 8+env > len(b) {
-		return shape{msg: "the geometry blob is cut short"}
+		return nil, errors.New("the geometry blob is cut short")
 	}
 	g, err := geom.UnmarshalWKB(b[8+env:], geom.NoValidate{})
 	if err != nil {
-		return shape{msg: "the geometry's WKB cannot be read: " + err.Error()}
+		return nil, errors.New("the geometry's WKB cannot be read: " + err.Error())
 	}
 	if g.IsEmpty() {
-		return shape{}
+		return nil, nil
 	}
 	switch {
 	case g.IsPoint():
 		xy, _ := g.MustAsPoint().XY()
-		return shape{g: orb.Point{xy.X, xy.Y}}
+		return orb.Point{xy.X, xy.Y}, nil
 	case g.IsMultiPoint():
 		mp := g.MustAsMultiPoint()
 		out := make(orb.MultiPoint, 0, mp.NumPoints())
@@ -248,13 +262,31 @@ func decodeGPKGGeometry(b []byte) shape {
 				out = append(out, orb.Point{xy.X, xy.Y})
 			}
 		}
-		return shape{g: out}
-	case g.IsPolygon(), g.IsMultiPolygon():
-		mp, _ := fromGeom(g)
-		if len(mp) == 1 && g.IsPolygon() {
-			return shape{g: mp[0]}
+		return out, nil
+	case g.IsPolygon():
+		return orbPolygon(g.MustAsPolygon()), nil
+	case g.IsMultiPolygon():
+		var out orb.MultiPolygon
+		for _, p := range g.MustAsMultiPolygon().Dump() {
+			if !p.IsEmpty() {
+				out = append(out, orbPolygon(p))
+			}
 		}
-		return shape{g: mp}
+		return out, nil
 	}
-	return shape{msg: fmt.Sprintf("the geometry is a %s; a layer needs points or polygons", g.Type())}
+	return nil, fmt.Errorf("the geometry is a %s; a layer needs points or polygons", g.Type())
+}
+
+// orbPolygon converts a polygon ring by ring, as the file holds it.
+func orbPolygon(p geom.Polygon) orb.Polygon {
+	var out orb.Polygon
+	for _, seq := range p.Coordinates() {
+		ring := make(orb.Ring, seq.Length())
+		for k := range ring {
+			xy := seq.GetXY(k)
+			ring[k] = orb.Point{xy.X, xy.Y}
+		}
+		out = append(out, ring)
+	}
+	return out
 }

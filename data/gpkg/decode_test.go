@@ -1,4 +1,4 @@
-package data
+package gpkg
 
 import (
 	"encoding/binary"
@@ -23,10 +23,12 @@ func FuzzGPKGGeometry(f *testing.F) {
 		f.Add(append([]byte{'G', 'P', 0, 0x01, 0xE6, 0x10, 0, 0}, body...))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		s := decodeGPKGGeometry(b)
-		if s.msg == "" && s.g != nil {
-			_, _ = s.point()
-			_, _, _ = s.polygons()
+		g, err := decodeGeometry(b)
+		if err != nil && g != nil {
+			t.Fatalf("a geometry (%v) and an error (%v)", g, err)
+		}
+		if err != nil && err.Error() == "" {
+			t.Fatal("an error without a message")
 		}
 	})
 }
