@@ -1,10 +1,17 @@
 package gpkg_test
 
 import (
+	"database/sql"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/paulmach/orb"
 
 	"github.com/kumamoto-gis/catchment/data"
 	"github.com/kumamoto-gis/catchment/data/gpkg"
@@ -151,6 +158,120 @@ func BenchmarkLoadGeoPackage6670(b *testing.B) {
 	for b.Loop() {
 		if _, _, err := data.Load(p, opt); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// corpus holds GDAL's own GeoPackage test files (autotest/ogr/data/gpkg and
+// more), in the shared data folder beside the repository.
+const corpus = "../../../shared/data/gdal_autotest"
+
+// TestGDALCorpus reads every feature table of every GeoPackage of GDAL's
+// test corpus, then loads each file as each layer, and compares what the
+// reader returns and the loader says with testdata/gdal_corpus.golden: the
+// standard is to read what GDAL reads the same way, or to refuse with a
+// message naming the file, table, feature and field.
+func TestGDALCorpus(t *testing.T) {
+	if _, err := os.Stat(corpus); err != nil {
+		t.Skipf("SKIPPING GDAL CORPUS TEST: %s is absent (%v); GDAL's GeoPackages are not checked", corpus, err)
+	}
+	var files []string
+	err := filepath.WalkDir(corpus, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".gpkg") {
+			files = append(files, path)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got strings.Builder
+	for _, file := range files {
+		fmt.Fprintf(&got, "== %s\n", strings.TrimPrefix(file, corpus+"/"))
+		readTables(t, &got, file)
+		for _, layer := range []data.Layer{data.LayerOffices, data.LayerDistricts, data.LayerBoundary} {
+			ds, warns, err := data.Load(data.Paths{layer: file}, withReader(data.Options{}))
+			fmt.Fprintf(&got, "%s: ", layer)
+			if err != nil {
+				fmt.Fprintf(&got, "error:\n  %s\n", strings.ReplaceAll(err.Error(), "\n", "\n  "))
+			} else {
+				var all orb.Collection
+				if len(ds.Boundary) > 0 {
+					all = append(all, ds.Boundary)
+				}
+				for _, d := range ds.Districts {
+					all = append(all, d.Geometry)
+				}
+				for _, o := range ds.Offices {
+					all = append(all, o.Location)
+				}
+				fmt.Fprintf(&got, "%d offices, %d districts, %d boundary polygons within %.6f\n", len(ds.Offices), len(ds.Districts), len(ds.Boundary), all.Bound())
+			}
+			for _, w := range warns {
+				fmt.Fprintf(&got, "  warning: %s\n", w)
+			}
+		}
+	}
+	text := strings.ReplaceAll(got.String(), corpus+"/", "")
+	const golden = "testdata/gdal_corpus.golden"
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(golden, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test ./data/gpkg -update to create it)", err)
+	}
+	if string(want) != text {
+		t.Errorf("messages differ from %s (run with -update after checking them):\n--- got\n%s", golden, text)
+	}
+}
+
+// readTables writes what Reader.Read returns for each feature table of
+// file: the table's CRS and, per feature, the geometry's type and extent in
+// the file's CRS, or why it cannot be read.
+func readTables(t *testing.T, w io.Writer, file string) {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+file+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var tables []string
+	rows, err := db.Query(`SELECT table_name FROM gpkg_geometry_columns ORDER BY table_name`)
+	if err == nil {
+		for rows.Next() {
+			var name string
+			if err := rows.Scan(&name); err != nil {
+				t.Fatal(err)
+			}
+			tables = append(tables, name)
+		}
+		rows.Close()
+	}
+	for _, table := range tables {
+		l, err := gpkg.Reader{}.Read(data.ReadRequest{Source: file, Table: table, ReadFile: os.ReadFile})
+		if err != nil {
+			fmt.Fprintf(w, "read table %s: error: %v\n", table, err)
+			continue
+		}
+		fmt.Fprintf(w, "read table %s: %d features, CRS %s:%d %q\n", l.Table, len(l.Features), l.CRS.Authority, l.CRS.Code, l.CRS.Name)
+		for _, f := range l.Features {
+			switch {
+			case f.GeometryErr != nil:
+				fmt.Fprintf(w, "  feature %d: %v\n", f.Index, f.GeometryErr)
+			case f.Geometry == nil:
+				fmt.Fprintf(w, "  feature %d: empty\n", f.Index)
+			default:
+				fmt.Fprintf(w, "  feature %d: %s within %.6f\n", f.Index, f.Geometry.GeoJSONType(), f.Geometry.Bound())
+			}
 		}
 	}
 }
