@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/paulmach/orb"
 )
 
 // writeDistricts writes a GeoJSON layer of n districts: squares of 9
@@ -85,5 +87,13 @@ func BenchmarkLoadStoresCSV20k(b *testing.B) {
 		if len(ds.Stores) != 20000 {
 			b.Fatalf("%d stores", len(ds.Stores))
 		}
+	}
+}
+
+func BenchmarkPlaneRectangularInverse(b *testing.B) {
+	c := epsgCRS(6670)
+	p := orb.Point{-20000, -30000}
+	for b.Loop() {
+		p = c.toLonLat(orb.Point{-20000 + p[0]*1e-9, -30000})
 	}
 }

@@ -30,12 +30,20 @@ type Options struct {
 	// overriding what the file says (from --crs); the key "" applies to
 	// every layer.
 	CRS map[Layer]string
-	// Tables names, per layer, the table of a GeoPackage to read (from
-	// --layer); the key "" applies to every layer.
+	// Tables names, per layer, the table to read from a source of several
+	// tables, such as a GeoPackage (from --layer); the key "" applies to
+	// every layer.
 	Tables map[Layer]string
 	// Preset names a set of field mappings for published datasets: "" for
 	// none, or "ksj" for 国土数値情報 (see Presets).
 	Preset string
+	// Readers read the sources that package data does not read itself,
+	// such as GeoPackages (gpkg.Reader in
+	// github.com/kumamoto-gis/catchment/data/gpkg). Load, LoadFS and
+	// LoadDir ask them in order before their own GeoJSON, CSV and
+	// Shapefile readers; the first that accepts a source reads it.
+	// LoadPopulation reads only GeoJSON and CSV and does not ask them.
+	Readers []Reader
 }
 
 // perLayer returns m[layer], or m[""] when the layer has no entry of its own.
@@ -56,11 +64,17 @@ func LoadFS(fsys fs.FS, paths Paths, opt Options) (*Dataset, []Warning, error) {
 	return load(func(name string) ([]byte, error) { return fs.ReadFile(fsys, name) }, paths, opt)
 }
 
-// layerExts are the file extensions LoadDir looks for, in order.
+// layerExts are the file extensions LoadDir looks for, in order. It finds
+// .gpkg files without a GeoPackage reader too, so that Load can say where
+// the reader is.
 var layerExts = []string{".geojson", ".json", ".csv", ".shp", ".gpkg"}
 
+// gpkgAdvice says what to do with a GeoPackage when no reader accepts it.
+const gpkgAdvice = "GeoPackage input needs the reader in github.com/kumamoto-gis/catchment/data/gpkg: add gpkg.Reader{} to Options.Readers (the catchment command has it)"
+
 // LoadDir loads offices.*, districts.*, stores.*, posts.*, boundary.*
-// (.geojson, .json, .csv, .shp or .gpkg) found in dir.
+// (.geojson, .json, .csv, .shp or .gpkg, or a file one of opt.Readers
+// accepts) found in dir.
 func LoadDir(dir string, opt Options) (*Dataset, []Warning, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -73,7 +87,7 @@ func LoadDir(dir string, opt Options) (*Dataset, []Warning, error) {
 		}
 		name := e.Name()
 		ext := strings.ToLower(filepath.Ext(name))
-		if !slices.Contains(layerExts, ext) {
+		if !slices.Contains(layerExts, ext) && opt.reader(filepath.Join(dir, name)) == nil {
 			continue
 		}
 		layer := Layer(strings.ToLower(strings.TrimSuffix(name, filepath.Ext(name))))
@@ -140,9 +154,13 @@ func load(readFile func(string) ([]byte, error), paths Paths, opt Options) (*Dat
 // converted to WGS84 longitude/latitude and checked.
 func loadLayer(readFile func(string) ([]byte, error), ds *Dataset, layer Layer, file string, opt Options) ([]Warning, error) {
 	ext := strings.ToLower(path.Ext(filepath.ToSlash(file)))
-	switch ext {
-	case ".geojson", ".json", ".csv", ".shp", ".gpkg":
-	case ".shx", ".dbf", ".prj", ".cpg":
+	rd := opt.reader(file)
+	switch {
+	case rd != nil:
+	case ext == ".geojson", ext == ".json", ext == ".csv", ext == ".shp":
+	case ext == ".gpkg":
+		return nil, fmt.Errorf("%s: layer %s: %s", file, layer, gpkgAdvice)
+	case ext == ".shx", ext == ".dbf", ext == ".prj", ext == ".cpg":
 		return nil, fmt.Errorf("%s: layer %s: give the Shapefile's .shp; its .shx, .dbf, .prj and .cpg are read from beside it", file, layer)
 	default:
 		return nil, fmt.Errorf("%s: layer %s: unsupported format %q; give GeoJSON (.geojson, .json), CSV (.csv), a Shapefile (.shp) or a GeoPackage (.gpkg), e.g. ogr2ogr -f GPKG %s.gpkg %s",
@@ -170,8 +188,20 @@ func loadLayer(readFile func(string) ([]byte, error), ds *Dataset, layer Layer, 
 		enc     string
 		keys    = map[string]bool{}
 	)
-	switch ext {
-	case ".csv", ".geojson", ".json":
+	switch {
+	case rd != nil:
+		raw, err := readWith(rd, readFile, file, layer, perLayer(opt.Tables, layer), res, keys, b.shapes, collect)
+		if err != nil {
+			return nil, err
+		}
+		fileCRS = raw.CRS.info()
+		if raw.Table != "" {
+			b.p.file = file + " (table " + raw.Table + ")"
+		}
+		for _, w := range raw.Warnings {
+			b.p.warnf("", "", "%s", w)
+		}
+	case ext == ".csv", ext == ".geojson", ext == ".json":
 		raw, err := readFile(file)
 		if err != nil {
 			return nil, fmt.Errorf("layer %s: %w", layer, err)
@@ -193,7 +223,7 @@ func loadLayer(readFile func(string) ([]byte, error), ds *Dataset, layer Layer, 
 			}
 			fileCRS = hdr.crs
 		}
-	case ".shp":
+	case ext == ".shp":
 		sh, err := readShapefile(readFile, file, res, keys, b.shapes, collect)
 		if err != nil {
 			return nil, fileErr(err)
@@ -202,17 +232,6 @@ func loadLayer(readFile func(string) ([]byte, error), ds *Dataset, layer Layer, 
 		for _, w := range sh.notes {
 			b.p.warnf("", "", "%s", w)
 		}
-	case ".gpkg":
-		raw, err := readFile(file)
-		if err != nil {
-			return nil, fmt.Errorf("layer %s: %w", layer, err)
-		}
-		g, err := readGeoPackage(raw, layer, perLayer(opt.Tables, layer), res, keys, b.shapes, collect)
-		if err != nil {
-			return nil, fileErr(err)
-		}
-		fileCRS = g.crs
-		b.p.file = file + " (table " + g.table + ")"
 	}
 	crs := fileCRS
 	if override != nil {

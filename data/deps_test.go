@@ -1,0 +1,52 @@
+package data_test
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestDependencies fails when a library user of package data, or of
+// package catchment (which imports data for the model), would link SQLite
+// again, or data the OpenStreetMap decoders (protobuf, mongo BSON): those
+// belong in the readers and packages that need them (data/gpkg, network).
+func TestDependencies(t *testing.T) {
+	gocmd, err := exec.LookPath("go")
+	if err != nil {
+		t.Skipf("SKIPPING DEPENDENCY CHECK: the go command is not on PATH (%v)", err)
+	}
+	const module = "github.com/kumamoto-gis/catchment/"
+	for _, c := range []struct {
+		pkg       string
+		forbidden []string // import path prefixes
+	}{
+		{module + "data", []string{"modernc.org/", "github.com/paulmach/osm", "google.golang.org/protobuf", "go.mongodb.org/"}},
+		{module + "catchment", []string{"modernc.org/sqlite"}},
+	} {
+		t.Run(strings.TrimPrefix(c.pkg, module), func(t *testing.T) {
+			out, err := exec.Command(gocmd, "list", "-deps", c.pkg).Output()
+			if err != nil {
+				var stderr []byte
+				if ee, ok := err.(*exec.ExitError); ok {
+					stderr = ee.Stderr
+				}
+				t.Fatalf("go list -deps %s: %v\n%s", c.pkg, err, stderr)
+			}
+			deps := strings.Fields(string(out))
+			if len(deps) == 0 {
+				t.Fatalf("go list -deps %s listed nothing", c.pkg)
+			}
+			for _, f := range c.forbidden {
+				var bad []string
+				for _, d := range deps {
+					if strings.HasPrefix(d, f) {
+						bad = append(bad, d)
+					}
+				}
+				if len(bad) > 0 {
+					t.Errorf("%s links %s; keep it out (a reader that needs it goes in a package of its own, such as data/gpkg, given in data.Options.Readers)", c.pkg, strings.Join(bad, ", "))
+				}
+			}
+		})
+	}
+}

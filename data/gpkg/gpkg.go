@@ -1,0 +1,292 @@
+// Package gpkg reads GeoPackage feature tables for the loaders of package
+// data. It is a package of its own because a GeoPackage is an SQLite
+// database: importing it links the pure-Go SQLite driver
+// (modernc.org/sqlite), which a program that reads only GeoJSON, CSV or
+// Shapefiles does not need. Give its Reader to the loader:
+//
+//	opt := data.Options{Readers: []data.Reader{gpkg.Reader{}}}
+//	ds, warnings, err := data.Load(data.Paths{data.LayerDistricts: "A27.gpkg"}, opt)
+package gpkg
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/paulmach/orb"
+	"github.com/peterstace/simplefeatures/geom"
+
+	"github.com/kumamoto-gis/catchment/data"
+
+	// The pure-Go SQLite driver: no cgo, so the CLI cross-compiles for the
+	// Windows PCs GIS staff use.
+	_ "modernc.org/sqlite"
+)
+
+// Reader is the data.Reader of GeoPackages, files of extension .gpkg. It
+// reads one feature table: the one named in data.Options.Tables (--layer),
+// else the only feature table, else the one named like the layer. The CRS
+// comes from gpkg_spatial_ref_sys, the ids from the primary key when the
+// table has no id column; blob columns other than the geometry are not
+// read.
+type Reader struct{}
+
+// Accepts reports whether source is a GeoPackage file, by its extension.
+func (Reader) Accepts(source string) bool {
+	return strings.EqualFold(path.Ext(filepath.ToSlash(source)), ".gpkg")
+}
+
+// quoteIdent quotes an SQL identifier.
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+// Read reads one feature table of the GeoPackage req.Source: the table
+// req.Table, else the only feature table, else the one named like the
+// layer.
+func (Reader) Read(req data.ReadRequest) (*data.RawLayer, error) {
+	raw, err := req.ReadFile(req.Source)
+	if err != nil {
+		return nil, err
+	}
+	if len(raw) < 100 || string(raw[:16]) != "SQLite format 3\x00" {
+		return nil, fmt.Errorf("not a GeoPackage: the file is not an SQLite database")
+	}
+	// SQLite reads files, not bytes: work on a private copy.
+	tmp, err := os.CreateTemp("", "catchment-*.gpkg")
+	if err != nil {
+		return nil, fmt.Errorf("copy the GeoPackage: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(raw); err != nil {
+		tmp.Close()
+		return nil, fmt.Errorf("copy the GeoPackage: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return nil, fmt.Errorf("copy the GeoPackage: %w", err)
+	}
+	db, err := sql.Open("sqlite", "file:"+tmp.Name()+"?mode=ro")
+	if err != nil {
+		return nil, fmt.Errorf("open the GeoPackage: %w", err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	return readTable(db, req.Layer, req.Table)
+}
+
+// readTable reads the feature table want of db, or picks one for layer.
+func readTable(db *sql.DB, layer data.Layer, want string) (*data.RawLayer, error) {
+	rows, err := db.Query(`SELECT c.table_name, g.column_name, g.srs_id FROM gpkg_contents c JOIN gpkg_geometry_columns g ON g.table_name = c.table_name WHERE c.data_type = 'features' ORDER BY c.table_name`)
+	if err != nil {
+		return nil, fmt.Errorf("not a GeoPackage (no gpkg_contents or gpkg_geometry_columns table: %v)", sqlMessage(err))
+	}
+	type table struct {
+		name, column string
+		srs          int64
+	}
+	var tables []table
+	for rows.Next() {
+		var t table
+		var srs sql.NullInt64
+		if err := rows.Scan(&t.name, &t.column, &srs); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("read gpkg_contents: %v", sqlMessage(err))
+		}
+		t.srs = srs.Int64
+		tables = append(tables, t)
+	}
+	if err := rows.Err(); err != nil {
+		rows.Close()
+		return nil, fmt.Errorf("read gpkg_contents: %v", sqlMessage(err))
+	}
+	rows.Close()
+	names := make([]string, len(tables))
+	for i, t := range tables {
+		names[i] = t.name
+	}
+	list := strings.Join(names, ", ")
+	var pick *table
+	switch {
+	case want != "":
+		for i := range tables {
+			if tables[i].name == want {
+				pick = &tables[i]
+			}
+		}
+		if pick == nil {
+			return nil, fmt.Errorf("no feature table %q; its feature tables are %s", want, orNone(list))
+		}
+	case len(tables) == 1:
+		pick = &tables[0]
+	default:
+		for i := range tables {
+			if strings.EqualFold(tables[i].name, string(layer)) {
+				pick = &tables[i]
+			}
+		}
+		if pick == nil {
+			if len(tables) == 0 {
+				return nil, fmt.Errorf("the GeoPackage has no feature tables")
+			}
+			return nil, fmt.Errorf("the GeoPackage has %d feature tables (%s); choose one with --layer %s=TABLE", len(tables), list, layer)
+		}
+	}
+	out := &data.RawLayer{Table: pick.name}
+	out.CRS, err = readCRS(db, pick.srs)
+	if err != nil {
+		return nil, err
+	}
+
+	// The primary key, for ids when the table has no id column.
+	pk := ""
+	if prow, err := db.Query(`SELECT name FROM pragma_table_info(?) WHERE pk > 0`, pick.name); err == nil {
+		for prow.Next() {
+			_ = prow.Scan(&pk)
+		}
+		prow.Close()
+	}
+	rows, err = db.Query(`SELECT * FROM ` + quoteIdent(pick.name))
+	if err != nil {
+		return nil, fmt.Errorf("table %s: %v", pick.name, sqlMessage(err))
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, fmt.Errorf("table %s: %v", pick.name, sqlMessage(err))
+	}
+	for i := 0; rows.Next(); i++ {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for j := range vals {
+			ptrs[j] = &vals[j]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, fmt.Errorf("table %s: row %d: %v", pick.name, i, sqlMessage(err))
+		}
+		f := data.RawFeature{Index: i, Properties: map[string]any{}}
+		for j, c := range cols {
+			switch {
+			case strings.EqualFold(c, pick.column):
+				b, _ := vals[j].([]byte)
+				if s, ok := vals[j].(string); ok {
+					b = []byte(s)
+				}
+				f.Geometry, f.GeometryErr = decodeGeometry(b)
+			case c == pk:
+				f.ID = vals[j]
+			default:
+				if _, isBlob := vals[j].([]byte); !isBlob {
+					f.Properties[c] = vals[j]
+				}
+			}
+		}
+		out.Features = append(out.Features, f)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("table %s: %v", pick.name, sqlMessage(err))
+	}
+	return out, nil
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+// sqlMessage is the text of a driver error.
+func sqlMessage(err error) string { return err.Error() }
+
+// readCRS reads the CRS of srs id from gpkg_spatial_ref_sys.
+func readCRS(db *sql.DB, srs int64) (data.CRS, error) {
+	var org, def sql.NullString
+	var code sql.NullInt64
+	err := db.QueryRow(`SELECT organization, organization_coordsys_id, definition FROM gpkg_spatial_ref_sys WHERE srs_id = ?`, srs).Scan(&org, &code, &def)
+	switch {
+	case err == sql.ErrNoRows:
+		return data.CRS{}, fmt.Errorf("the geometry column names srs_id %d, which gpkg_spatial_ref_sys does not define; the file is damaged", srs)
+	case err != nil:
+		return data.CRS{}, fmt.Errorf("read gpkg_spatial_ref_sys: %v", sqlMessage(err))
+	}
+	if srs == 0 || srs == -1 {
+		return data.CRS{Name: fmt.Sprintf("undefined (srs_id %d)", srs)}, nil
+	}
+	return data.CRS{Authority: org.String, Code: int(code.Int64), WKT: def.String}, nil
+}
+
+// envelopeBytes is the envelope size for each envelope indicator.
+var envelopeBytes = [8]int{0, 32, 48, 48, 64, -1, -1, -1}
+
+// decodeGeometry decodes a GeoPackage geometry blob: the "GP" header, then
+// standard WKB (ISO, with XY, XYZ, XYM or XYZM coordinates, of which XY is
+// kept), decoded with simplefeatures, whose parser checks every count
+// against the bytes left before it allocates. It returns nil for a null or
+// empty geometry, and an error saying why a geometry cannot be used.
+func decodeGeometry(b []byte) (orb.Geometry, error) {
+	if b == nil {
+		return nil, nil
+	}
+	if len(b) < 8 || b[0] != 'G' || b[1] != 'P' {
+		return nil, errors.New("the geometry is not a GeoPackage geometry blob (no \"GP\" header)")
+	}
+	flags := b[3]
+	env := envelopeBytes[(flags>>1)&7]
+	if env < 0 {
+		return nil, fmt.Errorf("the geometry header has an invalid envelope code %d", (flags>>1)&7)
+	}
+	if flags&0x10 != 0 {
+		return nil, nil // empty geometry
+	}
+	if 8+env > len(b) {
+		return nil, errors.New("the geometry blob is cut short")
+	}
+	g, err := geom.UnmarshalWKB(b[8+env:], geom.NoValidate{})
+	if err != nil {
+		return nil, errors.New("the geometry's WKB cannot be read: " + err.Error())
+	}
+	if g.IsEmpty() {
+		return nil, nil
+	}
+	switch {
+	case g.IsPoint():
+		xy, _ := g.MustAsPoint().XY()
+		return orb.Point{xy.X, xy.Y}, nil
+	case g.IsMultiPoint():
+		mp := g.MustAsMultiPoint()
+		out := make(orb.MultiPoint, 0, mp.NumPoints())
+		for i := 0; i < mp.NumPoints(); i++ {
+			if xy, ok := mp.PointN(i).XY(); ok {
+				out = append(out, orb.Point{xy.X, xy.Y})
+			}
+		}
+		return out, nil
+	case g.IsPolygon():
+		return orbPolygon(g.MustAsPolygon()), nil
+	case g.IsMultiPolygon():
+		var out orb.MultiPolygon
+		for _, p := range g.MustAsMultiPolygon().Dump() {
+			if !p.IsEmpty() {
+				out = append(out, orbPolygon(p))
+			}
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("the geometry is a %s; a layer needs points or polygons", g.Type())
+}
+
+// orbPolygon converts a polygon ring by ring, as the file holds it.
+func orbPolygon(p geom.Polygon) orb.Polygon {
+	var out orb.Polygon
+	for _, seq := range p.Coordinates() {
+		ring := make(orb.Ring, seq.Length())
+		for k := range ring {
+			xy := seq.GetXY(k)
+			ring[k] = orb.Point{xy.X, xy.Y}
+		}
+		out = append(out, ring)
+	}
+	return out
+}
