@@ -6,10 +6,11 @@ import (
 	"testing"
 )
 
-// TestDependencies fails when a library user of package data, or of
-// package catchment (which imports data for the model), would link SQLite
-// again, or data the OpenStreetMap decoders (protobuf, mongo BSON): those
-// belong in the readers and packages that need them (data/gpkg, network).
+// TestDependencies fails when a library user of package data, catchment
+// (which imports data for the model) or geo would link SQLite, the
+// OpenStreetMap decoders (protobuf, mongo BSON) or the road network: those
+// belong in the packages that need them (data/gpkg, network,
+// catchment/road).
 func TestDependencies(t *testing.T) {
 	gocmd, err := exec.LookPath("go")
 	if err != nil {
@@ -21,7 +22,10 @@ func TestDependencies(t *testing.T) {
 		forbidden []string // import path prefixes
 	}{
 		{module + "data", []string{"modernc.org/", "github.com/paulmach/osm", "google.golang.org/protobuf", "go.mongodb.org/"}},
-		{module + "catchment", []string{"modernc.org/sqlite"}},
+		// The analysis core: no SQLite, no OpenStreetMap decoders, no road
+		// network (the road metric is in catchment/road).
+		{module + "catchment", []string{"modernc.org/", "github.com/paulmach/osm", "google.golang.org/protobuf", "go.mongodb.org/", module + "network"}},
+		{module + "geo", []string{"modernc.org/", "github.com/paulmach/osm", "google.golang.org/protobuf", "go.mongodb.org/", module + "data"}},
 	} {
 		t.Run(strings.TrimPrefix(c.pkg, module), func(t *testing.T) {
 			out, err := exec.Command(gocmd, "list", "-deps", c.pkg).Output()
