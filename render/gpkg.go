@@ -156,8 +156,6 @@ func gpkgBlob(g orb.Geometry) ([]byte, orb.Bound, error) {
 
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
-func quoteText(s string) string { return `'` + strings.ReplaceAll(s, `'`, `''`) + `'` }
-
 const gpkgPreamble = `
 PRAGMA application_id = 1196444487;
 PRAGMA user_version = 10200;

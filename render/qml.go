@@ -5,7 +5,6 @@ import (
 	"encoding/xml"
 	"fmt"
 	"image/color"
-	"io"
 	"math"
 	"strconv"
 
@@ -37,17 +36,6 @@ func LayerQML(layer string, features []Feature) (string, bool) {
 		return "", false
 	}
 	return b.String(), true
-}
-
-// WriteLayerQML writes the style of a report layer to w; a layer without a
-// style is an error.
-func WriteLayerQML(w io.Writer, layer string, features []Feature) error {
-	s, ok := LayerQML(layer, features)
-	if !ok {
-		return fmt.Errorf("qml: layer %q has no style", layer)
-	}
-	_, err := io.WriteString(w, s)
-	return err
 }
 
 func qmlColor(c color.RGBA) string {
