@@ -14,6 +14,7 @@ import (
 
 	"github.com/kumamoto-gis/catchment/data"
 	"github.com/kumamoto-gis/catchment/network"
+	"github.com/kumamoto-gis/catchment/render/vector"
 )
 
 // The isochrone table and layer, like the others, are a contract: keep
@@ -44,8 +45,8 @@ func isoLimitKey(m network.Metric) string {
 // office, this one, is within the limit (so an office's bands hold only
 // districts it is the nearest office of, and the union's hold every
 // district within the limit of some office); district_ids lists them.
-func IsochroneTable(offices []data.Office, districts []data.District, sa network.ServiceAreas, profile string) Table {
-	t := Table{Columns: []string{"office_id", "office_name", "kind", "scope", "metric", "profile",
+func IsochroneTable(offices []data.Office, districts []data.District, sa network.ServiceAreas, profile string) vector.Table {
+	t := vector.Table{Columns: []string{"office_id", "office_name", "kind", "scope", "metric", "profile",
 		isoLimitKey(sa.Metric), "area_km2", "districts", "population", "district_ids"}}
 	for _, a := range sa.Areas {
 		var id, name, kind any = nil, "all offices", nil
@@ -68,7 +69,7 @@ func IsochroneTable(offices []data.Office, districts []data.District, sa network
 // (multi)polygon per band with the IsochroneTable columns, ids such as
 // "chuo-10min" or "all-2km". Bands of one office are nested, so a style
 // should draw the larger limits first.
-func IsochroneFeatures(offices []data.Office, districts []data.District, sa network.ServiceAreas, profile string) []Feature {
+func IsochroneFeatures(offices []data.Office, districts []data.District, sa network.ServiceAreas, profile string) []vector.Feature {
 	t := IsochroneTable(offices, districts, sa, profile)
 	ids := make([]string, len(sa.Areas))
 	unit := "km"
@@ -82,7 +83,7 @@ func IsochroneFeatures(offices []data.Office, districts []data.District, sa netw
 		}
 		ids[i] = fmt.Sprintf("%s-%g%s", who, isoLimit(sa.Metric, a.Limit), unit)
 	}
-	return tableFeatures(t, ids, func(i int) Feature { return Feature{Geometry: sa.Areas[i].Area} })
+	return tableFeatures(t, ids, func(i int) vector.Feature { return vector.Feature{Geometry: sa.Areas[i].Area} })
 }
 
 // MapBand is one band of the union of every office's service areas, as a

@@ -10,6 +10,7 @@ import (
 
 	"github.com/kumamoto-gis/catchment/data"
 	"github.com/kumamoto-gis/catchment/network"
+	"github.com/kumamoto-gis/catchment/render/vector"
 )
 
 // smallServiceAreas computes walking service areas of two offices on the
@@ -65,7 +66,7 @@ func TestIsochroneTableAndLayer(t *testing.T) {
 	}
 	var buf bytes.Buffer
 	fs := IsochroneFeatures(offices, ds, sa, "walk")
-	if err := WriteGeoJSON(&buf, "isochrones", fs); err != nil {
+	if err := vector.WriteGeoJSON(&buf, "isochrones", fs); err != nil {
 		t.Fatal(err)
 	}
 	if fs[0].ID != "street-1min" || fs[5].ID != "all-3min" {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kumamoto-gis/catchment/catchment"
 	"github.com/kumamoto-gis/catchment/data"
+	"github.com/kumamoto-gis/catchment/render/vector"
 )
 
 // The what-if tables and layers, like the others, are a contract: keep
@@ -77,8 +78,8 @@ var whatIfRoadSummaryColumns = []string{
 // not routed before and after (outside the network: counted in districts
 // and population, left out of every distance figure), and the
 // population-weighted travel times and changes in seconds.
-func WhatIfSummaryTable(stages []catchment.StageComparison) Table {
-	t := Table{Columns: whatIfSummaryColumns}
+func WhatIfSummaryTable(stages []catchment.StageComparison) vector.Table {
+	t := vector.Table{Columns: whatIfSummaryColumns}
 	routed := len(stages) > 0 && routedMetric(stages[0].Summary.Metric)
 	if routed {
 		t.Columns = append(append([]string(nil), whatIfSummaryColumns...), whatIfRoadSummaryColumns...)
@@ -112,9 +113,9 @@ func WhatIfSummaryTable(stages []catchment.StageComparison) Table {
 // WhatIfSummaryFigures is WhatIfSummaryTable turned on its side for reading
 // in a terminal: one row per figure, one column per stage (named by the
 // stage number). The counter rule is left out; print CounterRule beside it.
-func WhatIfSummaryFigures(stages []catchment.StageComparison) Table {
+func WhatIfSummaryFigures(stages []catchment.StageComparison) vector.Table {
 	wide := WhatIfSummaryTable(stages)
-	t := Table{Columns: []string{"figure"}}
+	t := vector.Table{Columns: []string{"figure"}}
 	for _, st := range stages {
 		t.Columns = append(t.Columns, fmt.Sprintf("stage_%d", st.Stage))
 	}
@@ -140,8 +141,8 @@ func WhatIfSummaryFigures(stages []catchment.StageComparison) Table {
 // Under the road and time metrics the distances are along roads and metric,
 // time_before_s, time_after_s, change_s, cert_time_s and note follow; a
 // district outside the network has null offices and distances and a note.
-func WhatIfDistrictTable(districts []data.District, c catchment.Comparison, movedOnly bool) Table {
-	t := Table{Columns: []string{"district_id", "district_name", "population",
+func WhatIfDistrictTable(districts []data.District, c catchment.Comparison, movedOnly bool) vector.Table {
+	t := vector.Table{Columns: []string{"district_id", "district_name", "population",
 		"office_before_id", "office_before_name", "distance_before_m",
 		"office_after_id", "office_after_name", "distance_after_m", "change_m", "moved",
 		"cert_office_id", "cert_office_name", "cert_distance_m", "cert_point", "beyond_max_km"}}
@@ -184,8 +185,8 @@ func whatIfDistrictRow(districts []data.District, c catchment.Comparison, d catc
 // population it serves with full counter service before and after, those
 // it serves for certificates after, and its counter load before, shifted
 // out, shifted in and after (catchment.CounterRule; null when unknown).
-func WhatIfOfficeTable(c catchment.Comparison) Table {
-	t := Table{Columns: []string{"office_id", "office_name", "kind", "status",
+func WhatIfOfficeTable(c catchment.Comparison) vector.Table {
+	t := vector.Table{Columns: []string{"office_id", "office_name", "kind", "status",
 		"districts_before", "population_before", "districts_after", "population_after",
 		"cert_districts_after", "cert_population_after",
 		"counter_count", "counter_shifted_out", "counter_shifted_in", "counter_after"}}
@@ -210,8 +211,8 @@ func optionalRounded(v *float64, decimals int) any {
 // least impact first (catchment.WhatIf.Each): rank 1 is the office whose
 // closure adds the fewest person-km. taken_by lists the offices that take
 // over its districts with their share of its population ("chuo 60%").
-func WhatIfEachTable(offices []data.Office, imps []catchment.Impact) Table {
-	t := Table{Columns: []string{"rank", "office_id", "office_name", "kind", "ward", "counter_count",
+func WhatIfEachTable(offices []data.Office, imps []catchment.Impact) vector.Table {
+	t := vector.Table{Columns: []string{"rank", "office_id", "office_name", "kind", "ward", "counter_count",
 		"moved_districts", "moved_population", "weighted_change_m", "mean_change_m", "max_change_m", "added_person_km",
 		"newly_beyond", "moved_with_cert_point", "taken_by"}}
 	for i, im := range imps {
@@ -241,27 +242,27 @@ func WhatIfEachTable(offices []data.Office, imps []catchment.Impact) Table {
 // WhatIfFeatures is the what-if district layer (whatif.geojson): every
 // district with the WhatIfDistrictTable columns as properties, so QGIS can
 // style moved districts and the change of distance.
-func WhatIfFeatures(districts []data.District, c catchment.Comparison) []Feature {
+func WhatIfFeatures(districts []data.District, c catchment.Comparison) []vector.Feature {
 	t := WhatIfDistrictTable(districts, c, false)
 	ids := make([]string, len(c.Districts))
 	for i, d := range c.Districts {
 		ids[i] = districts[d.District].ID
 	}
-	return tableFeatures(t, ids, func(i int) Feature {
-		return Feature{Geometry: districts[c.Districts[i].District].Geometry}
+	return tableFeatures(t, ids, func(i int) vector.Feature {
+		return vector.Feature{Geometry: districts[c.Districts[i].District].Geometry}
 	})
 }
 
 // WhatIfOfficeFeatures is the what-if office layer: every office (new ones
 // included) as a point with the WhatIfOfficeTable columns.
-func WhatIfOfficeFeatures(c catchment.Comparison) []Feature {
+func WhatIfOfficeFeatures(c catchment.Comparison) []vector.Feature {
 	t := WhatIfOfficeTable(c)
 	ids := make([]string, len(c.Offices))
 	for i, o := range c.Offices {
 		ids[i] = whatIfOffice(c, o.Office).ID
 	}
-	return tableFeatures(t, ids, func(i int) Feature {
-		return Feature{Geometry: whatIfOffice(c, c.Offices[i].Office).Location}
+	return tableFeatures(t, ids, func(i int) vector.Feature {
+		return vector.Feature{Geometry: whatIfOffice(c, c.Offices[i].Office).Location}
 	})
 }
 

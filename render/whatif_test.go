@@ -11,6 +11,7 @@ import (
 	"github.com/kumamoto-gis/catchment/catchment"
 	"github.com/kumamoto-gis/catchment/data"
 	"github.com/kumamoto-gis/catchment/network"
+	"github.com/kumamoto-gis/catchment/render/vector"
 	"github.com/paulmach/orb"
 )
 
@@ -69,7 +70,7 @@ func TestWhatIfTablesGolden(t *testing.T) {
 	last := stages[len(stages)-1].Comparison
 	for _, tc := range []struct {
 		name string
-		t    Table
+		t    vector.Table
 	}{
 		{"summary.csv.golden", WhatIfSummaryTable(stages)},
 		{"districts.csv.golden", WhatIfDistrictTable(ds.Districts, last, true)},
@@ -97,7 +98,7 @@ func TestWhatIfFeatures(t *testing.T) {
 		t.Fatalf("%d features for %d districts", len(fs), len(ds.Districts))
 	}
 	var b bytes.Buffer
-	if err := WriteGeoJSON(&b, "whatif", fs); err != nil {
+	if err := vector.WriteGeoJSON(&b, "whatif", fs); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(b.String(), `"moved":true`) || !strings.Contains(b.String(), `"office_after_id":"tobu_new"`) {
@@ -107,7 +108,7 @@ func TestWhatIfFeatures(t *testing.T) {
 	if len(ofs) != len(ds.Offices)+1 {
 		t.Errorf("%d office features, want %d", len(ofs), len(ds.Offices)+1)
 	}
-	if err := WriteGeoJSON(&b, "whatif_offices", ofs); err != nil {
+	if err := vector.WriteGeoJSON(&b, "whatif_offices", ofs); err != nil {
 		t.Fatal(err)
 	}
 	before, after := WhatIfMaps(ds, last, nil, "test")
@@ -167,7 +168,7 @@ func roadWhatIf(t *testing.T, by network.Metric) ([]data.District, catchment.Com
 func TestWhatIfTablesUnderRoadMetric(t *testing.T) {
 	ds, c := roadWhatIf(t, network.Time)
 	dt := WhatIfDistrictTable(ds, c, false)
-	col := func(t Table, name string) int {
+	col := func(t vector.Table, name string) int {
 		for i, c := range t.Columns {
 			if c == name {
 				return i

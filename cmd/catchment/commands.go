@@ -6,6 +6,7 @@ import (
 	"github.com/kumamoto-gis/catchment/catchment"
 	"github.com/kumamoto-gis/catchment/data"
 	"github.com/kumamoto-gis/catchment/render"
+	"github.com/kumamoto-gis/catchment/render/vector"
 )
 
 func nearestCommand() command {
@@ -106,7 +107,7 @@ Example:
 		if err != nil {
 			return err
 		}
-		return of.emit(e, render.AssignTable(ds.Districts, ds.Offices, a), "assign", func() []render.Feature {
+		return of.emit(e, render.AssignTable(ds.Districts, ds.Offices, a), "assign", func() []vector.Feature {
 			return render.DistrictFeatures(ds.Districts, ds.Offices, a, nil)
 		})
 	}
@@ -137,7 +138,7 @@ Example:
 		if err != nil {
 			return err
 		}
-		return of.emit(e, render.GapsTable(ds.Districts, gaps), "gaps", func() []render.Feature {
+		return of.emit(e, render.GapsTable(ds.Districts, gaps), "gaps", func() []vector.Feature {
 			return render.GapFeatures(ds.Districts, gaps)
 		})
 	}
@@ -167,7 +168,7 @@ Example:
 		if err != nil {
 			return err
 		}
-		return of.emit(e, render.CatchmentsTable(ds.Offices, cs), "catchments", func() []render.Feature {
+		return of.emit(e, render.CatchmentsTable(ds.Offices, cs), "catchments", func() []vector.Feature {
 			return render.CatchmentFeatures(ds.Offices, cs)
 		})
 	}

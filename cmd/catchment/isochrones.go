@@ -14,6 +14,7 @@ import (
 	"github.com/kumamoto-gis/catchment/internal/atomicfile"
 	"github.com/kumamoto-gis/catchment/network"
 	"github.com/kumamoto-gis/catchment/render"
+	"github.com/kumamoto-gis/catchment/render/vector"
 	"github.com/paulmach/orb"
 )
 
@@ -140,7 +141,7 @@ Example:
 		if *outDir != "" {
 			return writeIsochronesDir(e, *outDir, ds, sa, profile, mf.network, lf.quiet)
 		}
-		return of.emit(e, render.IsochroneTable(ds.Offices, ds.Districts, sa, profile), "isochrones", func() []render.Feature {
+		return of.emit(e, render.IsochroneTable(ds.Offices, ds.Districts, sa, profile), "isochrones", func() []vector.Feature {
 			return render.IsochroneFeatures(ds.Offices, ds.Districts, sa, profile)
 		})
 	}
@@ -218,7 +219,7 @@ func writeIsochronesDir(e *env, dir string, ds *data.Dataset, sa network.Service
 	t := render.IsochroneTable(ds.Offices, ds.Districts, sa, profile)
 	files := []outputFile{
 		{name: "isochrones.geojson", write: func(w io.Writer) error {
-			return render.WriteGeoJSON(w, "isochrones", render.IsochroneFeatures(ds.Offices, ds.Districts, sa, profile))
+			return vector.WriteGeoJSON(w, "isochrones", render.IsochroneFeatures(ds.Offices, ds.Districts, sa, profile))
 		}},
 		{name: "isochrones.csv", write: t.WriteCSV},
 	}

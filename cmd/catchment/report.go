@@ -12,6 +12,8 @@ import (
 	"github.com/kumamoto-gis/catchment/data"
 	"github.com/kumamoto-gis/catchment/internal/atomicfile"
 	"github.com/kumamoto-gis/catchment/render"
+	"github.com/kumamoto-gis/catchment/render/vector"
+	"github.com/kumamoto-gis/catchment/render/vector/gpkg"
 )
 
 func reportCommand() command {
@@ -175,11 +177,11 @@ func buildReport(ds *data.Dataset, maxKm, withinM float64, m catchment.Measure, 
 	if err != nil {
 		return st, nil, warns, err
 	}
-	table := func(t render.Table) func(io.Writer) error {
+	table := func(t vector.Table) func(io.Writer) error {
 		return func(w io.Writer) error { return t.WriteCSV(w) }
 	}
-	layer := func(name string, fs []render.Feature) func(io.Writer) error {
-		return func(w io.Writer) error { return render.WriteGeoJSON(w, name, fs) }
+	layer := func(name string, fs []vector.Feature) func(io.Writer) error {
+		return func(w io.Writer) error { return vector.WriteGeoJSON(w, name, fs) }
 	}
 	files := []outputFile{
 		{name: "nearest.csv", write: table(render.NearestTable(st.Nearest, 0, st.Metric))},
@@ -187,7 +189,7 @@ func buildReport(ds *data.Dataset, maxKm, withinM float64, m catchment.Measure, 
 	}
 	layers := []struct {
 		name string
-		fs   []render.Feature
+		fs   []vector.Feature
 	}{
 		{"districts", render.DistrictFeatures(ds.Districts, ds.Offices, st.Assignment, st.Gaps)},
 		{"catchments", render.CatchmentFeatures(ds.Offices, st.Catchments)},
@@ -197,15 +199,19 @@ func buildReport(ds *data.Dataset, maxKm, withinM float64, m catchment.Measure, 
 	if st.Gaps != nil {
 		layers = append(layers, struct {
 			name string
-			fs   []render.Feature
+			fs   []vector.Feature
 		}{"gaps", render.GapFeatures(ds.Districts, st.Gaps)})
 	}
-	var gpkg []render.GPKGLayer
+	var gpkgLayers []gpkg.Layer
 	for _, l := range layers {
-		style, styled := render.LayerQML(l.name, l.fs)
+		style, err := layerQML(l.name, l.fs)
+		if err != nil {
+			return st, nil, warns, err
+		}
+		styled := style != ""
 		switch format {
 		case "gpkg":
-			gpkg = append(gpkg, render.GPKGLayer{Name: l.name, Features: l.fs, Style: style})
+			gpkgLayers = append(gpkgLayers, gpkg.Layer{Name: l.name, Features: l.fs, Style: style})
 		default:
 			files = append(files, outputFile{name: l.name + ".geojson", write: layer(l.name, l.fs)})
 			if styled {
@@ -216,8 +222,8 @@ func buildReport(ds *data.Dataset, maxKm, withinM float64, m catchment.Measure, 
 			}
 		}
 	}
-	if gpkg != nil {
-		files = append([]outputFile{{name: "report.gpkg", writePath: func(path string) error { return render.WriteGeoPackage(path, gpkg) }}}, files...)
+	if gpkgLayers != nil {
+		files = append([]outputFile{{name: "report.gpkg", writePath: func(path string) error { return gpkg.Write(path, gpkgLayers) }}}, files...)
 	}
 	for _, f := range files {
 		st.Files = append(st.Files, f.name)

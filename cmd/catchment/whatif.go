@@ -13,6 +13,7 @@ import (
 	"github.com/kumamoto-gis/catchment/data"
 	"github.com/kumamoto-gis/catchment/internal/atomicfile"
 	"github.com/kumamoto-gis/catchment/render"
+	"github.com/kumamoto-gis/catchment/render/vector"
 )
 
 func whatifCommand() command {
@@ -214,7 +215,7 @@ Example:
 		return of.write(e, func(out io.Writer) error {
 			switch {
 			case of.format == "geojson":
-				return render.WriteGeoJSON(out, "whatif", render.WhatIfFeatures(ds.Districts, shown.Comparison))
+				return vector.WriteGeoJSON(out, "whatif", render.WhatIfFeatures(ds.Districts, shown.Comparison))
 			case *table == "" && of.format == "table":
 				return writeWhatIfText(out, sc, stages, shown, ds, impacts, *all)
 			}
@@ -225,7 +226,7 @@ Example:
 					name = "each"
 				}
 			}
-			var t render.Table
+			var t vector.Table
 			switch name {
 			case "summary":
 				t = render.WhatIfSummaryTable(stages)
@@ -236,7 +237,7 @@ Example:
 			case "each":
 				t = render.WhatIfEachTable(ds.Offices, impacts)
 			}
-			return render.WriteTable(out, of.format, t)
+			return vector.WriteTable(out, of.format, t)
 		})
 	}
 	return c
@@ -267,7 +268,7 @@ func contains(list []string, s string) bool {
 // terminal, and the ranking with --each.
 func writeWhatIfText(w io.Writer, sc *catchment.Scenario, stages []catchment.StageComparison, shown catchment.StageComparison, ds *data.Dataset, impacts []catchment.Impact, all bool) error {
 	var b strings.Builder
-	section := func(title string, t render.Table) error {
+	section := func(title string, t vector.Table) error {
 		fmt.Fprintf(&b, "%s\n\n", title)
 		if err := t.WriteText(&b); err != nil {
 			return err
@@ -325,11 +326,11 @@ func syntheticLayers(ds *data.Dataset) []string {
 // whole or not at all.
 func writeWhatIfDir(e *env, dir string, ds *data.Dataset, sc *catchment.Scenario, stages []catchment.StageComparison, shown catchment.StageComparison, impacts []catchment.Impact, gaps []catchment.GapRow, maps, quiet bool) error {
 	var files []outputFile
-	table := func(t render.Table) func(io.Writer) error {
+	table := func(t vector.Table) func(io.Writer) error {
 		return func(w io.Writer) error { return t.WriteCSV(w) }
 	}
-	layer := func(name string, fs []render.Feature) func(io.Writer) error {
-		return func(w io.Writer) error { return render.WriteGeoJSON(w, name, fs) }
+	layer := func(name string, fs []vector.Feature) func(io.Writer) error {
+		return func(w io.Writer) error { return vector.WriteGeoJSON(w, name, fs) }
 	}
 	rep := render.WhatIfReport{Districts: ds.Districts, Stages: stages, Offices: ds.Offices, Each: impacts, Synthetic: syntheticLayers(ds)}
 	if sc != nil {

@@ -1,4 +1,9 @@
-package render
+// Package gpkg writes GeoPackage files (OGC GeoPackage 1.2): feature tables
+// of vector.Feature values in EPSG:4326 with typed fields, an R-tree
+// spatial index and optional QGIS styles. It links a pure-Go SQLite, which
+// is why it is a package of its own: a program that writes only GeoJSON or
+// CSV (package vector) does not carry SQLite.
+package gpkg
 
 import (
 	"database/sql"
@@ -13,28 +18,33 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
 
+	"github.com/kumamoto-gis/catchment/render/internal/lonlat"
+	"github.com/kumamoto-gis/catchment/render/vector"
+	"github.com/kumamoto-gis/catchment/render/vector/internal/layer"
+
 	// Pure-Go SQLite: no cgo, so the CLI cross-compiles for Windows.
 	_ "modernc.org/sqlite"
 )
 
-// GPKGLayer is one feature table of a GeoPackage: its name, its features
-// (lon/lat degrees, as for WriteGeoJSON) and an optional QGIS style (a .qml
-// document, see WriteQML) that QGIS applies when the layer is opened.
-type GPKGLayer struct {
+// Layer is one feature table of a GeoPackage: its name, its features
+// (lon/lat degrees, as for vector.WriteGeoJSON) and an optional QGIS style
+// (a .qml document, see vector.Style) that QGIS applies when the layer is
+// opened.
+type Layer struct {
 	Name     string
-	Features []Feature
+	Features []vector.Feature
 	Style    string
 }
 
 // gpkgSRS is the SRS every layer is written in: WGS 84 longitude/latitude.
 const gpkgSRS = 4326
 
-// WriteGeoPackage writes layers as one GeoPackage 1.2 file at path, whole or
+// Write writes layers as one GeoPackage 1.2 file at path, whole or
 // not at all (a temporary file is renamed). Each layer gets its geometry
 // type, SRS EPSG:4326, an R-tree spatial index and typed fields: REAL for
 // floats, INTEGER for integers, BOOLEAN for booleans, TEXT for strings. A
 // feature's ID becomes a TEXT field "id" unless a property has that name.
-func WriteGeoPackage(path string, layers []GPKGLayer) (err error) {
+func Write(path string, layers []Layer) (err error) {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
@@ -66,7 +76,7 @@ type gpkgField struct {
 }
 
 // gpkgSchema finds the columns and geometry type of a layer.
-func gpkgSchema(l GPKGLayer) ([]gpkgField, string, error) {
+func gpkgSchema(l Layer) ([]gpkgField, string, error) {
 	var fields []gpkgField
 	index := map[string]int{}
 	hasIDProp := false
@@ -75,11 +85,11 @@ func gpkgSchema(l GPKGLayer) ([]gpkgField, string, error) {
 			if p.Key == "id" {
 				hasIDProp = true
 			}
-			v, err := toScalar(p.Value)
+			v, err := layer.ScalarOf(p.Value)
 			if err != nil {
 				return nil, "", fmt.Errorf("feature %d property %q: %w", i, p.Key, err)
 			}
-			typ := map[scalarKind]string{kindString: "TEXT", kindInt: "INTEGER", kindFloat: "REAL", kindBool: "BOOLEAN"}[v.kind]
+			typ := map[layer.Kind]string{layer.String: "TEXT", layer.Int: "INTEGER", layer.Float: "REAL", layer.Bool: "BOOLEAN"}[v.Kind]
 			j, ok := index[p.Key]
 			if !ok {
 				index[p.Key] = len(fields)
@@ -114,7 +124,7 @@ func gpkgSchema(l GPKGLayer) ([]gpkgField, string, error) {
 	kinds := map[string]bool{}
 	for _, f := range l.Features {
 		if f.Geometry != nil {
-			kinds[strings.ToUpper(promote.promote(gpkgGeometry(f.Geometry)).GeoJSONType())] = true
+			kinds[strings.ToUpper(promote.Promote(layer.AsPolygon(f.Geometry)).GeoJSONType())] = true
 		}
 	}
 	gtype := "GEOMETRY"
@@ -126,15 +136,13 @@ func gpkgSchema(l GPKGLayer) ([]gpkgField, string, error) {
 	return fields, gtype, nil
 }
 
-// gpkgGeometry turns a Ring or Bound into a Polygon.
-func gpkgGeometry(g orb.Geometry) orb.Geometry {
-	switch g := g.(type) {
-	case orb.Ring:
-		return orb.Polygon{g}
-	case orb.Bound:
-		return g.ToPolygon()
+// promotions is the Promotion of a layer's geometries.
+func promotions(features []vector.Feature) layer.Promotion {
+	var m layer.Mix
+	for _, f := range features {
+		m.Add(f.Geometry)
 	}
-	return g
+	return m.Promotion()
 }
 
 // gpkgBlob encodes g as a GeoPackage geometry: the "GP" header with the
@@ -181,7 +189,7 @@ CREATE TRIGGER "%[2]s_update4" AFTER UPDATE ON "%[1]s" WHEN OLD.fid != NEW.fid A
 CREATE TRIGGER "%[2]s_delete" AFTER DELETE ON "%[1]s" WHEN old.geom NOT NULL BEGIN DELETE FROM "%[2]s" WHERE id = OLD.fid; END;
 `
 
-func writeGPKG(file string, layers []GPKGLayer) error {
+func writeGPKG(file string, layers []Layer) error {
 	db, err := sql.Open("sqlite", "file:"+file)
 	if err != nil {
 		return err
@@ -206,7 +214,7 @@ func writeGPKG(file string, layers []GPKGLayer) error {
 			return fmt.Errorf("layer %q appears twice", l.Name)
 		}
 		seen[strings.ToLower(l.Name)] = true
-		if err := writeGPKGLayer(tx, l); err != nil {
+		if err := writeLayer(tx, l); err != nil {
 			return fmt.Errorf("layer %q: %w", l.Name, err)
 		}
 		if l.Style != "" {
@@ -225,7 +233,7 @@ INSERT INTO gpkg_contents (table_name, data_type, identifier, description) VALUE
 	return tx.Commit()
 }
 
-func writeGPKGLayer(tx *sql.Tx, l GPKGLayer) error {
+func writeLayer(tx *sql.Tx, l Layer) error {
 	fields, gtype, err := gpkgSchema(l)
 	if err != nil {
 		return err
@@ -264,8 +272,8 @@ func writeGPKGLayer(tx *sql.Tx, l GPKGLayer) error {
 		args := make([]any, 0, len(fields)+1)
 		var bound orb.Bound
 		if f.Geometry != nil {
-			g := promote.promote(gpkgGeometry(f.Geometry))
-			if err := checkGeometry(g); err != nil {
+			g := promote.Promote(layer.AsPolygon(f.Geometry))
+			if err := lonlat.CheckGeometry(g); err != nil {
 				return fmt.Errorf("feature %d (id %q): %w", i, f.ID, err)
 			}
 			blob, b, err := gpkgBlob(g)
@@ -286,7 +294,7 @@ func writeGPKGLayer(tx *sql.Tx, l GPKGLayer) error {
 			props["id"] = f.ID
 		}
 		for _, fl := range fields {
-			v, err := toScalar(props[fl.key])
+			v, err := layer.ScalarOf(props[fl.key])
 			if err != nil {
 				return fmt.Errorf("feature %d property %q: %w", i, fl.key, err)
 			}
@@ -324,36 +332,24 @@ func writeGPKGLayer(tx *sql.Tx, l GPKGLayer) error {
 	return nil
 }
 
-// checkGeometry checks that every position of g is lon/lat degrees.
-func checkGeometry(g orb.Geometry) error {
-	var err error
-	visit := func(p orb.Point) {
-		if err == nil {
-			err = checkPosition(p)
-		}
-	}
-	forEachPosition(g, visit)
-	return err
-}
-
 // sqlArg is the SQLite value of a scalar; NaN and ±Inf are NULL.
-func sqlArg(v scalar) any {
-	switch v.kind {
-	case kindString:
-		return v.str
-	case kindInt:
-		n, err := strconv.ParseInt(v.str, 10, 64)
+func sqlArg(v layer.Scalar) any {
+	switch v.Kind {
+	case layer.String:
+		return v.Str
+	case layer.Int:
+		n, err := strconv.ParseInt(v.Str, 10, 64)
 		if err != nil {
-			return v.str
+			return v.Str
 		}
 		return n
-	case kindFloat:
-		if !v.finite() {
+	case layer.Float:
+		if !v.Finite() {
 			return nil
 		}
-		return v.num
-	case kindBool:
-		if v.b {
+		return v.Num
+	case layer.Bool:
+		if v.B {
 			return int64(1)
 		}
 		return int64(0)

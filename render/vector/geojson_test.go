@@ -1,4 +1,4 @@
-package render
+package vector
 
 import (
 	"bytes"
@@ -563,7 +563,7 @@ func TestWriteGeoJSONPromotesMixedLayers(t *testing.T) {
 }
 
 // sharedData is the project's real data folder, beside the repository.
-var sharedData = filepath.Join("..", "..", "shared", "data")
+var sharedData = filepath.Join("..", "..", "..", "shared", "data")
 
 // TestWriteGeoJSONRealWards rewrites the real ward boundaries (a layer that
 // mixes Polygon and MultiPolygon, which GDAL types "Unknown") and checks
@@ -572,7 +572,7 @@ var sharedData = filepath.Join("..", "..", "shared", "data")
 func TestWriteGeoJSONRealWards(t *testing.T) {
 	src := filepath.Join(sharedData, "kumamoto_wards_N03-21_simplified1pct_smartnews.geojson")
 	if _, err := os.Stat(sharedData); os.IsNotExist(err) {
-		t.Skipf("SKIPPING real-data test in package render: %s is absent", sharedData)
+		t.Skipf("SKIPPING real-data test in package vector: %s is absent", sharedData)
 	}
 	raw, err := os.ReadFile(src)
 	if err != nil {

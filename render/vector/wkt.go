@@ -1,4 +1,4 @@
-package render
+package vector
 
 import (
 	"encoding/csv"
@@ -8,6 +8,9 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkt"
+
+	"github.com/kumamoto-gis/catchment/render/internal/lonlat"
+	"github.com/kumamoto-gis/catchment/render/vector/internal/layer"
 )
 
 // WriteCSVWKT writes features as CSV with the geometry as WKT in the first
@@ -45,8 +48,8 @@ func WriteCSVWKT(w io.Writer, features []Feature) error {
 		if f.Geometry == nil {
 			row = append(row, "")
 		} else {
-			g := promote.promote(gpkgGeometry(f.Geometry))
-			if err := checkGeometry(g); err != nil {
+			g := promote.Promote(layer.AsPolygon(f.Geometry))
+			if err := lonlat.CheckGeometry(g); err != nil {
 				return fmt.Errorf("csv wkt: feature %d (id %q): %w", i, f.ID, err)
 			}
 			row = append(row, string(wkt.MarshalString(roundGeometry(g))))
@@ -59,7 +62,7 @@ func WriteCSVWKT(w io.Writer, features []Feature) error {
 			props[p.Key] = p.Value
 		}
 		for _, k := range keys {
-			v, err := toScalar(props[k])
+			v, err := layer.ScalarOf(props[k])
 			if err != nil {
 				return fmt.Errorf("csv wkt: feature %d property %q: %w", i, k, err)
 			}
@@ -74,17 +77,17 @@ func WriteCSVWKT(w io.Writer, features []Feature) error {
 }
 
 // csvText renders a scalar for CSV: null is empty, NaN and ±Inf too.
-func csvText(v scalar) string {
-	switch v.kind {
-	case kindString, kindInt:
-		return v.str
-	case kindFloat:
-		if !v.finite() {
+func csvText(v layer.Scalar) string {
+	switch v.Kind {
+	case layer.String, layer.Int:
+		return v.Str
+	case layer.Float:
+		if !v.Finite() {
 			return ""
 		}
-		return strconv.FormatFloat(v.num, 'f', -1, v.bits)
-	case kindBool:
-		return strconv.FormatBool(v.b)
+		return strconv.FormatFloat(v.Num, 'f', -1, v.Bits)
+	case layer.Bool:
+		return strconv.FormatBool(v.B)
 	}
 	return ""
 }

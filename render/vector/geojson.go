@@ -1,4 +1,4 @@
-package render
+package vector
 
 import (
 	"bufio"
@@ -8,12 +8,20 @@ import (
 	"strconv"
 
 	"github.com/paulmach/orb"
+
+	"github.com/kumamoto-gis/catchment/render/internal/lonlat"
+	"github.com/kumamoto-gis/catchment/render/vector/internal/layer"
 )
 
 // Property is one named attribute of a feature; properties keep their order.
 // Value is a string, float64, int, bool or nil (other integer and float
 // types, named types over them and pointers to them are accepted too).
-type Property struct {
+//
+// Property is an alias of a struct type literal, not a defined type, so
+// that packages building features may write {"key", value} without go
+// vet's composites check asking for field names: the field order Key, Value
+// is part of this API and stays.
+type Property = struct {
 	Key   string
 	Value any
 }
@@ -50,7 +58,7 @@ func WriteGeoJSON(w io.Writer, layerName string, features []Feature) error {
 	bw := bufio.NewWriter(w)
 	buf := make([]byte, 0, 4096)
 	buf = append(buf, `{"type":"FeatureCollection","name":`...)
-	buf = appendJSONString(buf, layerName)
+	buf = layer.AppendJSONString(buf, layerName)
 	buf = append(buf, ",\"features\":[\n"...)
 	keyKinds := map[string]keyKind{}
 	promote := promotions(features)
@@ -86,70 +94,20 @@ type keyKind struct {
 	feature int
 }
 
-// promotion says which single geometries a layer writes as one-member
-// multi-geometries.
-type promotion struct{ points, lines, polygons bool }
-
-// promotions finds the single/multi mixes in a layer: GDAL types a layer
-// holding both Polygon and MultiPolygon "Unknown", and QGIS then splits it
-// into one sublayer per type, so such a layer is written all multi.
-func promotions(features []Feature) promotion {
-	var single, multi promotion
+// promotions is the Promotion of a layer's geometries.
+func promotions(features []Feature) layer.Promotion {
+	var m layer.Mix
 	for _, f := range features {
-		switch f.Geometry.(type) {
-		case orb.Point:
-			single.points = true
-		case orb.MultiPoint:
-			multi.points = true
-		case orb.LineString:
-			single.lines = true
-		case orb.MultiLineString:
-			multi.lines = true
-		case orb.Polygon, orb.Ring, orb.Bound:
-			single.polygons = true
-		case orb.MultiPolygon:
-			multi.polygons = true
-		}
+		m.Add(f.Geometry)
 	}
-	return promotion{
-		points:   single.points && multi.points,
-		lines:    single.lines && multi.lines,
-		polygons: single.polygons && multi.polygons,
-	}
+	return m.Promotion()
 }
 
-// promote returns g as a one-member multi-geometry if p asks for it.
-func (p promotion) promote(g orb.Geometry) orb.Geometry {
-	switch g := g.(type) {
-	case orb.Point:
-		if p.points {
-			return orb.MultiPoint{g}
-		}
-	case orb.LineString:
-		if p.lines {
-			return orb.MultiLineString{g}
-		}
-	case orb.Polygon:
-		if p.polygons {
-			return orb.MultiPolygon{g}
-		}
-	case orb.Ring:
-		if p.polygons {
-			return orb.MultiPolygon{{g}}
-		}
-	case orb.Bound:
-		if p.polygons {
-			return orb.MultiPolygon{g.ToPolygon()}
-		}
-	}
-	return g
-}
-
-func appendFeature(buf []byte, f Feature, promote promotion, keyKinds map[string]keyKind, index int) ([]byte, error) {
+func appendFeature(buf []byte, f Feature, promote layer.Promotion, keyKinds map[string]keyKind, index int) ([]byte, error) {
 	buf = append(buf, `{"type":"Feature",`...)
 	if f.ID != "" {
 		buf = append(buf, `"id":`...)
-		buf = appendJSONString(buf, f.ID)
+		buf = layer.AppendJSONString(buf, f.ID)
 		buf = append(buf, ',')
 	}
 	buf = append(buf, `"properties":{`...)
@@ -162,11 +120,11 @@ func appendFeature(buf []byte, f Feature, promote promotion, keyKinds map[string
 			return nil, fmt.Errorf("property %q appears twice", p.Key)
 		}
 		seen[p.Key] = true
-		v, err := toScalar(p.Value)
+		v, err := layer.ScalarOf(p.Value)
 		if err != nil {
 			return nil, fmt.Errorf("property %q: %w", p.Key, err)
 		}
-		if c := v.class(); c != "" {
+		if c := v.Class(); c != "" {
 			if prev, ok := keyKinds[p.Key]; !ok {
 				keyKinds[p.Key] = keyKind{class: c, feature: index}
 			} else if prev.class != c {
@@ -176,12 +134,12 @@ func appendFeature(buf []byte, f Feature, promote promotion, keyKinds map[string
 		if j > 0 {
 			buf = append(buf, ',')
 		}
-		buf = appendJSONString(buf, p.Key)
+		buf = layer.AppendJSONString(buf, p.Key)
 		buf = append(buf, ':')
-		buf = v.appendJSON(buf)
+		buf = v.AppendJSON(buf)
 	}
 	buf = append(buf, `},"geometry":`...)
-	buf, err := appendGeometry(buf, promote.promote(f.Geometry))
+	buf, err := appendGeometry(buf, promote.Promote(f.Geometry))
 	if err != nil {
 		return nil, err
 	}
@@ -261,16 +219,8 @@ func round7(v float64) float64 {
 	return math.Round(v*scale)/scale + 0
 }
 
-func checkPosition(p orb.Point) error {
-	lon, lat := p[0], p[1]
-	if math.IsNaN(lon) || math.IsNaN(lat) || lon < -180 || lon > 180 || lat < -90 || lat > 90 {
-		return fmt.Errorf("coordinate (%g, %g) is not a lon/lat position in degrees (projected or missing coordinates?)", lon, lat)
-	}
-	return nil
-}
-
 func appendPosition(buf []byte, p orb.Point) ([]byte, error) {
-	if err := checkPosition(p); err != nil {
+	if err := lonlat.CheckPosition(p); err != nil {
 		return nil, err
 	}
 	buf = append(buf, '[')
@@ -319,7 +269,7 @@ func appendPolygon(buf []byte, p orb.Polygon, what string) ([]byte, error) {
 func normalRing(r orb.Ring, exterior bool) (orb.Ring, error) {
 	out := make(orb.Ring, len(r), len(r)+1)
 	for i, p := range r {
-		if err := checkPosition(p); err != nil {
+		if err := lonlat.CheckPosition(p); err != nil {
 			return nil, fmt.Errorf("position %d: %w", i, err)
 		}
 		out[i] = orb.Point{round7(p[0]), round7(p[1])}
