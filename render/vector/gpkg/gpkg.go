@@ -16,7 +16,6 @@ import (
 	"strings"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/encoding/wkb"
 
 	"github.com/kumamoto-gis/catchment/render/internal/lonlat"
 	"github.com/kumamoto-gis/catchment/render/vector"
@@ -145,10 +144,10 @@ func promotions(features []vector.Feature) layer.Promotion {
 	return m.Promotion()
 }
 
-// gpkgBlob encodes g as a GeoPackage geometry: the "GP" header with the
-// SRS id and the XY envelope, then little-endian WKB.
+// gpkgBlob encodes g as a GeoPackage geometry (GeoPackage 1.2, 2.1.3): the
+// "GP" header with the SRS id and the XY envelope, then little-endian WKB.
 func gpkgBlob(g orb.Geometry) ([]byte, orb.Bound, error) {
-	body, err := wkb.Marshal(g, binary.LittleEndian)
+	body, err := marshalWKB(g)
 	if err != nil {
 		return nil, orb.Bound{}, err
 	}

@@ -1,6 +1,8 @@
 package gpkg
 
 import (
+	"bytes"
+	"encoding/binary"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -8,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
+	orbwkb "github.com/paulmach/orb/encoding/wkb"
 
 	"github.com/kumamoto-gis/catchment/internal/ogrtest"
 	"github.com/kumamoto-gis/catchment/render/vector"
@@ -112,6 +115,38 @@ func TestWriteGeoPackageErrors(t *testing.T) {
 		}
 		if m, _ := filepath.Glob(filepath.Join(dir, ".*tmp*")); len(m) > 0 {
 			t.Errorf("%s: temporary files left: %v", c.name, m)
+		}
+	}
+}
+
+// TestWKBMatchesOrb checks that go-geom's WKB, which the writer uses, is
+// byte for byte the WKB of orb's encoder that it replaced, for every
+// geometry type a layer can hold.
+func TestWKBMatchesOrb(t *testing.T) {
+	ring := orb.Ring{{130.7, 32.8}, {130.71, 32.8}, {130.71, 32.81}, {130.7, 32.8}}
+	hole := orb.Ring{{130.702, 32.801}, {130.703, 32.801}, {130.703, 32.802}, {130.702, 32.801}}
+	for _, g := range []orb.Geometry{
+		orb.Point{130.7079, 32.8031},
+		orb.MultiPoint{{130.7, 32.8}, {-180, -90}},
+		orb.MultiPoint{},
+		orb.LineString{{130.7, 32.8}, {130.8, 32.9}},
+		orb.MultiLineString{{{130.7, 32.8}, {130.8, 32.9}}, {{1, 2}, {3, 4}, {5, 6}}},
+		orb.Polygon{ring, hole},
+		orb.MultiPolygon{{ring, hole}, {ring}},
+		orb.MultiPolygon{},
+		orb.Collection{orb.Point{1, 2}, orb.Polygon{ring}},
+		orb.Collection{},
+	} {
+		got, err := marshalWKB(g)
+		if err != nil {
+			t.Fatalf("%T %v: %v", g, g, err)
+		}
+		want, err := orbwkb.Marshal(g, binary.LittleEndian)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%T %v:\n got %x\nwant %x", g, g, got, want)
 		}
 	}
 }
