@@ -2,6 +2,6 @@ package render
 
 import "flag"
 
-// update rewrites the golden files (testdata/render/maps, testdata/whatif)
-// instead of comparing against them: go test ./render/ -update
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/render/maps and testdata/whatif")
+// update rewrites the golden files under testdata/whatif instead of
+// comparing against them: go test ./render/ -update
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/whatif")

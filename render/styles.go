@@ -7,6 +7,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/kumamoto-gis/catchment/render/draw"
 	"github.com/kumamoto-gis/catchment/render/internal/lonlat"
 	"github.com/kumamoto-gis/catchment/render/vector"
 )
@@ -14,7 +15,7 @@ import (
 // QGIS styles for the layers the report writes, coloured as the PNG maps
 // are: catchments by serving office with the qualitative palette
 // (neighbours differ), districts by distance class with YlOrRd over
-// DefaultBreaks, gaps by store/post office coverage, offices by kind.
+// draw.DefaultBreaks, gaps by store/post office coverage, offices by kind.
 
 // LayerStyle returns the QGIS style of a report layer (districts or assign,
 // catchments, catchments_voronoi, gaps, offices) for its features, and
@@ -22,7 +23,7 @@ import (
 func LayerStyle(layer string, features []vector.Feature) (vector.Style, bool) {
 	switch layer {
 	case "districts", "assign":
-		return distanceStyle(DefaultBreaks), true
+		return distanceStyle(draw.DefaultBreaks), true
 	case "catchments", "catchments_voronoi":
 		return catchmentStyle(features), true
 	case "gaps":
@@ -36,12 +37,12 @@ func LayerStyle(layer string, features []vector.Feature) (vector.Style, bool) {
 // districtFill is a district fill with a thin white border, as the maps
 // draw districts.
 func districtFill(c color.RGBA) vector.Symbol {
-	return vector.Symbol{Kind: vector.Fill, Color: c, Outline: colDistrict, OutlineWidthMM: 0.2}
+	return vector.Symbol{Kind: vector.Fill, Color: c, Outline: draw.MapColours().DistrictBorder, OutlineWidthMM: 0.2}
 }
 
 // distanceStyle classes districts by distance_m as the distance map does.
 func distanceStyle(breaks []float64) vector.Style {
-	cols := sequential(len(breaks))
+	cols := draw.Sequential(len(breaks))
 	s := vector.Style{Renderer: vector.Graduated, Attribute: "distance_m"}
 	for i, lo := range breaks {
 		hi := math.Inf(1)
@@ -54,7 +55,7 @@ func distanceStyle(breaks []float64) vector.Style {
 			upper = hi * 1000
 		}
 		s.Classes = append(s.Classes, vector.StyleClass{Lower: lo * 1000, Upper: upper,
-			Label: DistanceClass{MinKm: lo, MaxKm: hi}.Label(), Symbol: districtFill(cols[i])})
+			Label: draw.DistanceClass{MinKm: lo, MaxKm: hi}.Label(), Symbol: districtFill(cols[i])})
 	}
 	return s
 }
@@ -64,9 +65,9 @@ func gapStyle() vector.Style {
 	return vector.Style{Renderer: vector.Categorized,
 		Attribute: `CASE WHEN "stores" > 0 THEN 'covered' WHEN "posts" > 0 THEN 'post_only' ELSE 'gap' END`,
 		Classes: []vector.StyleClass{
-			{Value: "gap", Label: "コンビニも郵便局もない No store, no post office", Symbol: districtFill(colGap)},
-			{Value: "post_only", Label: "コンビニなし・郵便局あり No store, has a post office", Symbol: districtFill(colPostOnly)},
-			{Value: "covered", Label: "コンビニあり Has a store", Symbol: districtFill(colCovered)},
+			{Value: "gap", Label: "コンビニも郵便局もない No store, no post office", Symbol: districtFill(draw.MapColours().Gap)},
+			{Value: "post_only", Label: "コンビニなし・郵便局あり No store, has a post office", Symbol: districtFill(draw.MapColours().PostOnly)},
+			{Value: "covered", Label: "コンビニあり Has a store", Symbol: districtFill(draw.MapColours().Covered)},
 		}}
 }
 
@@ -74,11 +75,11 @@ func gapStyle() vector.Style {
 // as blue circles, as the maps do.
 func officeStyle() vector.Style {
 	marker := func(shape string, c color.RGBA, sizeMM float64) vector.Symbol {
-		return vector.Symbol{Kind: vector.Marker, Shape: shape, Color: c, Outline: colPaper, OutlineWidthMM: 0.3, SizeMM: sizeMM}
+		return vector.Symbol{Kind: vector.Marker, Shape: shape, Color: c, Outline: draw.MapColours().Paper, OutlineWidthMM: 0.3, SizeMM: sizeMM}
 	}
 	return vector.Style{Renderer: vector.Categorized, Attribute: "kind", Classes: []vector.StyleClass{
-		{Value: "ward", Label: "区役所 Ward office", Symbol: marker("square", colWard, 3.2)},
-		{Value: "branch", Label: "出張所 Branch office", Symbol: marker("circle", colBranch, 2.4)},
+		{Value: "ward", Label: "区役所 Ward office", Symbol: marker("square", draw.MapColours().Ward, 3.2)},
+		{Value: "branch", Label: "出張所 Branch office", Symbol: marker("circle", draw.MapColours().Branch, 2.4)},
 	}}
 }
 
@@ -88,11 +89,12 @@ func officeStyle() vector.Style {
 // from the PNG's, which finds them in pixel space).
 func catchmentStyle(features []vector.Feature) vector.Style {
 	ids, labels := catchmentOffices(features)
-	cols := colourOffices(vertexAdjacency(features, ids), len(qualitative))
+	palette := draw.Qualitative()
+	cols := draw.ColourOffices(vertexAdjacency(features, ids), len(palette))
 	s := vector.Style{Renderer: vector.Categorized, Attribute: "office_id"}
 	for i, id := range ids {
 		s.Classes = append(s.Classes, vector.StyleClass{Value: id, Label: labels[i],
-			Symbol: vector.Symbol{Kind: vector.Fill, Color: qualitative[cols[i]], Outline: colCatchment, OutlineWidthMM: 0.6}})
+			Symbol: vector.Symbol{Kind: vector.Fill, Color: palette[cols[i]], Outline: draw.MapColours().CatchmentBorder, OutlineWidthMM: 0.6}})
 	}
 	return s
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/kumamoto-gis/catchment/render/draw"
 	"github.com/kumamoto-gis/catchment/render/vector"
 )
 
@@ -68,7 +69,7 @@ func TestLayerStyle(t *testing.T) {
 		layer, typ, attr string
 		n                int
 	}{
-		{"districts", "graduatedSymbol", "distance_m", len(DefaultBreaks)},
+		{"districts", "graduatedSymbol", "distance_m", len(draw.DefaultBreaks)},
 		{"catchments", "categorizedSymbol", "office_id", 3},
 		{"gaps", "categorizedSymbol", `CASE WHEN "stores" > 0`, 3},
 		{"offices", "categorizedSymbol", "kind", 2},
@@ -99,10 +100,10 @@ func TestLayerStyle(t *testing.T) {
 		}
 		switch c.layer {
 		case "districts":
-			cols := sequential(len(DefaultBreaks))
+			cols := draw.Sequential(len(draw.DefaultBreaks))
 			for i, r := range d.Renderer.Ranges {
-				if r.Lower != DefaultBreaks[i]*1000 || color(d, i) != qmlColor(cols[i]) {
-					t.Errorf("range %d: %+v colour %s, want lower %g colour %s", i, r, color(d, i), DefaultBreaks[i]*1000, qmlColor(cols[i]))
+				if r.Lower != draw.DefaultBreaks[i]*1000 || color(d, i) != qmlColor(cols[i]) {
+					t.Errorf("range %d: %+v colour %s, want lower %g colour %s", i, r, color(d, i), draw.DefaultBreaks[i]*1000, qmlColor(cols[i]))
 				}
 			}
 			if last := d.Renderer.Ranges[len(d.Renderer.Ranges)-1]; last.Label != "8 km +" {
@@ -113,11 +114,11 @@ func TestLayerStyle(t *testing.T) {
 				t.Errorf("touching catchments share a colour: %s %s %s", color(d, 0), color(d, 1), color(d, 2))
 			}
 		case "gaps":
-			if color(d, 0) != qmlColor(colGap) || color(d, 1) != qmlColor(colPostOnly) || color(d, 2) != qmlColor(colCovered) {
+			if color(d, 0) != qmlColor(draw.MapColours().Gap) || color(d, 1) != qmlColor(draw.MapColours().PostOnly) || color(d, 2) != qmlColor(draw.MapColours().Covered) {
 				t.Errorf("gap colours %s %s %s", color(d, 0), color(d, 1), color(d, 2))
 			}
 		case "offices":
-			if color(d, 0) != qmlColor(colWard) || color(d, 1) != qmlColor(colBranch) {
+			if color(d, 0) != qmlColor(draw.MapColours().Ward) || color(d, 1) != qmlColor(draw.MapColours().Branch) {
 				t.Errorf("office colours %s %s", color(d, 0), color(d, 1))
 			}
 		}

@@ -9,6 +9,8 @@ import (
 
 	"github.com/kumamoto-gis/catchment/catchment"
 	"github.com/kumamoto-gis/catchment/data"
+	"github.com/kumamoto-gis/catchment/render/draw"
+	"github.com/kumamoto-gis/catchment/render/internal/numfmt"
 	"github.com/kumamoto-gis/catchment/render/vector"
 )
 
@@ -272,9 +274,9 @@ func WhatIfOfficeFeatures(c catchment.Comparison) []vector.Feature {
 // service corners stay on the map but serve no district for full service;
 // new offices appear only after. gaps (may be nil) gives the store and
 // post office counts; source is the data source line.
-func WhatIfMaps(ds *data.Dataset, c catchment.Comparison, gaps []catchment.GapRow, source string) (before, after MapData) {
-	mk := func(after bool) MapData {
-		d := MapData{Boundary: ds.Boundary, Source: source}
+func WhatIfMaps(ds *data.Dataset, c catchment.Comparison, gaps []catchment.GapRow, source string) (before, after draw.MapData) {
+	mk := func(after bool) draw.MapData {
+		d := draw.MapData{Boundary: ds.Boundary, Source: source}
 		for _, s := range ds.Stores {
 			d.Stores = append(d.Stores, s.Location)
 		}
@@ -288,17 +290,17 @@ func WhatIfMaps(ds *data.Dataset, c catchment.Comparison, gaps []catchment.GapRo
 			if !after && st == catchment.StatusNew {
 				continue
 			}
-			d.Offices = append(d.Offices, MapOffice{ID: o.ID, Name: o.Name, NameEn: o.NameEn, Kind: string(o.Kind),
+			d.Offices = append(d.Offices, draw.MapOffice{ID: o.ID, Name: o.Name, NameEn: o.NameEn, Kind: string(o.Kind),
 				Closed: after && st == catchment.StatusClosed, Location: o.Location})
 		}
-		d.Districts = make([]MapDistrict, len(c.Districts))
+		d.Districts = make([]draw.MapDistrict, len(c.Districts))
 		for i, dc := range c.Districts {
 			dist := ds.Districts[dc.District]
 			office, m := dc.Before, dc.BeforeM
 			if after {
 				office, m = dc.After, dc.AfterM
 			}
-			md := MapDistrict{ID: dist.ID, Name: dist.Name, NameEn: dist.NameEn, Geometry: dist.Geometry, Office: office, DistanceM: m}
+			md := draw.MapDistrict{ID: dist.ID, Name: dist.Name, NameEn: dist.NameEn, Geometry: dist.Geometry, Office: office, DistanceM: m}
 			if gaps != nil {
 				md.Stores, md.Posts = gaps[i].Stores, gaps[i].Posts
 			}
@@ -573,7 +575,7 @@ func kmOrDash(m float64, signed bool) string {
 }
 
 // whole formats v rounded to a whole number with thousands separators.
-func whole(v float64) string { return thousands(math.Round(v)) }
+func whole(v float64) string { return numfmt.Whole(v) }
 
 // mdCell escapes text for a Markdown table cell.
 func mdCell(s string) string {

@@ -14,6 +14,7 @@ import (
 	"github.com/kumamoto-gis/catchment/internal/atomicfile"
 	"github.com/kumamoto-gis/catchment/network"
 	"github.com/kumamoto-gis/catchment/render"
+	"github.com/kumamoto-gis/catchment/render/draw"
 	"github.com/kumamoto-gis/catchment/render/vector"
 	"github.com/paulmach/orb"
 )
@@ -207,7 +208,7 @@ func describeAreaWarnings(ds *data.Dataset, warns []network.Warning, maxSnapM fl
 func writeIsochronesDir(e *env, dir string, ds *data.Dataset, sa network.ServiceAreas, profile, networkPath string, quiet bool) error {
 	md := render.IsochroneMap(ds.Offices, ds.Districts, ds.Boundary, sa, profile,
 		render.SourceLine(ds)+"; roads: "+filepath.Base(networkPath)+" (OpenStreetMap contributors, ODbL)")
-	img, warns, err := render.RenderIsochroneMap(md, render.MapOptions{})
+	img, warns, err := draw.RenderIsochroneMap(md, draw.MapOptions{})
 	if err != nil {
 		return fmt.Errorf("map isochrones.png: %w", err)
 	}
@@ -229,7 +230,7 @@ func writeIsochronesDir(e *env, dir string, ds *data.Dataset, sa network.Service
 			return fmt.Errorf("write %s: %w", path, err)
 		}
 	}
-	if err := render.WritePNG(filepath.Join(dir, "isochrones.png"), img); err != nil {
+	if err := draw.WritePNG(filepath.Join(dir, "isochrones.png"), img); err != nil {
 		return err
 	}
 	if !quiet {

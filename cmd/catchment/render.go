@@ -10,6 +10,7 @@ import (
 	"github.com/kumamoto-gis/catchment/catchment"
 	"github.com/kumamoto-gis/catchment/data"
 	"github.com/kumamoto-gis/catchment/render"
+	"github.com/kumamoto-gis/catchment/render/draw"
 )
 
 // pictureFlags are the flags of every command that draws PNGs.
@@ -32,7 +33,7 @@ func addPictureFlags(fs *flag.FlagSet) *pictureFlags {
 }
 
 // fonts loads the font set once for all pictures of a command.
-func (pf *pictureFlags) fonts(e *env, quiet bool) (*render.Fonts, error) {
+func (pf *pictureFlags) fonts(e *env, quiet bool) (*draw.Fonts, error) {
 	if pf.width < 200 || pf.width > 20000 {
 		return nil, fmt.Errorf("--width %d: want 200–20000 pixels", pf.width)
 	}
@@ -40,9 +41,9 @@ func (pf *pictureFlags) fonts(e *env, quiet bool) (*render.Fonts, error) {
 		return nil, fmt.Errorf("--dpi must not be negative")
 	}
 	if pf.latin {
-		return render.LatinFonts(), nil
+		return draw.LatinFonts(), nil
 	}
-	f, warns, err := render.LoadFonts(pf.font)
+	f, warns, err := draw.LoadFonts(pf.font)
 	if err != nil {
 		return nil, err
 	}
@@ -57,20 +58,20 @@ type picture struct {
 }
 
 // studyPictures lists the maps and charts of a study, to be drawn.
-func studyPictures(ds *data.Dataset, st render.Study, gaps []catchment.GapRow, fonts *render.Fonts, pf *pictureFlags, kinds []string) []picture {
+func studyPictures(ds *data.Dataset, st render.Study, gaps []catchment.GapRow, fonts *draw.Fonts, pf *pictureFlags, kinds []string) []picture {
 	md := render.StudyMapData(ds, st.Assignment, gaps, nil)
-	mopt := render.MapOptions{Width: pf.width, DPI: pf.dpi, Fonts: fonts}
+	mopt := draw.MapOptions{Width: pf.width, DPI: pf.dpi, Fonts: fonts}
 	var pics []picture
 	for _, k := range kinds {
 		switch k {
 		case "catchments", "distance", "gaps":
-			kind := render.MapKind(k)
-			if kind == render.MapGaps && gaps == nil {
+			kind := draw.MapKind(k)
+			if kind == draw.MapGaps && gaps == nil {
 				continue
 			}
 			file := "map_" + k + ".png"
 			pics = append(pics, picture{file: file, caption: mapCaption(kind, st.Metric), draw: func() (image.Image, []string, error) {
-				img, w, err := render.RenderMap(kind, md, mopt)
+				img, w, err := draw.RenderMap(kind, md, mopt)
 				if err != nil {
 					return nil, w, fmt.Errorf("%s map: %w", kind, err)
 				}
@@ -81,9 +82,9 @@ func studyPictures(ds *data.Dataset, st render.Study, gaps []catchment.GapRow, f
 			if len(pts) < 2 {
 				continue
 			}
-			copt := render.ChartOptions{Width: pf.width, Height: pf.width * 5 / 8, DPI: pf.dpi, Fonts: fonts, Threshold: st.MaxKm, Source: render.SourceLine(ds)}
+			copt := draw.ChartOptions{Width: pf.width, Height: pf.width * 5 / 8, DPI: pf.dpi, Fonts: fonts, Threshold: st.MaxKm, Source: render.SourceLine(ds)}
 			pics = append(pics, picture{file: "chart_scatter.png", caption: "Distance to the nearest ward office vs counter transactions (branch offices)", draw: func() (image.Image, []string, error) {
-				img, w, err := render.RenderScatter(pts, copt)
+				img, w, err := draw.RenderScatter(pts, copt)
 				if err != nil {
 					return nil, w, fmt.Errorf("scatter chart: %w", err)
 				}
@@ -94,9 +95,9 @@ func studyPictures(ds *data.Dataset, st render.Study, gaps []catchment.GapRow, f
 			if len(series) == 0 {
 				continue
 			}
-			copt := render.ChartOptions{Width: pf.width, Height: pf.width * 5 / 8, DPI: pf.dpi, Fonts: fonts, Source: render.SourceLine(ds)}
+			copt := draw.ChartOptions{Width: pf.width, Height: pf.width * 5 / 8, DPI: pf.dpi, Fonts: fonts, Source: render.SourceLine(ds)}
 			pics = append(pics, picture{file: "chart_trend.png", caption: "Counter transactions per office and year", draw: func() (image.Image, []string, error) {
-				img, w, err := render.RenderTrend(series, copt)
+				img, w, err := draw.RenderTrend(series, copt)
 				if err != nil {
 					return nil, w, fmt.Errorf("trend chart: %w", err)
 				}
@@ -107,13 +108,13 @@ func studyPictures(ds *data.Dataset, st render.Study, gaps []catchment.GapRow, f
 	return pics
 }
 
-func mapCaption(k render.MapKind, metric string) string {
+func mapCaption(k draw.MapKind, metric string) string {
 	switch k {
-	case render.MapCatchments:
+	case draw.MapCatchments:
 		return "Districts coloured by the office that serves them"
-	case render.MapDistance:
+	case draw.MapDistance:
 		return "Distance from each district to its nearest office (" + metric + ")"
-	case render.MapGaps:
+	case draw.MapGaps:
 		return "Districts with no convenience store, and the post offices that could issue certificates"
 	}
 	return string(k)
@@ -164,7 +165,7 @@ func drawAll(e *env, quiet bool, dir string, pics []picture) ([]drawn, error) {
 // writeAll writes drawn pictures, each atomically.
 func writeAll(ds []drawn) error {
 	for _, d := range ds {
-		if err := render.WritePNG(d.path, d.img); err != nil {
+		if err := draw.WritePNG(d.path, d.img); err != nil {
 			return fmt.Errorf("write %s: %w", d.path, err)
 		}
 	}

@@ -1,4 +1,4 @@
-package render
+package draw
 
 import (
 	"fmt"
@@ -97,11 +97,11 @@ func LoadFontsFrom(candidates []string) (*Fonts, []string, error) {
 func LatinFonts() *Fonts {
 	reg, err := opentype.Parse(goregular.TTF)
 	if err != nil {
-		panic("render: embedded Go Regular font: " + err.Error()) // embedded data; cannot fail
+		panic("draw: embedded Go Regular font: " + err.Error()) // embedded data; cannot fail
 	}
 	bold, err := opentype.Parse(gobold.TTF)
 	if err != nil {
-		panic("render: embedded Go Bold font: " + err.Error())
+		panic("draw: embedded Go Bold font: " + err.Error())
 	}
 	return &Fonts{latin: reg, bold: bold}
 }
@@ -194,7 +194,7 @@ func (fs *Fonts) heading() *sfnt.Font {
 func face(f *sfnt.Font, size, dpi float64) font.Face {
 	fc, err := opentype.NewFace(f, &opentype.FaceOptions{Size: size, DPI: dpi, Hinting: font.HintingNone})
 	if err != nil {
-		panic("render: font face: " + err.Error()) // only fails for invalid options
+		panic("draw: font face: " + err.Error()) // only fails for invalid options
 	}
 	return fc
 }

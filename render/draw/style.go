@@ -1,7 +1,8 @@
-package render
+package draw
 
 import (
 	"image/color"
+	"slices"
 )
 
 // The map and chart style: colours chosen from ColorBrewer schemes, which
@@ -47,9 +48,10 @@ var qualitative = []color.RGBA{
 	hex(0xdecbe4), hex(0xe5d8bd),
 }
 
-// sequential returns n colours of ColorBrewer YlOrRd (light = near, dark =
-// far), for n from 1 to 9.
-func sequential(n int) []color.RGBA {
+// Sequential returns n colours of ColorBrewer YlOrRd (light = near, dark =
+// far), for n from 1 to 9 (more repeat the darkest): the fills of the
+// distance map's classes.
+func Sequential(n int) []color.RGBA {
 	all := [][]uint32{
 		3: {0xffeda0, 0xfeb24c, 0xf03b20},
 		4: {0xffffb2, 0xfecc5c, 0xfd8d3c, 0xe31a1c},
@@ -77,6 +79,28 @@ func sequential(n int) []color.RGBA {
 		out[i] = hex(v)
 	}
 	return out
+}
+
+// Qualitative returns the palette the catchment map fills catchments
+// from (see ColourOffices), light fills on which dark labels stay readable.
+func Qualitative() []color.RGBA { return slices.Clone(qualitative) }
+
+// Colours are the colours the maps give to things, for styles made
+// elsewhere (QGIS .qml) that should look like the maps.
+type Colours struct {
+	Paper           color.RGBA // the page; outlines of symbols
+	DistrictBorder  color.RGBA // thin district borders drawn over fills
+	CatchmentBorder color.RGBA // catchment borders
+	Ward, Branch    color.RGBA // ward and branch office symbols
+	Gap             color.RGBA // district with neither store nor post office
+	PostOnly        color.RGBA // district with a post office but no store
+	Covered         color.RGBA // district with a store
+}
+
+// MapColours returns the colours the maps draw with.
+func MapColours() Colours {
+	return Colours{Paper: colPaper, DistrictBorder: colDistrict, CatchmentBorder: colCatchment,
+		Ward: colWard, Branch: colBranch, Gap: colGap, PostOnly: colPostOnly, Covered: colCovered}
 }
 
 // groupHues are the line colours of chart groups (wards): the Tableau 10

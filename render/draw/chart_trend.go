@@ -1,4 +1,4 @@
-package render
+package draw
 
 import (
 	"errors"
@@ -9,6 +9,8 @@ import (
 	"strconv"
 
 	"github.com/fogleman/gg"
+
+	"github.com/kumamoto-gis/catchment/render/internal/numfmt"
 )
 
 // TrendSeries is one office's counter transactions per year.
@@ -116,7 +118,7 @@ func renderTrend(series []TrendSeries, opt ChartOptions) (image.Image, *chart, [
 	title := c.text("title", opt.Title, c.txt("窓口取扱件数の推移（窓口別）", "Counter transactions per year, by office"))
 	xl := c.text("x label", opt.XLabel, c.txt("年度", "Year"))
 	yl := c.text("y label", opt.YLabel, c.txt("窓口取扱件数（件）", "Counter transactions"))
-	c.frame(title, xl, yl, xt, yt, func(v float64) string { return strconv.Itoa(int(v)) }, thousands)
+	c.frame(title, xl, yl, xt, yt, func(v float64) string { return strconv.Itoa(int(v)) }, numfmt.Thousands)
 
 	for i, s := range series {
 		dc.SetColor(colours[i])

@@ -1,4 +1,4 @@
-package render
+package draw
 
 import (
 	"math"
@@ -150,11 +150,12 @@ func segDist(p, a, b px) float64 {
 	return math.Hypot(p.X-(a.X+t*dx), p.Y-(a.Y+t*dy))
 }
 
-// colourOffices gives each office a palette index so that offices whose
+// ColourOffices gives each office a palette index so that offices whose
 // catchments touch get different colours, spreading use over the palette:
 // offices with most neighbours choose first, each taking the least-used
-// colour that no neighbour has.
-func colourOffices(adjacent [][]int, nColours int) []int {
+// colour that no neighbour has. adjacent[i] lists the offices whose
+// catchments touch office i's; the result is a palette index per office.
+func ColourOffices(adjacent [][]int, nColours int) []int {
 	n := len(adjacent)
 	order := make([]int, n)
 	for i := range order {

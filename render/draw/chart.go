@@ -1,4 +1,4 @@
-package render
+package draw
 
 import (
 	"errors"
@@ -7,9 +7,10 @@ import (
 	"image/color"
 	"math"
 	"strconv"
-	"strings"
 
 	"github.com/fogleman/gg"
+
+	"github.com/kumamoto-gis/catchment/render/internal/numfmt"
 )
 
 // ChartOptions controls the size, fonts and texts of a chart.
@@ -135,26 +136,6 @@ func niceTicks(lo, hi float64, n int) []float64 {
 		ticks = append(ticks, t)
 	}
 	return ticks
-}
-
-// thousands formats v with comma separators ("186,400"), with decimals
-// only when v is not whole.
-func thousands(v float64) string {
-	if v != math.Trunc(v) {
-		return strconv.FormatFloat(v, 'f', -1, 64)
-	}
-	s := strconv.FormatInt(int64(math.Abs(v)), 10)
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if v < 0 {
-		return "-" + b.String()
-	}
-	return b.String()
 }
 
 // frame draws the title, grid, ticks, axis labels and source line.
@@ -290,7 +271,7 @@ func renderScatter(pts []ScatterPoint, opt ChartOptions) (image.Image, *chart, [
 	title := c.text("title", opt.Title, c.txt("出張所：最寄りの区役所までの距離と窓口取扱件数", "Branch offices: distance to the nearest ward office vs counter transactions"))
 	xl := c.text("x label", opt.XLabel, c.txt("最寄りの区役所までの距離（km）", "Distance to the nearest ward office (km)"))
 	yl := c.text("y label", opt.YLabel, c.txt("窓口取扱件数（件／年）", "Counter transactions per year"))
-	c.frame(title, xl, yl, xt, yt, fmtKm, thousands)
+	c.frame(title, xl, yl, xt, yt, fmtKm, numfmt.Thousands)
 
 	// The threshold and what it means.
 	pl := newLabelPlacer(c.plot)
@@ -335,8 +316,8 @@ func renderScatter(pts []ScatterPoint, opt ChartOptions) (image.Image, *chart, [
 			r2 = fmt.Sprintf("%.2f", f.R2)
 		}
 		stats = c.txt(
-			fmt.Sprintf("回帰直線  y = %s %s %s·x  （r² = %s、n = %d）", thousands(math.Round(f.Intercept)), sign(f.Slope), thousands(math.Abs(math.Round(f.Slope))), r2, f.N),
-			fmt.Sprintf("Least squares: y = %s %s %s·x   (r² = %s, n = %d)", thousands(math.Round(f.Intercept)), sign(f.Slope), thousands(math.Abs(math.Round(f.Slope))), r2, f.N))
+			fmt.Sprintf("回帰直線  y = %s %s %s·x  （r² = %s、n = %d）", numfmt.Thousands(math.Round(f.Intercept)), sign(f.Slope), numfmt.Thousands(math.Abs(math.Round(f.Slope))), r2, f.N),
+			fmt.Sprintf("Least squares: y = %s %s %s·x   (r² = %s, n = %d)", numfmt.Thousands(math.Round(f.Intercept)), sign(f.Slope), numfmt.Thousands(math.Abs(math.Round(f.Slope))), r2, f.N))
 	} else {
 		c.warns = append(c.warns, "scatter chart: no trend line: "+err.Error())
 	}

@@ -1,4 +1,4 @@
-package render
+package draw
 
 import (
 	"fmt"
@@ -205,7 +205,7 @@ func TestFitLineMinimises(t *testing.T) {
 	}
 }
 
-func TestNiceTicksAndThousands(t *testing.T) {
+func TestNiceTicks(t *testing.T) {
 	for _, tc := range []struct {
 		lo, hi float64
 		n      int
@@ -219,11 +219,6 @@ func TestNiceTicksAndThousands(t *testing.T) {
 	} {
 		if got := fmt.Sprint(niceTicks(tc.lo, tc.hi, tc.n)); got != tc.want {
 			t.Errorf("niceTicks(%g, %g, %d) = %s, want %s", tc.lo, tc.hi, tc.n, got, tc.want)
-		}
-	}
-	for v, want := range map[float64]string{0: "0", 999: "999", 1000: "1,000", 186400: "186,400", -1234567: "-1,234,567", 2.5: "2.5"} {
-		if got := thousands(v); got != want {
-			t.Errorf("thousands(%g) = %q, want %q", v, got, want)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package render
+package draw
 
 import (
 	"errors"
@@ -15,6 +15,7 @@ import (
 
 	"github.com/kumamoto-gis/catchment/geo"
 	"github.com/kumamoto-gis/catchment/internal/atomicfile"
+	"github.com/kumamoto-gis/catchment/render/internal/lonlat"
 )
 
 // MapOffice is an office as a map draws it.
@@ -176,7 +177,7 @@ func ClassifyDistances(breaks []float64, districts []MapDistrict) ([]DistanceCla
 			return nil, nil, fmt.Errorf("distance breaks: not ascending at break %d (%g after %g)", i, breaks[i], breaks[i-1])
 		}
 	}
-	cols := sequential(len(breaks))
+	cols := Sequential(len(breaks))
 	classes := make([]DistanceClass, len(breaks))
 	for i, b := range breaks {
 		hi := math.Inf(1)
@@ -315,9 +316,9 @@ func renderMap(kind MapKind, d MapData, opt MapOptions) (image.Image, *mapLayout
 func (m *mapScene) fit() error {
 	tm, b, err := projectedExtent("map", func(add func(p orb.Point)) {
 		for _, di := range m.d.Districts {
-			forEachPosition(di.Geometry, add)
+			lonlat.ForEachPosition(di.Geometry, add)
 		}
-		forEachPosition(m.d.Boundary, add)
+		lonlat.ForEachPosition(m.d.Boundary, add)
 		for _, o := range m.d.Offices {
 			add(o.Location)
 		}
@@ -771,42 +772,6 @@ func (m *mapScene) multiPath(mp orb.MultiPolygon) {
 				}
 			}
 			dc.ClosePath()
-		}
-	}
-}
-
-// forEachPosition calls f for every position of g, rings and parts included.
-func forEachPosition(g orb.Geometry, f func(p orb.Point)) {
-	switch g := g.(type) {
-	case orb.Point:
-		f(g)
-	case orb.MultiPoint:
-		for _, p := range g {
-			f(p)
-		}
-	case orb.LineString:
-		for _, p := range g {
-			f(p)
-		}
-	case orb.MultiLineString:
-		for _, l := range g {
-			for _, p := range l {
-				f(p)
-			}
-		}
-	case orb.Polygon:
-		for _, r := range g {
-			for _, p := range r {
-				f(p)
-			}
-		}
-	case orb.MultiPolygon:
-		for _, poly := range g {
-			for _, r := range poly {
-				for _, p := range r {
-					f(p)
-				}
-			}
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package render
+package draw
 
 import (
 	"fmt"
@@ -16,7 +16,7 @@ func (m *mapScene) drawCatchments() {
 		office[i] = di.Office
 	}
 	br := catchmentBorders(m.dists, office, len(m.d.Offices), pt(0.9, d), pt(3, d))
-	cols := colourOffices(br.adjacent, len(qualitative))
+	cols := ColourOffices(br.adjacent, len(qualitative))
 	m.fillDistricts(func(i int) color.Color {
 		if o := m.d.Districts[i].Office; o >= 0 {
 			return qualitative[cols[o]]

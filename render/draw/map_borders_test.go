@@ -1,4 +1,4 @@
-package render
+package draw
 
 import (
 	"math"
@@ -58,7 +58,7 @@ func TestColourOfficesNeighboursDiffer(t *testing.T) {
 			}
 		}
 		br := catchmentBorders(ds, office, n, 1, 5)
-		cols := colourOffices(br.adjacent, len(qualitative))
+		cols := ColourOffices(br.adjacent, len(qualitative))
 		for i, nb := range br.adjacent {
 			for _, j := range nb {
 				if len(br.adjacent[i]) < len(qualitative) && cols[i] == cols[j] {

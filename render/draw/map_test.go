@@ -1,4 +1,4 @@
-package render
+package draw
 
 import (
 	"fmt"
@@ -20,7 +20,7 @@ import (
 )
 
 // mapGoldenDir holds the reference images, relative to this package.
-const mapGoldenDir = "../testdata/render/maps"
+const mapGoldenDir = "../../testdata/render/maps"
 
 // kumamotoMapData is the embedded Kumamoto default as a map sees it: each
 // district served by the office nearest its representative point, one
@@ -179,7 +179,7 @@ func compareGolden(t *testing.T, name string, img image.Image) {
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		t.Fatalf("golden %s: %v (run go test ./render/ -update to create it)", path, err)
+		t.Fatalf("golden %s: %v (run go test ./render/draw/ -update to create it)", path, err)
 	}
 	defer f.Close()
 	want, err := png.Decode(f)
