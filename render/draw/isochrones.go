@@ -80,7 +80,8 @@ var (
 	isoLimitText = map[string][2]string{"min": {"分", "min"}, "km": {"km", "km"}}
 )
 
-// isoScene draws a service-area map on the frame and helpers of mapScene.
+// isoScene is a service-area map being drawn: the districts, boundary and
+// offices of a mapScene with the bands and service areas on top.
 type isoScene struct {
 	*mapScene
 	iso IsochroneMapData
@@ -89,65 +90,55 @@ type isoScene struct {
 // RenderIsochroneMap draws the service areas of the offices: the union's
 // bands as nested fills (darkest = nearest), the borders between offices'
 // areas, districts for context, offices (those off the network hollow),
-// with legend, scale bar, north arrow and source line like RenderMap. The
-// frame fits the bands and the offices on the network. It returns the
+// on the page every map has (legend, scale bar, north arrow, source line).
+// The frame fits the bands and the offices on the network. It returns the
 // image and warnings (fonts, labels left out).
 func RenderIsochroneMap(d IsochroneMapData, opt MapOptions) (image.Image, []string, error) {
+	img, _, warns, err := renderIsochroneMap(d, opt)
+	return img, warns, err
+}
+
+func renderIsochroneMap(d IsochroneMapData, opt MapOptions) (image.Image, *mapLayout, []string, error) {
 	if d.Unit != "min" && d.Unit != "km" {
-		return nil, nil, fmt.Errorf("isochrone map: unit %q: want min (travel time) or km (road distance)", d.Unit)
+		return nil, nil, nil, fmt.Errorf("isochrone map: unit %q: want min (travel time) or km (road distance)", d.Unit)
 	}
 	if len(d.Bands) == 0 {
-		return nil, nil, errors.New("isochrone map: no bands")
+		return nil, nil, nil, errors.New("isochrone map: no bands")
 	}
 	for i := 1; i < len(d.Bands); i++ {
 		if !(d.Bands[i].Limit > d.Bands[i-1].Limit) {
-			return nil, nil, fmt.Errorf("isochrone map: band limits not ascending (%g after %g)", d.Bands[i].Limit, d.Bands[i-1].Limit)
+			return nil, nil, nil, fmt.Errorf("isochrone map: band limits not ascending (%g after %g)", d.Bands[i].Limit, d.Bands[i-1].Limit)
 		}
 	}
 	if d.OffNetwork != nil && len(d.OffNetwork) != len(d.Offices) {
-		return nil, nil, fmt.Errorf("isochrone map: %d off-network flags for %d offices", len(d.OffNetwork), len(d.Offices))
+		return nil, nil, nil, fmt.Errorf("isochrone map: %d off-network flags for %d offices", len(d.OffNetwork), len(d.Offices))
 	}
 	if d.OfficeAreas != nil && len(d.OfficeAreas) != len(d.Offices) {
-		return nil, nil, fmt.Errorf("isochrone map: %d office areas for %d offices", len(d.OfficeAreas), len(d.Offices))
+		return nil, nil, nil, fmt.Errorf("isochrone map: %d office areas for %d offices", len(d.OfficeAreas), len(d.Offices))
 	}
-	if opt.Width == 0 {
-		opt.Width = 1600
-	}
-	if opt.DPI == 0 {
-		opt.DPI = 144 * float64(opt.Width) / 1600
-	}
-	if opt.Width < 400 || opt.Width > 20000 {
-		return nil, nil, fmt.Errorf("map width %d px: want 400 to 20000", opt.Width)
-	}
-	if opt.DPI < 36 || opt.DPI > 1200 {
-		return nil, nil, fmt.Errorf("map DPI %g: want 36 to 1200", opt.DPI)
-	}
-	fonts, warns, err := resolveFonts(opt.Fonts, opt.FontPath, opt.NoFont)
+	opt, err := mapOptions(opt)
 	if err != nil {
-		return nil, nil, fmt.Errorf("isochrone map: %w", err)
+		return nil, nil, nil, err
 	}
-	base := &mapScene{kind: "isochrones", opt: opt, fonts: fonts, s: opt.DPI / 72, warns: warns,
-		d: MapData{Offices: d.Offices, Districts: d.Districts, Boundary: d.Boundary, Source: d.Source}}
-	m := &isoScene{mapScene: base, iso: d}
-	m.p = newPainter(gg.NewContext(1, 1), fonts, opt.DPI)
-	if err := m.fitIso(); err != nil {
-		return nil, nil, err
+	pg, err := newPage("isochrone map", opt)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("isochrone map: %w", err)
 	}
-	dc := gg.NewContext(m.W, m.H)
-	m.p.dc = dc
-	m.drawIso()
-	return dc.Image(), m.warns, nil
+	m := &isoScene{mapScene: &mapScene{page: pg, d: MapData{Offices: d.Offices, Districts: d.Districts, Boundary: d.Boundary, Source: d.Source}}, iso: d}
+	if err := m.fit(); err != nil {
+		return nil, nil, nil, err
+	}
+	img := m.page.draw(m.drawLayers, m.iso.Title, m.defaultTitle(), m.summary())
+	return img, &m.layout, m.warns, nil
 }
 
 // offNetwork reports whether office i is outside the network.
 func (m *isoScene) offNetwork(i int) bool { return m.iso.OffNetwork != nil && m.iso.OffNetwork[i] }
 
-// fitIso lays out the page like mapScene.fit, fitting the largest band and
-// the offices on the network into the frame.
-func (m *isoScene) fitIso() error {
-	if len(m.iso.Bands) == 0 {
-		return errors.New("isochrone map: no bands")
-	}
+// fit gives the page the map's legend and footer and fits the largest band
+// and the offices on the network into the frame, with a little context
+// around them, at least 2 km across.
+func (m *isoScene) fit() error {
 	tm, b, err := projectedExtent("isochrone map", func(add func(p orb.Point)) {
 		lonlat.ForEachPosition(m.iso.Bands[len(m.iso.Bands)-1].Area, add)
 		for i, o := range m.iso.Offices {
@@ -159,49 +150,20 @@ func (m *isoScene) fitIso() error {
 	if err != nil {
 		return err
 	}
-	m.tm = tm
-	// A little context around the bands, and at least 2 km across.
 	padM := 0.04 * math.Max(b[2]-b[0], b[3]-b[1])
 	b[0], b[1], b[2], b[3] = b[0]-padM, b[1]-padM, b[2]+padM, b[3]+padM
-	const minSpan = 2000.0
-	for _, k := range [][2]int{{0, 2}, {1, 3}} {
-		if b[k[1]]-b[k[0]] < minSpan {
-			c := (b[k[0]] + b[k[1]]) / 2
-			b[k[0]], b[k[1]] = c-minSpan/2, c+minSpan/2
-		}
-	}
-	dpi := m.opt.DPI
-	W := float64(m.opt.Width)
-	margin := pt(14, dpi)
-	panelW := math.Min(math.Max(W*0.27, pt(160, dpi)), W*0.45)
-	titleH := pt(38, dpi)
-	frameX0, frameX1 := margin, W-margin-panelW-pt(10, dpi)
-	frameW := frameX1 - frameX0
-	dataW, dataH := b[2]-b[0], b[3]-b[1]
-	frameH := frameW * dataH / dataW
-	frameH = math.Max(frameW*0.55, math.Min(frameW*1.5, frameH))
-	frameH = math.Max(frameH, m.isoPanelHeight(panelW))
-	m.frame = box{frameX0, titleH, frameX1, titleH + frameH}
-	m.panel = box{frameX1 + pt(10, dpi), titleH, W - margin, titleH + frameH}
-	m.k = math.Min(frameW/dataW, frameH/dataH)
-	m.minX, m.maxY = b[0], b[3]
-	m.offX = frameX0 + (frameW-dataW*m.k)/2
-	m.offY = titleH + (frameH-dataH*m.k)/2
-	footer := pt(8, dpi) + float64(len(m.isoFooterLines(W-2*margin)))*pt(10, dpi) + margin
-	m.W, m.H = int(W), int(math.Ceil(titleH+frameH+footer))
+	widen(&b, 2000)
+	m.legend = m.legendSections()
+	m.footer = m.footerTexts()
+	m.page.fit(tm, b, pageShape{panelShare: 0.27, panelMinPt: 160})
 	return nil
 }
 
-// drawIso paints the whole map.
-func (m *isoScene) drawIso() {
+// drawLayers draws the districts, the bands, the borders between the
+// offices' areas and the boundary, clipped to the frame, then the offices.
+func (m *isoScene) drawLayers() {
 	dc := m.p.dc
 	dpi := m.opt.DPI
-	dc.SetColor(colPaper)
-	dc.Clear()
-	dc.SetColor(colSea)
-	dc.DrawRectangle(m.frame.X0, m.frame.Y0, m.frame.X1-m.frame.X0, m.frame.Y1-m.frame.Y0)
-	dc.Fill()
-
 	// Districts and the boundary reach beyond the frame: clip them.
 	dc.DrawRectangle(m.frame.X0, m.frame.Y0, m.frame.X1-m.frame.X0, m.frame.Y1-m.frame.Y0)
 	dc.Clip()
@@ -229,15 +191,7 @@ func (m *isoScene) drawIso() {
 	}
 	m.drawBoundary()
 	dc.ResetClip()
-
 	m.drawIsoOffices()
-	dc.SetColor(hex(0x999999))
-	dc.SetLineWidth(pt(0.6, dpi))
-	dc.DrawRectangle(m.frame.X0, m.frame.Y0, m.frame.X1-m.frame.X0, m.frame.Y1-m.frame.Y0)
-	dc.Stroke()
-	m.drawIsoTitle()
-	m.drawIsoPanel()
-	m.drawIsoFooter()
 }
 
 // drawOffNetwork draws an office outside the network: a hollow grey circle.
@@ -325,22 +279,17 @@ func (m *isoScene) mode() string {
 	return m.txt("自動車", "by car")
 }
 
-// drawIsoTitle draws the title and the summary line.
-func (m *isoScene) drawIsoTitle() {
-	title := m.iso.Title
-	if title != "" {
-		if miss := m.fonts.Missing(title); len(miss) > 0 {
-			m.warns = append(m.warns, fmt.Sprintf("isochrone map: title %q has glyphs the font lacks (%q); default title used", title, string(miss)))
-			title = ""
-		}
+// defaultTitle names what the bands measure and the travel mode.
+func (m *isoScene) defaultTitle() string {
+	if m.iso.Unit == "min" {
+		return m.txt(fmt.Sprintf("最寄りの窓口までの所要時間（%s）", m.mode()), fmt.Sprintf("Travel time to the nearest office %s", m.mode()))
 	}
-	if title == "" {
-		if m.iso.Unit == "min" {
-			title = m.txt(fmt.Sprintf("最寄りの窓口までの所要時間（%s）", m.mode()), fmt.Sprintf("Travel time to the nearest office %s", m.mode()))
-		} else {
-			title = m.txt(fmt.Sprintf("最寄りの窓口までの道路距離（%s）", m.mode()), fmt.Sprintf("Road distance to the nearest office %s", m.mode()))
-		}
-	}
+	return m.txt(fmt.Sprintf("最寄りの窓口までの道路距離（%s）", m.mode()), fmt.Sprintf("Road distance to the nearest office %s", m.mode()))
+}
+
+// summary is the line under the title: the offices on the network and
+// what the largest band holds.
+func (m *isoScene) summary() string {
 	var on, off int
 	for i := range m.iso.Offices {
 		if m.offNetwork(i) {
@@ -350,15 +299,14 @@ func (m *isoScene) drawIsoTitle() {
 		}
 	}
 	last := m.iso.Bands[len(m.iso.Bands)-1]
-	sum := m.txt(
+	return m.txt(
 		fmt.Sprintf("道路網上の窓口 %d（道路網外 %d は対象外）／%s%s以内：%s 人（%d 校区）", on, off, fmtKm(last.Limit), m.unit(), numfmt.Whole(last.Population), last.Districts),
 		fmt.Sprintf("%d offices on the road network (%d outside it left out); within %s %s: %s residents in %d districts", on, off, fmtKm(last.Limit), m.unit(), numfmt.Whole(last.Population), last.Districts))
-	m.p.text(title, m.frame.X0, pt(22, m.opt.DPI), 16, true, colInk)
-	m.p.text(sum, m.frame.X0, pt(33, m.opt.DPI), 8.5, false, colMuted)
 }
 
-// isoLegend lists the legend sections.
-func (m *isoScene) isoLegend() []legendSection {
+// legendSections lists the legend sections: the bands, the offices and
+// the borders.
+func (m *isoScene) legendSections() []legendSection {
 	cols := bandColours(len(m.iso.Bands))
 	heading := m.txt(fmt.Sprintf("最寄り窓口までの所要時間（%s）", m.mode()), fmt.Sprintf("Time to the nearest office, %s", m.mode()))
 	if m.iso.Unit == "km" {
@@ -393,7 +341,7 @@ func (m *isoScene) isoLegend() []legendSection {
 		offices.items = append(offices.items, legendItem{Kind: legendOffice, Office: MapOffice{Kind: "branch"}, Text: m.txt(fmt.Sprintf("出張所（%d）", branch), fmt.Sprintf("Branch office (%d)", branch))})
 	}
 	if off > 0 {
-		offices.items = append(offices.items, legendItem{Kind: legendOffice, Office: MapOffice{ID: "\x00off"}, Text: m.txt(fmt.Sprintf("道路網外の窓口（%d、圏域なし）", off), fmt.Sprintf("Office off the road network (%d, no service area)", off))})
+		offices.items = append(offices.items, legendItem{Kind: legendOffNetwork, Text: m.txt(fmt.Sprintf("道路網外の窓口（%d、圏域なし）", off), fmt.Sprintf("Office off the road network (%d, no service area)", off))})
 	}
 	borders := legendSection{title: m.txt("境界", "Borders")}
 	borders.items = append(borders.items,
@@ -402,100 +350,16 @@ func (m *isoScene) isoLegend() []legendSection {
 	if len(m.iso.Boundary) > 0 {
 		borders.items = append(borders.items, legendItem{Kind: legendLine, Color: colBoundary, Width: 1.4, Text: m.txt("市域", "Study area")})
 	}
-	secs := []legendSection{bands, offices, borders}
-	for i := range secs {
-		for j := range secs[i].items {
-			secs[i].items[j].Section = secs[i].title
-		}
-	}
-	return secs
+	return sections(bands, offices, borders)
 }
 
-// isoPanelHeight is the height the legend panel needs, in pixels.
-func (m *isoScene) isoPanelHeight(panelW float64) float64 {
-	d := m.opt.DPI
-	h := pt(legendPad, d)
-	for _, s := range m.isoLegend() {
-		h += pt(legendHeading+6, d) + float64(len(m.p.wrap(s.title, panelW-pt(2*legendPad, d), legendHeading, true))-1)*pt(legendHeading+3, d)
-		for _, it := range s.items {
-			lines := len(m.p.wrap(it.Text, m.legendTextWidth(panelW), legendText, false))
-			h += math.Max(pt(legendRow, d), float64(lines)*pt(legendLineH, d)+pt(3.5, d))
-		}
-		h += pt(legendGap, d)
-	}
-	return h + pt(scaleBlock+legendPad, d)
-}
-
-// drawIsoPanel draws the legend, the scale bar and the north arrow.
-func (m *isoScene) drawIsoPanel() {
-	d := m.opt.DPI
-	pb := m.panel
-	x0 := pb.X0 + pt(legendPad, d)
-	y := pb.Y0 + pt(legendPad, d)
-	for _, s := range m.isoLegend() {
-		for k, line := range m.p.wrap(s.title, pb.X1-pb.X0-pt(2*legendPad, d), legendHeading, true) {
-			if k > 0 {
-				y += pt(3, d)
-			}
-			y += pt(legendHeading, d)
-			m.p.text(line, x0, y, legendHeading, true, colInk)
-		}
-		y += pt(6, d)
-		for _, it := range s.items {
-			lines := m.p.wrap(it.Text, m.legendTextWidth(pb.X1-pb.X0), legendText, false)
-			rowH := math.Max(pt(legendRow, d), float64(len(lines))*pt(legendLineH, d)+pt(3.5, d))
-			sw := box{x0, y + pt(2, d), x0 + pt(legendSwatchW, d), y + pt(2+legendRow-4, d)}
-			if it.Kind == legendOffice && it.Office.ID == "\x00off" {
-				c := px{(sw.X0 + sw.X1) / 2, (sw.Y0 + sw.Y1) / 2}
-				drawOffNetwork(m.p.dc, c, m.officeRadius(MapOffice{Kind: "branch"}), d)
-			} else {
-				m.drawLegendKey(it, sw)
-			}
-			_, asc, _ := m.p.measure("Ag", legendText, false)
-			ty := y + pt(2, d) + (sw.Y1-sw.Y0)/2 + asc/2 - pt(0.5, d)
-			for k, line := range lines {
-				m.p.text(line, sw.X1+pt(6, d), ty+float64(k)*pt(legendLineH, d), legendText, false, colInk)
-			}
-			y += rowH
-		}
-		y += pt(legendGap, d)
-	}
-	m.drawScaleBar(px{x0, pb.Y1 - pt(14, d)}, pb.X1-x0-pt(40, d))
-	m.drawNorthArrow(px{pb.X1 - pt(18, d), pb.Y1 - pt(20, d)})
-}
-
-// isoFooterLines are the source, the method and the projection, wrapped.
-func (m *isoScene) isoFooterLines(width float64) []string {
-	src := m.iso.Source
-	if src == "" {
-		src = "Sources: not given"
-	}
-	if miss := m.fonts.Missing(src); len(miss) > 0 {
-		src = asciiOnly(src)
-	}
+// footerTexts are the source, how the areas were drawn and the projection.
+func (m *isoScene) footerTexts() []string {
 	method := m.iso.Method
 	if method == "" {
 		method = m.txt(
 			"圏域：最寄りの窓口へ上限内で到達できる道路から 100 m 以内の範囲（OpenStreetMap 道路、信号・渋滞なしの自由走行速度）。道路網データの範囲外は描かれない。人口は各校区の代表点の経路で数える。",
 			"Service areas: places within 100 m of a road from which the nearest office is reached within the limit (OpenStreetMap roads, free-flow speeds, no signals or congestion); they stop where the road network file ends. Residents are counted by each district's representative point.")
 	}
-	if miss := m.fonts.Missing(method); len(miss) > 0 {
-		method = asciiOnly(method)
-	}
-	note := m.txt("投影法：横メルカトル（地図中心を原点）", "Projection: transverse Mercator centred on the map")
-	var out []string
-	for _, s := range []string{src, method, note} {
-		out = append(out, m.p.wrap(s, width, 7.5, false)...)
-	}
-	return out
-}
-
-// drawIsoFooter prints the footer lines under the frame.
-func (m *isoScene) drawIsoFooter() {
-	margin := pt(14, m.opt.DPI)
-	y := m.frame.Y1 + pt(8, m.opt.DPI)
-	for _, line := range m.isoFooterLines(float64(m.W) - 2*margin) {
-		y += pt(10, m.opt.DPI)
-		m.p.text(line, margin, y-pt(2, m.opt.DPI), 7.5, false, colMuted)
-	}
+	return []string{m.sourceText(m.iso.Source), m.printable(method), m.txt("投影法：横メルカトル（地図中心を原点）", "Projection: transverse Mercator centred on the map")}
 }

@@ -94,3 +94,35 @@ func TestBandColoursDarkestNearest(t *testing.T) {
 		}
 	}
 }
+
+// TestIsochroneMapLayout checks that the isochrone map is laid out on the
+// page every map has: its legend sections in the panel beside the frame,
+// the office off the network keyed by its own symbol.
+func TestIsochroneMapLayout(t *testing.T) {
+	for _, width := range []int{800, 1600} {
+		img, lay, _, err := renderIsochroneMap(isoMapData(), MapOptions{Width: width, NoFont: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		whole := box{0, 0, float64(img.Bounds().Dx()), float64(img.Bounds().Dy())}
+		if !lay.Frame.inside(whole) || !lay.Panel.inside(whole) || lay.Panel.X0 <= lay.Frame.X1 {
+			t.Errorf("%d px: frame %+v and panel %+v not side by side in %+v", width, lay.Frame, lay.Panel, whole)
+		}
+		sections := map[string]int{}
+		offNetwork := 0
+		for _, it := range lay.Legend {
+			sections[it.Section]++
+			if !it.Box.inside(lay.Panel) {
+				t.Errorf("%d px: legend item %q at %+v outside panel %+v", width, it.Text, it.Box, lay.Panel)
+			}
+			if it.Kind == legendOffNetwork {
+				offNetwork++
+			}
+		}
+		// Three bands and "beyond"; two kinds of office on the network and
+		// one off it; two borders (no boundary).
+		if len(sections) != 3 || sections["Offices"] != 3 || sections["Borders"] != 2 || offNetwork != 1 {
+			t.Errorf("%d px: legend sections %v, %d off-network keys", width, sections, offNetwork)
+		}
+	}
+}

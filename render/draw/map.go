@@ -13,7 +13,6 @@ import (
 	"github.com/fogleman/gg"
 	"github.com/paulmach/orb"
 
-	"github.com/kumamoto-gis/catchment/geo"
 	"github.com/kumamoto-gis/catchment/internal/atomicfile"
 	"github.com/kumamoto-gis/catchment/render/internal/lonlat"
 )
@@ -230,33 +229,12 @@ type screenDistrict struct {
 	bound box
 }
 
-// mapScene is one map being drawn.
+// mapScene is one map of MapData being drawn on a page.
 type mapScene struct {
-	kind   MapKind
-	d      MapData
-	opt    MapOptions
-	fonts  *Fonts
-	p      *painter
-	s      float64 // pixels per point
-	frame  box
-	panel  box
-	W, H   int
-	tm     geo.TransverseMercator // local projection, metres
-	minX   float64                // projected bounds of the data
-	maxY   float64
-	k      float64 // pixels per projected unit
-	offX   float64
-	offY   float64
-	dists  []screenDistrict
-	layout mapLayout
-	warns  []string
-}
-
-// toPx projects a lon, lat point to image pixels.
-func (m *mapScene) toPx(p orb.Point) px {
-	q := m.tm.Forward(p)
-	x, y := q[0], q[1]
-	return px{m.offX + (x-m.minX)*m.k, m.offY + (m.maxY-y)*m.k}
+	*page
+	kind  MapKind
+	d     MapData
+	dists []screenDistrict
 }
 
 func renderMap(kind MapKind, d MapData, opt MapOptions) (image.Image, *mapLayout, []string, error) {
@@ -265,19 +243,9 @@ func renderMap(kind MapKind, d MapData, opt MapOptions) (image.Image, *mapLayout
 	default:
 		return nil, nil, nil, fmt.Errorf("map kind %q: want one of catchments, distance, gaps", kind)
 	}
-	if opt.Width == 0 {
-		opt.Width = 1600
-	}
-	if opt.DPI == 0 {
-		// 144 DPI at 1600 px, in proportion otherwise: the map looks the
-		// same at every width.
-		opt.DPI = 144 * float64(opt.Width) / 1600
-	}
-	if opt.Width < 400 || opt.Width > 20000 {
-		return nil, nil, nil, fmt.Errorf("map width %d px: want 400 to 20000", opt.Width)
-	}
-	if opt.DPI < 36 || opt.DPI > 1200 {
-		return nil, nil, nil, fmt.Errorf("map DPI %g: want 36 to 1200", opt.DPI)
+	opt, err := mapOptions(opt)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	if len(d.Districts) == 0 && len(d.Offices) == 0 && len(d.Boundary) == 0 {
 		return nil, nil, nil, errors.New("map: nothing to draw (no districts, offices or boundary)")
@@ -287,11 +255,11 @@ func renderMap(kind MapKind, d MapData, opt MapOptions) (image.Image, *mapLayout
 			return nil, nil, nil, fmt.Errorf("map: district %d (id=%s): office index %d out of range (%d offices)", i, di.ID, di.Office, len(d.Offices))
 		}
 	}
-	fonts, warns, err := resolveFonts(opt.Fonts, opt.FontPath, opt.NoFont)
+	pg, err := newPage(string(kind)+" map", opt)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("map: %w", err)
 	}
-	m := &mapScene{kind: kind, d: d, opt: opt, fonts: fonts, s: opt.DPI / 72, warns: warns}
+	m := &mapScene{page: pg, kind: kind, d: d}
 	if kind == MapDistance {
 		classes, _, err := ClassifyDistances(opt.Breaks, d.Districts)
 		if err != nil {
@@ -299,20 +267,19 @@ func renderMap(kind MapKind, d MapData, opt MapOptions) (image.Image, *mapLayout
 		}
 		m.layout.Classes = classes
 	}
-	// A scratch context measures text while laying out the page.
-	m.p = newPainter(gg.NewContext(1, 1), fonts, opt.DPI)
 	if err := m.fit(); err != nil {
 		return nil, nil, nil, err
 	}
-	dc := gg.NewContext(m.W, m.H)
-	m.p.dc = dc
-	m.draw()
-	m.layout.W, m.layout.H, m.layout.Frame, m.layout.Panel = m.W, m.H, m.frame, m.panel
-	return dc.Image(), &m.layout, m.warns, nil
+	img := m.page.draw(m.drawLayers, m.d.Title, m.defaultTitle(), m.summary())
+	if miss := m.fonts.Missing(m.d.Source); len(miss) > 0 {
+		m.warns = append(m.warns, fmt.Sprintf("%s map: source line has glyphs the font lacks (%q); printed without them", m.kind, string(miss)))
+	}
+	return img, &m.layout, m.warns, nil
 }
 
-// fit lays out the page: title band, map frame, legend panel and footer,
-// and fits the data's projected bounds into the frame with a margin.
+// fit gives the page the map's legend and footer and fits the data's
+// projected extent (at least 1 km across each way) into the frame, with a
+// margin.
 func (m *mapScene) fit() error {
 	tm, b, err := projectedExtent("map", func(add func(p orb.Point)) {
 		for _, di := range m.d.Districts {
@@ -326,58 +293,18 @@ func (m *mapScene) fit() error {
 	if err != nil {
 		return err
 	}
-	m.tm = tm
-	// A point or a line: widen to about 1 km.
-	const minSpan = 1000.0
-	if b[2]-b[0] < minSpan {
-		c := (b[0] + b[2]) / 2
-		b[0], b[2] = c-minSpan/2, c+minSpan/2
-	}
-	if b[3]-b[1] < minSpan {
-		c := (b[1] + b[3]) / 2
-		b[1], b[3] = c-minSpan/2, c+minSpan/2
-	}
-	W := float64(m.opt.Width)
-	margin := pt(14, m.opt.DPI)
-	panelW := math.Max(W*0.24, pt(150, m.opt.DPI))
-	if panelW > W*0.45 {
-		panelW = W * 0.45
-	}
-	titleH := pt(38, m.opt.DPI)
-	frameX0, frameX1 := margin, W-margin-panelW-pt(10, m.opt.DPI)
-	frameW := frameX1 - frameX0
-	dataW, dataH := b[2]-b[0], b[3]-b[1]
-	// Frame height follows the data's shape, within limits.
-	frameH := frameW * dataH / dataW
-	frameH = math.Max(frameW*0.55, math.Min(frameW*1.5, frameH))
-	// The panel needs room for its legend.
-	frameH = math.Max(frameH, m.panelHeight(panelW))
-	m.frame = box{frameX0, titleH, frameX1, titleH + frameH}
-	m.panel = box{frameX1 + pt(10, m.opt.DPI), titleH, W - margin, titleH + frameH}
-	pad := pt(10, m.opt.DPI)
-	k := math.Min((frameW-2*pad)/dataW, (frameH-2*pad)/dataH)
-	m.k = k
-	m.minX, m.maxY = b[0], b[3]
-	m.offX = frameX0 + (frameW-dataW*k)/2
-	m.offY = titleH + (frameH-dataH*k)/2
-	footer := pt(8, m.opt.DPI) + float64(len(m.footerLines(W-2*margin)))*pt(10, m.opt.DPI) + margin
-	m.W, m.H = int(W), int(math.Ceil(titleH+frameH+footer))
+	widen(&b, 1000)
+	m.legend = m.legendSections()
+	m.footer = []string{m.sourceText(m.d.Source), m.note()}
+	m.page.fit(tm, b, pageShape{panelShare: 0.24, panelMinPt: 150, padPt: 10})
 	return nil
 }
 
-// draw paints the whole map.
-func (m *mapScene) draw() {
-	dc := m.p.dc
-	dc.SetColor(colPaper)
-	dc.Clear()
-	// Frame background.
-	dc.SetColor(colSea)
-	dc.DrawRectangle(m.frame.X0, m.frame.Y0, m.frame.X1-m.frame.X0, m.frame.Y1-m.frame.Y0)
-	dc.Fill()
-
+// drawLayers draws the map's layers in the frame. There is no clip: the
+// data is fitted inside the frame, and gg draws text under a clip mask by
+// compositing a whole-image layer per string.
+func (m *mapScene) drawLayers() {
 	m.projectDistricts()
-	// No clip: the data is fitted inside the frame, and gg draws text
-	// under a clip mask by compositing a whole-image layer per string.
 	switch m.kind {
 	case MapCatchments:
 		m.drawCatchments()
@@ -387,15 +314,6 @@ func (m *mapScene) draw() {
 		m.drawGaps()
 	}
 	m.drawBoundary()
-	// Frame border.
-	dc.SetColor(hex(0x999999))
-	dc.SetLineWidth(pt(0.6, m.opt.DPI))
-	dc.DrawRectangle(m.frame.X0, m.frame.Y0, m.frame.X1-m.frame.X0, m.frame.Y1-m.frame.Y0)
-	dc.Stroke()
-
-	m.drawTitle()
-	m.drawPanel()
-	m.drawFooter()
 }
 
 // projectDistricts converts every district to pixels once.
@@ -514,14 +432,6 @@ func officeColour(o MapOffice) color.RGBA {
 	}
 }
 
-// officeRadius is the half-size of an office symbol in pixels.
-func (m *mapScene) officeRadius(o MapOffice) float64 {
-	if o.Kind == "ward" && !o.Closed {
-		return pt(4.6, m.opt.DPI)
-	}
-	return pt(3.8, m.opt.DPI)
-}
-
 // drawOfficeSymbol draws a ward office as a square, a branch office as a
 // circle and a closed office as a hollow grey circle with a cross.
 func drawOfficeSymbol(dc *gg.Context, o MapOffice, c px, r, dpi float64) {
@@ -608,36 +518,15 @@ func (m *mapScene) drawOffices(labels bool) {
 	}
 }
 
-// txt picks the Japanese or the English form of a fixed text.
-func (m *mapScene) txt(ja, en string) string {
-	if m.fonts.Japanese() {
-		return ja
+// defaultTitle is the title of the map's kind.
+func (m *mapScene) defaultTitle() string {
+	switch m.kind {
+	case MapCatchments:
+		return m.txt("窓口の担当区域（校区別）", "Office catchments by district")
+	case MapDistance:
+		return m.txt("最寄りの窓口までの距離（校区別）", "Distance to the nearest open office, by district")
 	}
-	return en
-}
-
-// drawTitle draws the title and a one-line summary above the frame.
-func (m *mapScene) drawTitle() {
-	title := m.d.Title
-	if title != "" {
-		if miss := m.fonts.Missing(title); len(miss) > 0 {
-			m.warns = append(m.warns, fmt.Sprintf("%s map: title %q has glyphs the font lacks (%q); default title used", m.kind, title, string(miss)))
-			title = ""
-		}
-	}
-	if title == "" {
-		switch m.kind {
-		case MapCatchments:
-			title = m.txt("窓口の担当区域（校区別）", "Office catchments by district")
-		case MapDistance:
-			title = m.txt("最寄りの窓口までの距離（校区別）", "Distance to the nearest open office, by district")
-		case MapGaps:
-			title = m.txt("コンビニ交付の空白校区", "Districts with no convenience store")
-		}
-	}
-	x := m.frame.X0
-	m.p.text(title, x, pt(22, m.opt.DPI), 16, true, colInk)
-	m.p.text(m.summary(), x, pt(33, m.opt.DPI), 8.5, false, colMuted)
+	return m.txt("コンビニ交付の空白校区", "Districts with no convenience store")
 }
 
 // summary is the line under the title: what the map counts.
@@ -677,101 +566,16 @@ func (m *mapScene) summary() string {
 	}
 }
 
-// footerLines is the source line and the projection note, wrapped to width.
-func (m *mapScene) footerLines(width float64) []string {
-	src := m.d.Source
-	if src == "" {
-		src = "Sources: not given"
-	}
-	if miss := m.fonts.Missing(src); len(miss) > 0 {
-		src = asciiOnly(src)
-	}
-	note := m.txt("投影法：横メルカトル（地図中心を原点）／距離は WGS84 楕円体上の測地線距離",
-		"Projection: transverse Mercator centred on the map; distances are geodesic on the WGS84 ellipsoid")
+// note is the footer's projection note: how distances were measured.
+func (m *mapScene) note() string {
 	switch m.d.Metric {
 	case "road":
-		note = m.txt("投影法：横メルカトル（地図中心を原点）／距離は道路網（OpenStreetMap）に沿った最短経路の長さ",
+		return m.txt("投影法：横メルカトル（地図中心を原点）／距離は道路網（OpenStreetMap）に沿った最短経路の長さ",
 			"Projection: transverse Mercator centred on the map; distances are shortest routes along the road network (OpenStreetMap)")
 	case "time":
-		note = m.txt("投影法：横メルカトル（地図中心を原点）／距離は道路網（OpenStreetMap）に沿った最速経路の長さ",
+		return m.txt("投影法：横メルカトル（地図中心を原点）／距離は道路網（OpenStreetMap）に沿った最速経路の長さ",
 			"Projection: transverse Mercator centred on the map; distances are the lengths of the fastest routes along the road network (OpenStreetMap)")
 	}
-	return append(m.p.wrap(src, width, 7.5, false), m.p.wrap(note, width, 7.5, false)...)
-}
-
-// drawFooter prints the source lines under the frame.
-func (m *mapScene) drawFooter() {
-	if miss := m.fonts.Missing(m.d.Source); len(miss) > 0 {
-		m.warns = append(m.warns, fmt.Sprintf("%s map: source line has glyphs the font lacks (%q); printed without them", m.kind, string(miss)))
-	}
-	margin := pt(14, m.opt.DPI)
-	y := m.frame.Y1 + pt(8, m.opt.DPI)
-	for _, line := range m.footerLines(float64(m.W) - 2*margin) {
-		y += pt(10, m.opt.DPI)
-		m.p.text(line, margin, y-pt(2, m.opt.DPI), 7.5, false, colMuted)
-	}
-}
-
-// niceScale picks a scale-bar length in km (1, 2 or 5 times a power of ten)
-// no longer than maxKm.
-func niceScale(maxKm float64) float64 {
-	if maxKm <= 0 || math.IsNaN(maxKm) {
-		return 1
-	}
-	p := math.Pow(10, math.Floor(math.Log10(maxKm)))
-	for _, f := range []float64{5, 2, 1} {
-		if f*p <= maxKm {
-			return f * p
-		}
-	}
-	return p
-}
-
-// pxPerKm is the map scale at the frame centre, measured geodesically.
-func (m *mapScene) pxPerKm() float64 {
-	cx, cy := (m.frame.X0+m.frame.X1)/2, (m.frame.Y0+m.frame.Y1)/2
-	// Invert the projection at the centre.
-	c := m.tm.Inverse(orb.Point{m.minX + (cx-m.offX)/m.k, m.maxY - (cy-m.offY)/m.k})
-	e := geo.Destination(c, 90, 1000)
-	a, b := m.toPx(c), m.toPx(e)
-	return math.Hypot(b.X-a.X, b.Y-a.Y)
-}
-
-// projectedExtent centres a local projection on the lon/lat extent of the
-// points each yields and returns it with their projected extent (minX, minY,
-// maxX, maxY, metres). what names the picture in errors.
-func projectedExtent(what string, each func(add func(p orb.Point))) (geo.TransverseMercator, [4]float64, error) {
-	b := [4]float64{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
-	grow := func(x, y float64) {
-		b[0], b[1], b[2], b[3] = math.Min(b[0], x), math.Min(b[1], y), math.Max(b[2], x), math.Max(b[3], y)
-	}
-	each(func(p orb.Point) { grow(p[0], p[1]) })
-	if math.IsInf(b[0], 0) || math.IsNaN(b[0]+b[1]+b[2]+b[3]) {
-		return geo.TransverseMercator{}, b, fmt.Errorf("%s: data has no coordinates", what)
-	}
-	if b[0] < -180 || b[2] > 180 || b[1] < -85 || b[3] > 85 {
-		return geo.TransverseMercator{}, b, fmt.Errorf("%s: coordinates out of range (lon %g..%g, lat %g..%g): want lon, lat in degrees", what, b[0], b[2], b[1], b[3])
-	}
-	tm := geo.LocalProjection(orb.Bound{Min: orb.Point{b[0], b[1]}, Max: orb.Point{b[2], b[3]}})
-	b = [4]float64{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
-	each(func(p orb.Point) { q := tm.Forward(p); grow(q[0], q[1]) })
-	return tm, b, nil
-}
-
-// multiPath adds mp's rings, in pixels, to the current path.
-func (m *mapScene) multiPath(mp orb.MultiPolygon) {
-	dc := m.p.dc
-	for _, poly := range mp {
-		for _, ring := range poly {
-			for j, p := range ring {
-				q := m.toPx(p)
-				if j == 0 {
-					dc.MoveTo(q.X, q.Y)
-				} else {
-					dc.LineTo(q.X, q.Y)
-				}
-			}
-			dc.ClosePath()
-		}
-	}
+	return m.txt("投影法：横メルカトル（地図中心を原点）／距離は WGS84 楕円体上の測地線距離",
+		"Projection: transverse Mercator centred on the map; distances are geodesic on the WGS84 ellipsoid")
 }

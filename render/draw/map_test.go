@@ -12,7 +12,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fogleman/gg"
 	"github.com/paulmach/orb"
 
 	"github.com/kumamoto-gis/catchment/data"
@@ -391,8 +390,11 @@ func sceneFor(t *testing.T, kind MapKind, md MapData, opt MapOptions) *mapScene 
 	if opt.DPI == 0 {
 		opt.DPI = 144
 	}
-	m := &mapScene{kind: kind, d: md, opt: opt, fonts: opt.Fonts, s: opt.DPI / 72}
-	m.p = newPainter(gg.NewContext(1, 1), opt.Fonts, opt.DPI)
+	pg, err := newPage(string(kind)+" map", opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &mapScene{page: pg, kind: kind, d: md}
 	if kind == MapDistance {
 		m.layout.Classes, _, _ = ClassifyDistances(opt.Breaks, md.Districts)
 	}
