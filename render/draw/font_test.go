@@ -5,6 +5,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"github.com/fogleman/gg"
 )
 
 // TestNoJapaneseFont: with no candidate font the set is Latin-only, one
@@ -97,5 +100,27 @@ func TestJapaneseFont(t *testing.T) {
 	}
 	if !labels[md.Offices[1].Name] {
 		t.Errorf("office %s not drawn with its Japanese name %q", md.Offices[1].ID, md.Offices[1].Name)
+	}
+}
+
+// TestWrapNarrow checks that wrapping to a width narrower than one
+// character ends (it used to loop forever), one character a line, and that
+// a map whose legend panel is that narrow is drawn.
+func TestWrapNarrow(t *testing.T) {
+	p := newPainter(gg.NewContext(1, 1), LatinFonts(), 144)
+	for _, width := range []float64{5, 0, -10} {
+		lines := p.wrap("Branch office (14)", width, 8, false)
+		if strings.Join(lines, "") != "Branchoffice(14)" {
+			t.Errorf("width %g: lines %q", width, lines)
+		}
+		for _, l := range lines {
+			if utf8.RuneCountInString(l) != 1 {
+				t.Errorf("width %g: line %q is not one character", width, l)
+			}
+		}
+	}
+	md := MapData{Offices: []MapOffice{{ID: "a", Name: "A", Kind: "ward", Location: [2]float64{130.7, 32.8}}}}
+	if _, _, err := RenderMap(MapCatchments, md, MapOptions{Width: 400, DPI: 320, NoFont: true}); err != nil {
+		t.Fatal(err)
 	}
 }

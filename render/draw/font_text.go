@@ -3,6 +3,7 @@ package draw
 import (
 	"image/color"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/fogleman/gg"
 	"golang.org/x/image/font"
@@ -89,8 +90,9 @@ func (p *painter) wrap(s string, width, size float64, bold bool) []string {
 			lines = append(lines, cur)
 			cur = ""
 		}
-		// Break an over-long word by characters.
-		for !fits(word) {
+		// Break an over-long word by characters; a single character wider
+		// than the line stays on a line of its own.
+		for utf8.RuneCountInString(word) > 1 && !fits(word) {
 			rs := []rune(word)
 			n := len(rs) - 1
 			for n > 1 && !fits(string(rs[:n])) {
