@@ -10,6 +10,7 @@ require (
 	github.com/pzsz/voronoi v0.0.0-20130609164533-4314be88c79f
 	github.com/tidwall/geodesic v1.52.4
 	github.com/tidwall/rtree v1.10.0
+	github.com/twpayne/go-geom v1.7.0
 	go.yaml.in/yaml/v3 v3.0.4
 	golang.org/x/image v0.23.0
 	golang.org/x/text v0.44.0

@@ -17,6 +17,8 @@ import (
 type Place struct {
 	// ID identifies the place, as in its layer; a cost matrix is keyed by it.
 	ID string
+	// Kind says what the place is, in the singular: "office", "district".
+	Kind string
 	// Label names the place in warnings, e.g. "office 大江出張所 (oe)".
 	Label string
 	// Location is the place's position, longitude/latitude on WGS84.

@@ -198,7 +198,7 @@ func districtLabel(d data.District) string {
 func officePlaces(offices []data.Office) []Place {
 	ps := make([]Place, len(offices))
 	for i, o := range offices {
-		ps[i] = Place{ID: o.ID, Label: officeLabel(o), Location: o.Location}
+		ps[i] = Place{ID: o.ID, Kind: "office", Label: officeLabel(o), Location: o.Location}
 	}
 	return ps
 }
@@ -207,7 +207,7 @@ func officePlaces(offices []data.Office) []Place {
 func (s *Study) districtPlaces() []Place {
 	ps := make([]Place, len(s.districts))
 	for i, d := range s.districts {
-		ps[i] = Place{ID: d.ID, Label: districtLabel(d), Location: s.points[i]}
+		ps[i] = Place{ID: d.ID, Kind: "district", Label: districtLabel(d), Location: s.points[i]}
 	}
 	return ps
 }

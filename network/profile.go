@@ -69,13 +69,6 @@ var carSpeedKmh = map[string]float64{
 	"road":           30,
 }
 
-// CarSpeed returns the default car speed for a highway class and whether the
-// class is drivable.
-func CarSpeed(highway string) (kmh float64, ok bool) {
-	kmh, ok = carSpeedKmh[highway]
-	return kmh, ok
-}
-
 // walkable lists the highway classes the walk profile uses.
 var walkable = map[string]bool{
 	"trunk": true, "trunk_link": true, "primary": true, "primary_link": true,

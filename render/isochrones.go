@@ -1,36 +1,41 @@
 package render
 
 import (
-	"errors"
 	"fmt"
-	"image"
-	"image/color"
 	"math"
-	"sort"
 	"strings"
 
-	"github.com/fogleman/gg"
 	"github.com/paulmach/orb"
 
-	"github.com/kumamoto-gis/catchment/data"
-	"github.com/kumamoto-gis/catchment/network"
+	"github.com/kumamoto-gis/catchment/catchment"
+	"github.com/kumamoto-gis/catchment/render/draw"
+	"github.com/kumamoto-gis/catchment/render/vector"
 )
 
 // The isochrone table and layer, like the others, are a contract: keep
 // their keys stable.
 
-// isoLimit is a band limit in the unit users give: minutes for the time
-// metric, km for the road metric.
-func isoLimit(m network.Metric, limit float64) float64 {
-	if m == network.Time {
+// isoLimit is a band limit in the unit users give: minutes for a time
+// metric, km for a distance metric.
+func isoLimit(q catchment.Quantity, limit float64) float64 {
+	if q == catchment.Time {
 		return roundTo(limit/60, 6)
 	}
 	return roundTo(limit/1000, 6)
 }
 
+// isoUnit is the unit of band limits on a map: min for a time metric, km
+// for a distance metric.
+func isoUnit(q catchment.Quantity) string {
+	if q == catchment.Time {
+		return "min"
+	}
+	return "km"
+}
+
 // isoLimitKey is the name of the limit column: minutes or km.
-func isoLimitKey(m network.Metric) string {
-	if m == network.Time {
+func isoLimitKey(q catchment.Quantity) string {
+	if q == catchment.Time {
 		return "minutes"
 	}
 	return "km"
@@ -44,22 +49,21 @@ func isoLimitKey(m network.Metric) string {
 // office, this one, is within the limit (so an office's bands hold only
 // districts it is the nearest office of, and the union's hold every
 // district within the limit of some office); district_ids lists them.
-func IsochroneTable(offices []data.Office, districts []data.District, sa network.ServiceAreas, profile string) Table {
-	t := Table{Columns: []string{"office_id", "office_name", "kind", "scope", "metric", "profile",
-		isoLimitKey(sa.Metric), "area_km2", "districts", "population", "district_ids"}}
+func IsochroneTable(sa catchment.ServiceAreas, profile string) vector.Table {
+	t := vector.Table{Columns: []string{"office_id", "office_name", "kind", "scope", "metric", "profile",
+		isoLimitKey(sa.Quantity), "area_km2", "districts", "population", "district_ids"}}
 	for _, a := range sa.Areas {
 		var id, name, kind any = nil, "all offices", nil
 		scope := "union"
-		if a.Facility >= 0 {
-			o := offices[a.Facility]
+		if o := a.Office; o != nil {
 			id, name, kind, scope = o.ID, o.Name, string(o.Kind), "office"
 		}
-		ids := make([]string, len(a.Points))
-		for k, p := range a.Points {
-			ids[k] = districts[p].ID
+		ids := make([]string, len(a.Districts))
+		for k, d := range a.Districts {
+			ids[k] = d.ID
 		}
-		t.Rows = append(t.Rows, []any{id, name, kind, scope, string(sa.Metric), profile,
-			isoLimit(sa.Metric, a.Limit), roundTo(a.AreaM2/1e6, 3), len(a.Points), roundTo(a.Weight, 1), strings.Join(ids, " ")})
+		t.Rows = append(t.Rows, []any{id, name, kind, scope, sa.Metric, profile,
+			isoLimit(sa.Quantity, a.Limit), roundTo(a.AreaM2/1e6, 3), len(a.Districts), roundTo(a.Population, 1), strings.Join(ids, " ")})
 	}
 	return t
 }
@@ -68,527 +72,42 @@ func IsochroneTable(offices []data.Office, districts []data.District, sa network
 // (multi)polygon per band with the IsochroneTable columns, ids such as
 // "chuo-10min" or "all-2km". Bands of one office are nested, so a style
 // should draw the larger limits first.
-func IsochroneFeatures(offices []data.Office, districts []data.District, sa network.ServiceAreas, profile string) []Feature {
-	t := IsochroneTable(offices, districts, sa, profile)
+func IsochroneFeatures(sa catchment.ServiceAreas, profile string) []vector.Feature {
+	t := IsochroneTable(sa, profile)
 	ids := make([]string, len(sa.Areas))
-	unit := "km"
-	if sa.Metric == network.Time {
-		unit = "min"
-	}
+	unit := isoUnit(sa.Quantity)
 	for i, a := range sa.Areas {
 		who := "all"
-		if a.Facility >= 0 {
-			who = offices[a.Facility].ID
+		if a.Office != nil {
+			who = a.Office.ID
 		}
-		ids[i] = fmt.Sprintf("%s-%g%s", who, isoLimit(sa.Metric, a.Limit), unit)
+		ids[i] = fmt.Sprintf("%s-%g%s", who, isoLimit(sa.Quantity, a.Limit), unit)
 	}
-	return tableFeatures(t, ids, func(i int) Feature { return Feature{Geometry: sa.Areas[i].Area} })
+	return tableFeatures(t, ids, func(i int) vector.Feature { return vector.Feature{Geometry: sa.Areas[i].Geometry} })
 }
 
-// MapBand is one band of the union of every office's service areas, as a
-// map draws it.
-type MapBand struct {
-	// Limit is in the map's unit (minutes or km).
-	Limit float64
-	// Area is the band, lon/lat; nested in the bands of larger limits.
-	Area orb.MultiPolygon
-	// AreaKm2, Districts and Population are what the band holds.
-	AreaKm2    float64
-	Districts  int
-	Population float64
-}
-
-// IsochroneMapData is everything a service-area map shows.
-type IsochroneMapData struct {
-	// Offices are every office; OffNetwork marks (per office) those outside
-	// the road network's coverage, drawn hollow with no service area.
-	Offices    []MapOffice
-	OffNetwork []bool
-	// Districts are drawn as context: light fill and thin borders.
-	Districts []MapDistrict
-	// Boundary is the study area outline; may be nil.
-	Boundary orb.MultiPolygon
-	// Bands are the union bands, limits ascending.
-	Bands []MapBand
-	// OfficeAreas holds, per office, its largest band (nil for none): their
-	// outlines show which office is nearest where.
-	OfficeAreas []orb.MultiPolygon
-	// Metric is network.Time (Limit in minutes) or network.Road (km).
-	Metric network.Metric
-	// Profile is "car" or "walk".
-	Profile string
-	// Title replaces the default title when not empty.
-	Title string
-	// Source is the data source line; Method says how the areas were drawn
-	// (printed in the footer).
-	Source, Method string
-}
-
-// IsochroneMap assembles the map data of service areas computed with
-// ServiceAreas for these offices and districts.
-func IsochroneMap(offices []data.Office, districts []data.District, boundary orb.MultiPolygon, sa network.ServiceAreas, profile, source string) IsochroneMapData {
-	d := IsochroneMapData{Boundary: boundary, Metric: sa.Metric, Profile: profile, Source: source,
+// IsochroneMap assembles the map data of the service areas of a study.
+func IsochroneMap(s *catchment.Study, sa catchment.ServiceAreas, profile, source string) draw.IsochroneMapData {
+	offices := s.Offices()
+	d := draw.IsochroneMapData{Boundary: s.Dataset().Boundary, Unit: isoUnit(sa.Quantity), Profile: profile, Source: source,
 		OffNetwork: make([]bool, len(offices)), OfficeAreas: make([]orb.MultiPolygon, len(offices))}
-	for _, o := range offices {
-		d.Offices = append(d.Offices, MapOffice{ID: o.ID, Name: o.Name, NameEn: o.NameEn, Kind: string(o.Kind), Location: o.Location})
+	off := map[string]bool{}
+	for _, o := range sa.Skipped {
+		off[o.ID] = true
 	}
-	for _, i := range sa.Skipped {
-		d.OffNetwork[i] = true
+	for i, o := range offices {
+		d.Offices = append(d.Offices, draw.MapOffice{ID: o.ID, Name: o.Name, NameEn: o.NameEn, Kind: string(o.Kind), Location: o.Location})
+		d.OffNetwork[i] = off[o.ID]
 	}
-	for _, di := range districts {
-		d.Districts = append(d.Districts, MapDistrict{ID: di.ID, Name: di.Name, NameEn: di.NameEn, Geometry: di.Geometry, Office: -1, DistanceM: math.NaN()})
+	for _, di := range s.Districts() {
+		d.Districts = append(d.Districts, draw.MapDistrict{ID: di.ID, Name: di.Name, NameEn: di.NameEn, Geometry: di.Geometry, Office: -1, DistanceM: math.NaN()})
 	}
 	for _, a := range sa.Areas {
-		if a.Facility < 0 {
-			d.Bands = append(d.Bands, MapBand{Limit: isoLimit(sa.Metric, a.Limit), Area: a.Area, AreaKm2: a.AreaM2 / 1e6, Districts: len(a.Points), Population: a.Weight})
+		if a.Office == nil {
+			d.Bands = append(d.Bands, draw.MapBand{Limit: isoLimit(sa.Quantity, a.Limit), Area: a.Geometry, AreaKm2: a.AreaM2 / 1e6, Districts: len(a.Districts), Population: a.Population})
 		} else {
-			d.OfficeAreas[a.Facility] = a.Area // limits ascend: the largest stays
+			d.OfficeAreas[a.Index] = a.Geometry // limits ascend: the largest stays
 		}
 	}
 	return d
-}
-
-// bandColours returns n fills from light (the largest limit) to dark (the
-// smallest): greens, on which the red ward and blue branch office symbols
-// stay distinct.
-func bandColours(n int) []color.RGBA {
-	near, far := hex(0x238b45), hex(0xe5f5e0)
-	out := make([]color.RGBA, n)
-	for i := range out {
-		t := 0.0
-		if n > 1 {
-			t = float64(i) / float64(n-1)
-		}
-		mix := func(a, b uint8) uint8 { return uint8(math.Round(float64(a) + t*(float64(b)-float64(a)))) }
-		out[i] = color.RGBA{mix(near.R, far.R), mix(near.G, far.G), mix(near.B, far.B), 0xff}
-	}
-	return out
-}
-
-var (
-	colOutside   = hex(0xececec)             // districts outside every band
-	colAreaEdge  = hex(0x2b2b2b)             // borders between offices' service areas
-	colOffRoad   = hex(0x9a9a9a)             // office outside the network
-	colBandVeil  = withAlpha(colPaper, 0.45) // district borders over the bands
-	isoLimitText = map[network.Metric][2]string{network.Time: {"分", "min"}, network.Road: {"km", "km"}}
-)
-
-// isoScene draws a service-area map on the frame and helpers of mapScene.
-type isoScene struct {
-	*mapScene
-	iso IsochroneMapData
-}
-
-// RenderIsochroneMap draws the service areas of the offices: the union's
-// bands as nested fills (darkest = nearest), the borders between offices'
-// areas, districts for context, offices (those off the network hollow),
-// with legend, scale bar, north arrow and source line like RenderMap. The
-// frame fits the bands and the offices on the network. It returns the
-// image and warnings (fonts, labels left out).
-func RenderIsochroneMap(d IsochroneMapData, opt MapOptions) (image.Image, []string, error) {
-	if d.Metric != network.Time && d.Metric != network.Road {
-		return nil, nil, fmt.Errorf("isochrone map: metric %q: want time or road", d.Metric)
-	}
-	if len(d.Bands) == 0 {
-		return nil, nil, errors.New("isochrone map: no bands")
-	}
-	for i := 1; i < len(d.Bands); i++ {
-		if !(d.Bands[i].Limit > d.Bands[i-1].Limit) {
-			return nil, nil, fmt.Errorf("isochrone map: band limits not ascending (%g after %g)", d.Bands[i].Limit, d.Bands[i-1].Limit)
-		}
-	}
-	if d.OffNetwork != nil && len(d.OffNetwork) != len(d.Offices) {
-		return nil, nil, fmt.Errorf("isochrone map: %d off-network flags for %d offices", len(d.OffNetwork), len(d.Offices))
-	}
-	if d.OfficeAreas != nil && len(d.OfficeAreas) != len(d.Offices) {
-		return nil, nil, fmt.Errorf("isochrone map: %d office areas for %d offices", len(d.OfficeAreas), len(d.Offices))
-	}
-	if opt.Width == 0 {
-		opt.Width = 1600
-	}
-	if opt.DPI == 0 {
-		opt.DPI = 144 * float64(opt.Width) / 1600
-	}
-	if opt.Width < 400 || opt.Width > 20000 {
-		return nil, nil, fmt.Errorf("map width %d px: want 400 to 20000", opt.Width)
-	}
-	if opt.DPI < 36 || opt.DPI > 1200 {
-		return nil, nil, fmt.Errorf("map DPI %g: want 36 to 1200", opt.DPI)
-	}
-	fonts, warns, err := resolveFonts(opt.Fonts, opt.FontPath, opt.NoFont)
-	if err != nil {
-		return nil, nil, fmt.Errorf("isochrone map: %w", err)
-	}
-	base := &mapScene{kind: "isochrones", opt: opt, fonts: fonts, s: opt.DPI / 72, warns: warns,
-		d: MapData{Offices: d.Offices, Districts: d.Districts, Boundary: d.Boundary, Source: d.Source}}
-	m := &isoScene{mapScene: base, iso: d}
-	m.p = newPainter(gg.NewContext(1, 1), fonts, opt.DPI)
-	if err := m.fitIso(); err != nil {
-		return nil, nil, err
-	}
-	dc := gg.NewContext(m.W, m.H)
-	m.p.dc = dc
-	m.drawIso()
-	return dc.Image(), m.warns, nil
-}
-
-// offNetwork reports whether office i is outside the network.
-func (m *isoScene) offNetwork(i int) bool { return m.iso.OffNetwork != nil && m.iso.OffNetwork[i] }
-
-// fitIso lays out the page like mapScene.fit, fitting the largest band and
-// the offices on the network into the frame.
-func (m *isoScene) fitIso() error {
-	if len(m.iso.Bands) == 0 {
-		return errors.New("isochrone map: no bands")
-	}
-	tm, b, err := projectedExtent("isochrone map", func(add func(p orb.Point)) {
-		forEachPosition(m.iso.Bands[len(m.iso.Bands)-1].Area, add)
-		for i, o := range m.iso.Offices {
-			if !m.offNetwork(i) {
-				add(o.Location)
-			}
-		}
-	})
-	if err != nil {
-		return err
-	}
-	m.tm = tm
-	// A little context around the bands, and at least 2 km across.
-	padM := 0.04 * math.Max(b[2]-b[0], b[3]-b[1])
-	b[0], b[1], b[2], b[3] = b[0]-padM, b[1]-padM, b[2]+padM, b[3]+padM
-	const minSpan = 2000.0
-	for _, k := range [][2]int{{0, 2}, {1, 3}} {
-		if b[k[1]]-b[k[0]] < minSpan {
-			c := (b[k[0]] + b[k[1]]) / 2
-			b[k[0]], b[k[1]] = c-minSpan/2, c+minSpan/2
-		}
-	}
-	dpi := m.opt.DPI
-	W := float64(m.opt.Width)
-	margin := pt(14, dpi)
-	panelW := math.Min(math.Max(W*0.27, pt(160, dpi)), W*0.45)
-	titleH := pt(38, dpi)
-	frameX0, frameX1 := margin, W-margin-panelW-pt(10, dpi)
-	frameW := frameX1 - frameX0
-	dataW, dataH := b[2]-b[0], b[3]-b[1]
-	frameH := frameW * dataH / dataW
-	frameH = math.Max(frameW*0.55, math.Min(frameW*1.5, frameH))
-	frameH = math.Max(frameH, m.isoPanelHeight(panelW))
-	m.frame = box{frameX0, titleH, frameX1, titleH + frameH}
-	m.panel = box{frameX1 + pt(10, dpi), titleH, W - margin, titleH + frameH}
-	m.k = math.Min(frameW/dataW, frameH/dataH)
-	m.minX, m.maxY = b[0], b[3]
-	m.offX = frameX0 + (frameW-dataW*m.k)/2
-	m.offY = titleH + (frameH-dataH*m.k)/2
-	footer := pt(8, dpi) + float64(len(m.isoFooterLines(W-2*margin)))*pt(10, dpi) + margin
-	m.W, m.H = int(W), int(math.Ceil(titleH+frameH+footer))
-	return nil
-}
-
-// drawIso paints the whole map.
-func (m *isoScene) drawIso() {
-	dc := m.p.dc
-	dpi := m.opt.DPI
-	dc.SetColor(colPaper)
-	dc.Clear()
-	dc.SetColor(colSea)
-	dc.DrawRectangle(m.frame.X0, m.frame.Y0, m.frame.X1-m.frame.X0, m.frame.Y1-m.frame.Y0)
-	dc.Fill()
-
-	// Districts and the boundary reach beyond the frame: clip them.
-	dc.DrawRectangle(m.frame.X0, m.frame.Y0, m.frame.X1-m.frame.X0, m.frame.Y1-m.frame.Y0)
-	dc.Clip()
-	m.projectDistricts()
-	m.fillDistricts(func(int) color.Color { return colOutside })
-	m.strokeDistricts(colDistrict, 0.6)
-	cols := bandColours(len(m.iso.Bands))
-	dc.SetFillRule(gg.FillRuleEvenOdd)
-	for k := len(m.iso.Bands) - 1; k >= 0; k-- {
-		m.multiPath(m.iso.Bands[k].Area)
-		dc.SetColor(cols[k])
-		dc.Fill()
-	}
-	dc.SetFillRule(gg.FillRuleWinding)
-	// District borders again, faint, so that districts show through the bands.
-	m.strokeDistricts(colBandVeil, 0.6)
-	dc.SetColor(colAreaEdge)
-	dc.SetLineWidth(pt(0.9, dpi))
-	dc.SetLineJoin(gg.LineJoinRound)
-	for _, a := range m.iso.OfficeAreas {
-		if len(a) > 0 {
-			m.multiPath(a)
-			dc.Stroke()
-		}
-	}
-	m.drawBoundary()
-	dc.ResetClip()
-
-	m.drawIsoOffices()
-	dc.SetColor(hex(0x999999))
-	dc.SetLineWidth(pt(0.6, dpi))
-	dc.DrawRectangle(m.frame.X0, m.frame.Y0, m.frame.X1-m.frame.X0, m.frame.Y1-m.frame.Y0)
-	dc.Stroke()
-	m.drawIsoTitle()
-	m.drawIsoPanel()
-	m.drawIsoFooter()
-}
-
-// drawOffNetwork draws an office outside the network: a hollow grey circle.
-func drawOffNetwork(dc *gg.Context, c px, r, dpi float64) {
-	dc.DrawCircle(c.X, c.Y, r)
-	dc.SetColor(colPaper)
-	dc.FillPreserve()
-	dc.SetColor(colOffRoad)
-	dc.SetLineWidth(pt(1.1, dpi))
-	dc.Stroke()
-}
-
-// drawIsoOffices draws the offices inside the frame and labels them: those
-// on the network first (ward offices first), then those off it in grey.
-func (m *isoScene) drawIsoOffices() {
-	// Whole symbols only: one cut by the frame reads as a different symbol.
-	inFrame := func(c px, r float64) bool {
-		return c.X-r > m.frame.X0 && c.X+r < m.frame.X1 && c.Y-r > m.frame.Y0 && c.Y+r < m.frame.Y1
-	}
-	order := make([]int, 0, len(m.iso.Offices))
-	for i, o := range m.iso.Offices {
-		if inFrame(m.toPx(o.Location), m.officeRadius(o)+1) {
-			order = append(order, i)
-		}
-	}
-	rank := func(i int) int {
-		switch {
-		case m.offNetwork(i):
-			return 0
-		case m.iso.Offices[i].Kind == "ward":
-			return 2
-		}
-		return 1
-	}
-	sort.SliceStable(order, func(a, b int) bool { return rank(order[a]) < rank(order[b]) })
-	pl := newLabelPlacer(m.frame)
-	for _, i := range order {
-		o := m.iso.Offices[i]
-		c := m.toPx(o.Location)
-		r := m.officeRadius(o)
-		pl.block(box{c.X - r - 1, c.Y - r - 1, c.X + r + 1, c.Y + r + 1})
-		if m.offNetwork(i) {
-			drawOffNetwork(m.p.dc, c, r, m.opt.DPI)
-		} else {
-			drawOfficeSymbol(m.p.dc, o, c, r, m.opt.DPI)
-		}
-	}
-	for k := len(order) - 1; k >= 0; k-- {
-		i := order[k]
-		o := m.iso.Offices[i]
-		fallback := o.NameEn
-		if fallback == "" {
-			fallback = o.ID
-		}
-		text, warn := m.fonts.labelText("office "+o.ID, o.Name, fallback)
-		if warn != "" {
-			m.warns = append(m.warns, warn)
-		}
-		size, col, bold := 8.5, colInk, false
-		if o.Kind == "ward" && !m.offNetwork(i) {
-			size, bold = 9.5, true
-		}
-		if m.offNetwork(i) {
-			size, col = 7.5, colMuted
-			text += m.txt("（道路網外）", " (off network)")
-		}
-		c := m.toPx(o.Location)
-		if _, ok := placeLabel(m.p, pl, text, size, bold, c, m.officeRadius(o), col); !ok {
-			m.warns = append(m.warns, fmt.Sprintf("isochrone map: no room for the label of office %s (%s)", o.ID, text))
-		}
-	}
-}
-
-// unit is the limit's unit for labels.
-func (m *isoScene) unit() string {
-	u := isoLimitText[m.iso.Metric]
-	return m.txt(u[0], u[1])
-}
-
-// mode names the travel mode: 自動車 / car, 徒歩 / walking.
-func (m *isoScene) mode() string {
-	if m.iso.Profile == "walk" {
-		return m.txt("徒歩", "walking")
-	}
-	return m.txt("自動車", "by car")
-}
-
-// drawIsoTitle draws the title and the summary line.
-func (m *isoScene) drawIsoTitle() {
-	title := m.iso.Title
-	if title != "" {
-		if miss := m.fonts.Missing(title); len(miss) > 0 {
-			m.warns = append(m.warns, fmt.Sprintf("isochrone map: title %q has glyphs the font lacks (%q); default title used", title, string(miss)))
-			title = ""
-		}
-	}
-	if title == "" {
-		if m.iso.Metric == network.Time {
-			title = m.txt(fmt.Sprintf("最寄りの窓口までの所要時間（%s）", m.mode()), fmt.Sprintf("Travel time to the nearest office %s", m.mode()))
-		} else {
-			title = m.txt(fmt.Sprintf("最寄りの窓口までの道路距離（%s）", m.mode()), fmt.Sprintf("Road distance to the nearest office %s", m.mode()))
-		}
-	}
-	var on, off int
-	for i := range m.iso.Offices {
-		if m.offNetwork(i) {
-			off++
-		} else {
-			on++
-		}
-	}
-	last := m.iso.Bands[len(m.iso.Bands)-1]
-	sum := m.txt(
-		fmt.Sprintf("道路網上の窓口 %d（道路網外 %d は対象外）／%s%s以内：%s 人（%d 校区）", on, off, fmtKm(last.Limit), m.unit(), whole(last.Population), last.Districts),
-		fmt.Sprintf("%d offices on the road network (%d outside it left out); within %s %s: %s residents in %d districts", on, off, fmtKm(last.Limit), m.unit(), whole(last.Population), last.Districts))
-	m.p.text(title, m.frame.X0, pt(22, m.opt.DPI), 16, true, colInk)
-	m.p.text(sum, m.frame.X0, pt(33, m.opt.DPI), 8.5, false, colMuted)
-}
-
-// isoLegend lists the legend sections.
-func (m *isoScene) isoLegend() []legendSection {
-	cols := bandColours(len(m.iso.Bands))
-	heading := m.txt(fmt.Sprintf("最寄り窓口までの所要時間（%s）", m.mode()), fmt.Sprintf("Time to the nearest office, %s", m.mode()))
-	if m.iso.Metric == network.Road {
-		heading = m.txt(fmt.Sprintf("最寄り窓口までの道路距離（%s）", m.mode()), fmt.Sprintf("Road distance to the nearest office, %s", m.mode()))
-	}
-	bands := legendSection{title: heading}
-	for k, b := range m.iso.Bands {
-		bands.items = append(bands.items, legendItem{Kind: legendSwatch, Color: cols[k], Text: m.txt(
-			fmt.Sprintf("%s%s以内：%.1f km²、%s 人（%d 校区）", fmtKm(b.Limit), m.unit(), b.AreaKm2, whole(b.Population), b.Districts),
-			fmt.Sprintf("Within %s %s: %.1f km², %s residents (%d districts)", fmtKm(b.Limit), m.unit(), b.AreaKm2, whole(b.Population), b.Districts))})
-	}
-	last := m.iso.Bands[len(m.iso.Bands)-1]
-	bands.items = append(bands.items, legendItem{Kind: legendSwatch, Color: colOutside, Text: m.txt(
-		fmt.Sprintf("%s%sを超える、または道路網外", fmtKm(last.Limit), m.unit()),
-		fmt.Sprintf("Beyond %s %s, or off the road network", fmtKm(last.Limit), m.unit()))})
-	var ward, branch, off int
-	for i, o := range m.iso.Offices {
-		switch {
-		case m.offNetwork(i):
-			off++
-		case o.Kind == "ward":
-			ward++
-		default:
-			branch++
-		}
-	}
-	offices := legendSection{title: m.txt("窓口", "Offices")}
-	if ward > 0 {
-		offices.items = append(offices.items, legendItem{Kind: legendOffice, Office: MapOffice{Kind: "ward"}, Text: m.txt(fmt.Sprintf("区役所（%d）", ward), fmt.Sprintf("Ward office (%d)", ward))})
-	}
-	if branch > 0 {
-		offices.items = append(offices.items, legendItem{Kind: legendOffice, Office: MapOffice{Kind: "branch"}, Text: m.txt(fmt.Sprintf("出張所（%d）", branch), fmt.Sprintf("Branch office (%d)", branch))})
-	}
-	if off > 0 {
-		offices.items = append(offices.items, legendItem{Kind: legendOffice, Office: MapOffice{ID: "\x00off"}, Text: m.txt(fmt.Sprintf("道路網外の窓口（%d、圏域なし）", off), fmt.Sprintf("Office off the road network (%d, no service area)", off))})
-	}
-	borders := legendSection{title: m.txt("境界", "Borders")}
-	borders.items = append(borders.items,
-		legendItem{Kind: legendLine, Color: colAreaEdge, Width: 0.9, Text: m.txt("担当窓口の境（最寄り窓口が変わる線）", "Where the nearest office changes")},
-		legendItem{Kind: legendLine, Color: colDistrict, Width: 0.6, Text: m.txt("校区界", "District border")})
-	if len(m.iso.Boundary) > 0 {
-		borders.items = append(borders.items, legendItem{Kind: legendLine, Color: colBoundary, Width: 1.4, Text: m.txt("市域", "Study area")})
-	}
-	secs := []legendSection{bands, offices, borders}
-	for i := range secs {
-		for j := range secs[i].items {
-			secs[i].items[j].Section = secs[i].title
-		}
-	}
-	return secs
-}
-
-// isoPanelHeight is the height the legend panel needs, in pixels.
-func (m *isoScene) isoPanelHeight(panelW float64) float64 {
-	d := m.opt.DPI
-	h := pt(legendPad, d)
-	for _, s := range m.isoLegend() {
-		h += pt(legendHeading+6, d) + float64(len(m.p.wrap(s.title, panelW-pt(2*legendPad, d), legendHeading, true))-1)*pt(legendHeading+3, d)
-		for _, it := range s.items {
-			lines := len(m.p.wrap(it.Text, m.legendTextWidth(panelW), legendText, false))
-			h += math.Max(pt(legendRow, d), float64(lines)*pt(legendLineH, d)+pt(3.5, d))
-		}
-		h += pt(legendGap, d)
-	}
-	return h + pt(scaleBlock+legendPad, d)
-}
-
-// drawIsoPanel draws the legend, the scale bar and the north arrow.
-func (m *isoScene) drawIsoPanel() {
-	d := m.opt.DPI
-	pb := m.panel
-	x0 := pb.X0 + pt(legendPad, d)
-	y := pb.Y0 + pt(legendPad, d)
-	for _, s := range m.isoLegend() {
-		for k, line := range m.p.wrap(s.title, pb.X1-pb.X0-pt(2*legendPad, d), legendHeading, true) {
-			if k > 0 {
-				y += pt(3, d)
-			}
-			y += pt(legendHeading, d)
-			m.p.text(line, x0, y, legendHeading, true, colInk)
-		}
-		y += pt(6, d)
-		for _, it := range s.items {
-			lines := m.p.wrap(it.Text, m.legendTextWidth(pb.X1-pb.X0), legendText, false)
-			rowH := math.Max(pt(legendRow, d), float64(len(lines))*pt(legendLineH, d)+pt(3.5, d))
-			sw := box{x0, y + pt(2, d), x0 + pt(legendSwatchW, d), y + pt(2+legendRow-4, d)}
-			if it.Kind == legendOffice && it.Office.ID == "\x00off" {
-				c := px{(sw.X0 + sw.X1) / 2, (sw.Y0 + sw.Y1) / 2}
-				drawOffNetwork(m.p.dc, c, m.officeRadius(MapOffice{Kind: "branch"}), d)
-			} else {
-				m.drawLegendKey(it, sw)
-			}
-			_, asc, _ := m.p.measure("Ag", legendText, false)
-			ty := y + pt(2, d) + (sw.Y1-sw.Y0)/2 + asc/2 - pt(0.5, d)
-			for k, line := range lines {
-				m.p.text(line, sw.X1+pt(6, d), ty+float64(k)*pt(legendLineH, d), legendText, false, colInk)
-			}
-			y += rowH
-		}
-		y += pt(legendGap, d)
-	}
-	m.drawScaleBar(px{x0, pb.Y1 - pt(14, d)}, pb.X1-x0-pt(40, d))
-	m.drawNorthArrow(px{pb.X1 - pt(18, d), pb.Y1 - pt(20, d)})
-}
-
-// isoFooterLines are the source, the method and the projection, wrapped.
-func (m *isoScene) isoFooterLines(width float64) []string {
-	src := m.iso.Source
-	if src == "" {
-		src = "Sources: not given"
-	}
-	if miss := m.fonts.Missing(src); len(miss) > 0 {
-		src = asciiOnly(src)
-	}
-	method := m.iso.Method
-	if method == "" {
-		method = m.txt(
-			"圏域：最寄りの窓口へ上限内で到達できる道路から 100 m 以内の範囲（OpenStreetMap 道路、信号・渋滞なしの自由走行速度）。道路網データの範囲外は描かれない。人口は各校区の代表点の経路で数える。",
-			"Service areas: places within 100 m of a road from which the nearest office is reached within the limit (OpenStreetMap roads, free-flow speeds, no signals or congestion); they stop where the road network file ends. Residents are counted by each district's representative point.")
-	}
-	if miss := m.fonts.Missing(method); len(miss) > 0 {
-		method = asciiOnly(method)
-	}
-	note := m.txt("投影法：横メルカトル（地図中心を原点）", "Projection: transverse Mercator centred on the map")
-	var out []string
-	for _, s := range []string{src, method, note} {
-		out = append(out, m.p.wrap(s, width, 7.5, false)...)
-	}
-	return out
-}
-
-// drawIsoFooter prints the footer lines under the frame.
-func (m *isoScene) drawIsoFooter() {
-	margin := pt(14, m.opt.DPI)
-	y := m.frame.Y1 + pt(8, m.opt.DPI)
-	for _, line := range m.isoFooterLines(float64(m.W) - 2*margin) {
-		y += pt(10, m.opt.DPI)
-		m.p.text(line, margin, y-pt(2, m.opt.DPI), 7.5, false, colMuted)
-	}
 }

@@ -5,17 +5,19 @@ import (
 
 	"github.com/kumamoto-gis/catchment/catchment"
 	"github.com/kumamoto-gis/catchment/data"
+	"github.com/kumamoto-gis/catchment/render/vector"
 )
 
 // The tables and layers below are a contract that scripts rely on: their keys
 // are the same in JSON, CSV and GeoJSON properties. Keep them stable.
 
-// officeRef is the id and name of office i, or nils when i is -1 (not reached).
-func officeRef(offices []data.Office, i int) (id, name any) {
-	if i < 0 {
+// officeRef is the id and name of an office, or nils when there is none
+// (not reached).
+func officeRef(o *data.Office) (id, name any) {
+	if o == nil {
 		return nil, nil
 	}
-	return offices[i].ID, offices[i].Name
+	return o.ID, o.Name
 }
 
 // roundTo rounds v to the given number of decimals.
@@ -49,8 +51,8 @@ func optional(v *float64) any {
 // added (the candidates table). With a metric other than geodesic, time_s
 // (travel time, for the time metric) and note (why an office was not
 // routed) follow; distance_m is then null for an office that was not routed.
-func NearestTable(rows []catchment.NearestRow, maxKm float64, metric string) Table {
-	t := Table{Columns: []string{"office_id", "office_name", "nearest_id", "nearest_name", "distance_m", "distance_km", "published_km", "published_ratio"}}
+func NearestTable(rows []catchment.NearestRow, maxKm float64, metric string) vector.Table {
+	t := vector.Table{Columns: []string{"office_id", "office_name", "nearest_id", "nearest_name", "distance_m", "distance_km", "published_km", "published_ratio"}}
 	if maxKm > 0 {
 		t.Columns = append(t.Columns, "max_km")
 	}
@@ -80,15 +82,15 @@ func NearestTable(rows []catchment.NearestRow, maxKm float64, metric string) Tab
 }
 
 // AssignTable is one row per district: the office that serves it and the distance.
-func AssignTable(districts []data.District, offices []data.Office, a catchment.Assignment) Table {
-	t := Table{Columns: []string{"district_id", "district_name", "office_id", "office_name", "distance_m", "population"}}
+func AssignTable(a catchment.Assignment) vector.Table {
+	t := vector.Table{Columns: []string{"district_id", "district_name", "office_id", "office_name", "distance_m", "population"}}
 	routed := a.Metric != "" && a.Metric != "geodesic"
 	if routed {
 		t.Columns = append(t.Columns, "metric", "time_s", "note")
 	}
 	for _, da := range a.Districts {
-		d := districts[da.District]
-		oid, oname := officeRef(offices, da.Office)
+		d := da.District
+		oid, oname := officeRef(da.Office)
 		row := []any{d.ID, d.Name, oid, oname, metres(da.DistanceM), optional(d.Population)}
 		if routed {
 			row = append(row, a.Metric, number(roundTo(da.TimeS, 1)), da.Note)
@@ -100,33 +102,33 @@ func AssignTable(districts []data.District, offices []data.Office, a catchment.A
 
 // GapsTable is one row per district: stores and post offices counted and
 // whether the district is a gap (no store).
-func GapsTable(districts []data.District, gaps []catchment.GapRow) Table {
-	t := Table{Columns: []string{"district_id", "district_name", "stores", "posts", "gap", "post_fallback"}}
+func GapsTable(gaps []catchment.GapRow) vector.Table {
+	t := vector.Table{Columns: []string{"district_id", "district_name", "stores", "posts", "gap", "post_fallback"}}
 	for _, g := range gaps {
-		d := districts[g.District]
+		d := g.District
 		t.Rows = append(t.Rows, []any{d.ID, d.Name, g.Stores, g.Posts, g.Gap, g.PostFallback()})
 	}
 	return t
 }
 
 // CatchmentsTable is one row per catchment polygon.
-func CatchmentsTable(offices []data.Office, cs []catchment.Catchment) Table {
-	t := Table{Columns: []string{"office_id", "office_name", "office_kind", "method", "districts", "population", "area_km2"}}
+func CatchmentsTable(cs []catchment.Catchment) vector.Table {
+	t := vector.Table{Columns: []string{"office_id", "office_name", "office_kind", "method", "districts", "population", "area_km2"}}
 	for _, c := range cs {
-		o := offices[c.Office]
+		o := c.Office
 		t.Rows = append(t.Rows, []any{o.ID, o.Name, string(o.Kind), string(c.Method), c.Districts, c.Population, roundTo(c.AreaKm2, 3)})
 	}
 	return t
 }
 
 // tableFeatures turns table rows into features with the given geometries.
-func tableFeatures(t Table, ids []string, geoms func(i int) Feature) []Feature {
-	fs := make([]Feature, len(t.Rows))
+func tableFeatures(t vector.Table, ids []string, geoms func(i int) vector.Feature) []vector.Feature {
+	fs := make([]vector.Feature, len(t.Rows))
 	for i, row := range t.Rows {
 		f := geoms(i)
 		f.ID = ids[i]
 		for c, v := range row {
-			f.Properties = append(f.Properties, Property{Key: t.Columns[c], Value: v})
+			f.Properties = append(f.Properties, vector.Property{Key: t.Columns[c], Value: v})
 		}
 		fs[i] = f
 	}
@@ -135,43 +137,43 @@ func tableFeatures(t Table, ids []string, geoms func(i int) Feature) []Feature {
 
 // DistrictFeatures is the districts layer: geometry, assignment and gap
 // properties together (gaps may be nil).
-func DistrictFeatures(districts []data.District, offices []data.Office, a catchment.Assignment, gaps []catchment.GapRow) []Feature {
-	fs := make([]Feature, len(districts))
-	for i, d := range districts {
-		da := a.Districts[i]
-		oid, oname := officeRef(offices, da.Office)
+func DistrictFeatures(a catchment.Assignment, gaps []catchment.GapRow) []vector.Feature {
+	fs := make([]vector.Feature, len(a.Districts))
+	for i, da := range a.Districts {
+		d := da.District
+		oid, oname := officeRef(da.Office)
 		var kind any
-		if da.Office >= 0 {
-			kind = string(offices[da.Office].Kind)
+		if da.Office != nil {
+			kind = string(da.Office.Kind)
 		}
-		props := []Property{
+		props := []vector.Property{
 			{"district_id", d.ID}, {"district_name", d.Name}, {"district_name_en", d.NameEn},
 			{"population", optional(d.Population)},
 			{"office_id", oid}, {"office_name", oname}, {"office_kind", kind},
 			{"distance_m", metres(da.DistanceM)},
 		}
 		if a.Metric != "" && a.Metric != "geodesic" {
-			props = append(props, Property{"metric", a.Metric}, Property{"time_s", number(roundTo(da.TimeS, 1))}, Property{"note", da.Note})
+			props = append(props, vector.Property{"metric", a.Metric}, vector.Property{"time_s", number(roundTo(da.TimeS, 1))}, vector.Property{"note", da.Note})
 		}
 		if gaps != nil {
 			g := gaps[i]
-			props = append(props, Property{"stores", g.Stores}, Property{"posts", g.Posts},
-				Property{"gap", g.Gap}, Property{"post_fallback", g.PostFallback()})
+			props = append(props, vector.Property{"stores", g.Stores}, vector.Property{"posts", g.Posts},
+				vector.Property{"gap", g.Gap}, vector.Property{"post_fallback", g.PostFallback()})
 		}
-		fs[i] = Feature{ID: d.ID, Geometry: d.Geometry, Properties: props}
+		fs[i] = vector.Feature{ID: d.ID, Geometry: d.Geometry, Properties: props}
 	}
 	return fs
 }
 
 // GapFeatures is the gap layer: only the districts with no store.
-func GapFeatures(districts []data.District, gaps []catchment.GapRow) []Feature {
-	var fs []Feature
+func GapFeatures(gaps []catchment.GapRow) []vector.Feature {
+	var fs []vector.Feature
 	for _, g := range gaps {
 		if !g.Gap {
 			continue
 		}
-		d := districts[g.District]
-		fs = append(fs, Feature{ID: d.ID, Geometry: d.Geometry, Properties: []Property{
+		d := g.District
+		fs = append(fs, vector.Feature{ID: d.ID, Geometry: d.Geometry, Properties: []vector.Property{
 			{"district_id", d.ID}, {"district_name", d.Name}, {"population", optional(d.Population)},
 			{"stores", g.Stores}, {"posts", g.Posts}, {"gap", g.Gap}, {"post_fallback", g.PostFallback()},
 		}})
@@ -180,42 +182,42 @@ func GapFeatures(districts []data.District, gaps []catchment.GapRow) []Feature {
 }
 
 // CatchmentFeatures is the catchment layer.
-func CatchmentFeatures(offices []data.Office, cs []catchment.Catchment) []Feature {
-	t := CatchmentsTable(offices, cs)
+func CatchmentFeatures(cs []catchment.Catchment) []vector.Feature {
+	t := CatchmentsTable(cs)
 	ids := make([]string, len(cs))
 	for i, c := range cs {
-		ids[i] = offices[c.Office].ID
+		ids[i] = c.Office.ID
 	}
-	return tableFeatures(t, ids, func(i int) Feature { return Feature{Geometry: cs[i].Geometry} })
+	return tableFeatures(t, ids, func(i int) vector.Feature { return vector.Feature{Geometry: cs[i].Geometry} })
 }
 
 // OfficeFeatures is the office layer: each office with its kind, the nearest
 // ward office (for branch offices), whether it is a candidate under maxKm,
 // and what it serves (a may be the zero Assignment).
-func OfficeFeatures(offices []data.Office, nearest []catchment.NearestRow, maxKm float64, a catchment.Assignment) []Feature {
+func OfficeFeatures(offices []data.Office, nearest []catchment.NearestRow, maxKm float64, a catchment.Assignment) []vector.Feature {
 	byID := map[string]catchment.NearestRow{}
 	for _, r := range nearest {
 		byID[r.Office.ID] = r
 	}
-	fs := make([]Feature, len(offices))
+	fs := make([]vector.Feature, len(offices))
 	for i, o := range offices {
-		props := []Property{
+		props := []vector.Property{
 			{"office_id", o.ID}, {"office_name", o.Name}, {"office_name_en", o.NameEn},
 			{"kind", string(o.Kind)}, {"ward", o.Ward},
 			{"counter_count", optional(o.CounterCount)}, {"published_km", optional(o.PublishedKm)},
 		}
 		if r, ok := byID[o.ID]; ok && r.Reached() {
-			props = append(props, Property{"nearest_id", r.Nearest.ID}, Property{"nearest_name", r.Nearest.Name},
-				Property{"distance_m", metres(r.DistanceM)}, Property{"candidate", r.DistanceM <= maxKm*1000})
+			props = append(props, vector.Property{"nearest_id", r.Nearest.ID}, vector.Property{"nearest_name", r.Nearest.Name},
+				vector.Property{"distance_m", metres(r.DistanceM)}, vector.Property{"candidate", r.DistanceM <= maxKm*1000})
 		} else {
-			props = append(props, Property{"nearest_id", nil}, Property{"nearest_name", nil},
-				Property{"distance_m", nil}, Property{"candidate", false})
+			props = append(props, vector.Property{"nearest_id", nil}, vector.Property{"nearest_name", nil},
+				vector.Property{"distance_m", nil}, vector.Property{"candidate", false})
 		}
 		if a.Offices != nil {
-			props = append(props, Property{"districts", a.Offices[i].Districts}, Property{"population", a.Offices[i].Population})
+			props = append(props, vector.Property{"districts", a.Offices[i].Districts}, vector.Property{"population", a.Offices[i].Population})
 		}
-		props = append(props, Property{"source", o.Source})
-		fs[i] = Feature{ID: o.ID, Geometry: o.Location, Properties: props}
+		props = append(props, vector.Property{"source", o.Source})
+		fs[i] = vector.Feature{ID: o.ID, Geometry: o.Location, Properties: props}
 	}
 	return fs
 }

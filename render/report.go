@@ -10,18 +10,17 @@ import (
 	"github.com/kumamoto-gis/catchment/data"
 )
 
-// Study is everything a report summarises.
-type Study struct {
-	Data       *data.Dataset
-	MaxKm      float64
-	Metric     string                 // "geodesic", "road" or "time"
-	Nearest    []catchment.NearestRow // branch → nearest ward office
-	Assignment catchment.Assignment
-	Gaps       []catchment.GapRow
-	Catchments []catchment.Catchment // dissolved
-	Files      []string              // output files, relative to the report
-	Images     []ReportImage         // maps and charts to show
+// Report is everything report.md summarises: a study and its report's
+// results, the files written beside it and the pictures to show.
+type Report struct {
+	Study *catchment.Study
+	catchment.Report
+	Files  []string      // output files, relative to the report
+	Images []ReportImage // maps and charts to show
 }
+
+// metric names the study's metric.
+func (s Report) metric() string { return s.Study.Metric().Name() }
 
 // ReportImage is one picture in the report.
 type ReportImage struct {
@@ -30,8 +29,8 @@ type ReportImage struct {
 
 // WriteReportMarkdown writes report.md: the key figures of a study in a form
 // a planner can read and paste.
-func WriteReportMarkdown(w io.Writer, s Study) error {
-	ds := s.Data
+func WriteReportMarkdown(w io.Writer, s Report) error {
+	ds := s.Study.Dataset()
 	var b strings.Builder
 	p := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
 	var wards, branches int
@@ -63,13 +62,13 @@ func WriteReportMarkdown(w io.Writer, s Study) error {
 		p("| residents per office | %s |\n", whole(s.Assignment.ResidentsPerOffice()))
 	}
 	cands := catchment.Candidates(s.Nearest, s.MaxKm)
-	p("| branch offices within %g km of a ward office (%s) | %d of %d |\n", s.MaxKm, metricPhrase(s.Metric), len(cands), len(s.Nearest))
+	p("| branch offices within %g km of a ward office (%s) | %d of %d |\n", s.MaxKm, metricPhrase(s.metric()), len(cands), len(s.Nearest))
 	if s.Gaps != nil {
 		var gaps, fallback, gapPop int
 		for _, g := range s.Gaps {
 			if g.Gap {
 				gaps++
-				gapPop += int(ds.Districts[g.District].Pop())
+				gapPop += int(g.District.Pop())
 				if g.PostFallback() {
 					fallback++
 				}
@@ -90,9 +89,9 @@ func WriteReportMarkdown(w io.Writer, s Study) error {
 	}
 
 	p("## Nearest ward office of each branch office\n\n")
-	switch s.Metric {
+	switch s.metric() {
 	case "road", "time":
-		p("Distances are measured along the road network (%s metric) from the offices' positions. ", s.Metric)
+		p("Distances are measured along the road network (%s metric) from the offices' positions. ", s.metric())
 		p("The city's published figures are road distances too; the ratio shows how they compare.\n\n")
 	default:
 		p("Distances are geodesic (straight line on the WGS84 ellipsoid) from the offices' positions. ")
@@ -124,7 +123,7 @@ func WriteReportMarkdown(w io.Writer, s Study) error {
 			}
 		}
 	}
-	p("\nCandidates by %s: %d. ", metricPhrase(s.Metric), len(cands))
+	p("\nCandidates by %s: %d. ", metricPhrase(s.metric()), len(cands))
 	if len(pubCands) > 0 {
 		p("Candidates by the city's road distances: %d (%s); %d are candidates under both.", len(pubCands), strings.Join(pubCands, ", "), len(both))
 	}
@@ -137,11 +136,11 @@ func WriteReportMarkdown(w io.Writer, s Study) error {
 		sum := make([]float64, len(ds.Offices))
 		mx := make([]float64, len(ds.Offices))
 		for _, da := range s.Assignment.Districts {
-			if da.Office < 0 {
+			if da.Office == nil {
 				continue
 			}
-			sum[da.Office] += da.DistanceM
-			mx[da.Office] = max(mx[da.Office], da.DistanceM)
+			sum[da.OfficeIndex] += da.DistanceM
+			mx[da.OfficeIndex] = max(mx[da.OfficeIndex], da.DistanceM)
 		}
 		for i, ol := range s.Assignment.Offices {
 			o := ds.Offices[i]
@@ -163,11 +162,11 @@ func WriteReportMarkdown(w io.Writer, s Study) error {
 				continue
 			}
 			n++
-			d := ds.Districts[g.District]
+			d := g.District
 			office, dist := "", ""
-			if s.Assignment.Districts != nil && s.Assignment.Districts[g.District].Office >= 0 {
-				da := s.Assignment.Districts[g.District]
-				office, dist = ds.Offices[da.Office].Name, fmt.Sprintf("%.2f", da.DistanceM/1000)
+			if s.Assignment.Districts != nil && s.Assignment.Districts[g.Index].Office != nil {
+				da := s.Assignment.Districts[g.Index]
+				office, dist = da.Office.Name, fmt.Sprintf("%.2f", da.DistanceM/1000)
 			}
 			p("| %s | %s | %d | %s | %s |\n", d.Name, whole(d.Pop()), g.Posts, office, dist)
 		}
@@ -212,8 +211,8 @@ func WriteReportMarkdown(w io.Writer, s Study) error {
 }
 
 // computed is this study's figure for a reference key, or "" when it has none.
-func (s Study) computed(key string) string {
-	ds := s.Data
+func (s Report) computed(key string) string {
+	ds := s.Study.Dataset()
 	switch key {
 	case "offices":
 		return fmt.Sprint(len(ds.Offices))
@@ -228,7 +227,7 @@ func (s Study) computed(key string) string {
 		for i, r := range c {
 			names[i] = r.Office.Name
 		}
-		return fmt.Sprintf("%d by %s: %s", len(c), metricPhrase(s.Metric), strings.Join(names, ", "))
+		return fmt.Sprintf("%d by %s: %s", len(c), metricPhrase(s.metric()), strings.Join(names, ", "))
 	case "stores":
 		return fmt.Sprint(len(ds.Stores)) + syntheticTag(ds, data.LayerStores)
 	case "gaps":

@@ -6,15 +6,16 @@ import (
 
 	"github.com/kumamoto-gis/catchment/catchment"
 	"github.com/kumamoto-gis/catchment/data"
+	"github.com/kumamoto-gis/catchment/render/draw"
 )
 
 // StudyMapData is the map data of a study: every office (those in closed
 // drawn as closed), every district with the office that serves it and its
 // distance, and the store and post office counts from gaps (may be nil).
-func StudyMapData(ds *data.Dataset, a catchment.Assignment, gaps []catchment.GapRow, closed map[string]bool) MapData {
-	md := MapData{Boundary: ds.Boundary, Source: SourceLine(ds), Metric: a.Metric}
+func StudyMapData(ds *data.Dataset, a catchment.Assignment, gaps []catchment.GapRow, closed map[string]bool) draw.MapData {
+	md := draw.MapData{Boundary: ds.Boundary, Source: SourceLine(ds), Metric: a.Metric}
 	for _, o := range ds.Offices {
-		md.Offices = append(md.Offices, MapOffice{ID: o.ID, Name: o.Name, NameEn: o.NameEn, Kind: string(o.Kind), Closed: closed[o.ID], Location: o.Location})
+		md.Offices = append(md.Offices, draw.MapOffice{ID: o.ID, Name: o.Name, NameEn: o.NameEn, Kind: string(o.Kind), Closed: closed[o.ID], Location: o.Location})
 	}
 	for _, s := range ds.Stores {
 		md.Stores = append(md.Stores, s.Location)
@@ -22,11 +23,11 @@ func StudyMapData(ds *data.Dataset, a catchment.Assignment, gaps []catchment.Gap
 	for _, p := range ds.Posts {
 		md.Posts = append(md.Posts, p.Location)
 	}
-	md.Districts = make([]MapDistrict, len(ds.Districts))
+	md.Districts = make([]draw.MapDistrict, len(ds.Districts))
 	for i, d := range ds.Districts {
-		m := MapDistrict{ID: d.ID, Name: d.Name, NameEn: d.NameEn, Geometry: d.Geometry, Office: -1}
+		m := draw.MapDistrict{ID: d.ID, Name: d.Name, NameEn: d.NameEn, Geometry: d.Geometry, Office: -1}
 		if a.Districts != nil {
-			m.Office, m.DistanceM = a.Districts[i].Office, a.Districts[i].DistanceM
+			m.Office, m.DistanceM = a.Districts[i].OfficeIndex, a.Districts[i].DistanceM
 		}
 		if gaps != nil {
 			m.Stores, m.Posts = gaps[i].Stores, gaps[i].Posts
@@ -75,13 +76,13 @@ func SourceLine(ds *data.Dataset) string {
 // ScatterData is the points of the distance–transactions scatter chart: one
 // per branch office that has a counter count and a reached nearest ward
 // office (x in km under the rows' metric).
-func ScatterData(rows []catchment.NearestRow) []ScatterPoint {
-	var pts []ScatterPoint
+func ScatterData(rows []catchment.NearestRow) []draw.ScatterPoint {
+	var pts []draw.ScatterPoint
 	for _, r := range rows {
 		if r.Office.CounterCount == nil || !r.Reached() {
 			continue
 		}
-		pts = append(pts, ScatterPoint{Label: r.Office.Name, LabelEn: r.Office.NameEn, X: r.DistanceM / 1000, Y: *r.Office.CounterCount})
+		pts = append(pts, draw.ScatterPoint{Label: r.Office.Name, LabelEn: r.Office.NameEn, X: r.DistanceM / 1000, Y: *r.Office.CounterCount})
 	}
 	return pts
 }
@@ -89,7 +90,7 @@ func ScatterData(rows []catchment.NearestRow) []ScatterPoint {
 // TrendData is one series of yearly counter transactions per office, in
 // office order, grouped by ward. The English group name is taken from the
 // ward office of the same ward ("Chuo Ward Office" → "Chuo Ward").
-func TrendData(offices []data.Office, counts []data.CounterCount) []TrendSeries {
+func TrendData(offices []data.Office, counts []data.CounterCount) []draw.TrendSeries {
 	wardEn := map[string]string{}
 	for _, o := range offices {
 		if o.Kind == data.Ward && o.Ward != "" && o.NameEn != "" {
@@ -100,14 +101,14 @@ func TrendData(offices []data.Office, counts []data.CounterCount) []TrendSeries 
 	for _, c := range counts {
 		byOffice[c.OfficeID] = append(byOffice[c.OfficeID], c)
 	}
-	var out []TrendSeries
+	var out []draw.TrendSeries
 	for _, o := range offices {
 		cs := byOffice[o.ID]
 		if len(cs) == 0 {
 			continue
 		}
 		sort.Slice(cs, func(i, j int) bool { return cs[i].Year < cs[j].Year })
-		s := TrendSeries{Label: o.Name, LabelEn: o.NameEn, Group: o.Ward, GroupEn: wardEn[o.Ward]}
+		s := draw.TrendSeries{Label: o.Name, LabelEn: o.NameEn, Group: o.Ward, GroupEn: wardEn[o.Ward]}
 		if s.Group == "" {
 			s.Group, s.GroupEn = string(o.Kind), string(o.Kind)
 		}

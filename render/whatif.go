@@ -9,25 +9,13 @@ import (
 
 	"github.com/kumamoto-gis/catchment/catchment"
 	"github.com/kumamoto-gis/catchment/data"
+	"github.com/kumamoto-gis/catchment/render/draw"
+	"github.com/kumamoto-gis/catchment/render/internal/numfmt"
+	"github.com/kumamoto-gis/catchment/render/vector"
 )
 
 // The what-if tables and layers, like the others, are a contract: keep
 // their keys stable.
-
-// whatIfOffice is office i of a comparison (baseline offices, then new
-// ones); the zero Office when i is -1 (a district not routed).
-func whatIfOffice(c catchment.Comparison, i int) data.Office {
-	if i < 0 {
-		return data.Office{}
-	}
-	return c.Outcome.Offices[i]
-}
-
-// whatIfRef is the id and name of office i of a comparison, or nils when i
-// is -1 (not routed).
-func whatIfRef(c catchment.Comparison, i int) (id, name any) {
-	return officeRef(c.Outcome.Offices, i)
-}
 
 // routedMetric reports whether a metric routes on a road network (road or
 // time), so that the what-if tables carry times, notes and unrouted counts.
@@ -77,8 +65,8 @@ var whatIfRoadSummaryColumns = []string{
 // not routed before and after (outside the network: counted in districts
 // and population, left out of every distance figure), and the
 // population-weighted travel times and changes in seconds.
-func WhatIfSummaryTable(stages []catchment.StageComparison) Table {
-	t := Table{Columns: whatIfSummaryColumns}
+func WhatIfSummaryTable(stages []catchment.StageComparison) vector.Table {
+	t := vector.Table{Columns: whatIfSummaryColumns}
 	routed := len(stages) > 0 && routedMetric(stages[0].Summary.Metric)
 	if routed {
 		t.Columns = append(append([]string(nil), whatIfSummaryColumns...), whatIfRoadSummaryColumns...)
@@ -112,9 +100,9 @@ func WhatIfSummaryTable(stages []catchment.StageComparison) Table {
 // WhatIfSummaryFigures is WhatIfSummaryTable turned on its side for reading
 // in a terminal: one row per figure, one column per stage (named by the
 // stage number). The counter rule is left out; print CounterRule beside it.
-func WhatIfSummaryFigures(stages []catchment.StageComparison) Table {
+func WhatIfSummaryFigures(stages []catchment.StageComparison) vector.Table {
 	wide := WhatIfSummaryTable(stages)
-	t := Table{Columns: []string{"figure"}}
+	t := vector.Table{Columns: []string{"figure"}}
 	for _, st := range stages {
 		t.Columns = append(t.Columns, fmt.Sprintf("stage_%d", st.Stage))
 	}
@@ -140,8 +128,8 @@ func WhatIfSummaryFigures(stages []catchment.StageComparison) Table {
 // Under the road and time metrics the distances are along roads and metric,
 // time_before_s, time_after_s, change_s, cert_time_s and note follow; a
 // district outside the network has null offices and distances and a note.
-func WhatIfDistrictTable(districts []data.District, c catchment.Comparison, movedOnly bool) Table {
-	t := Table{Columns: []string{"district_id", "district_name", "population",
+func WhatIfDistrictTable(c catchment.Comparison, movedOnly bool) vector.Table {
+	t := vector.Table{Columns: []string{"district_id", "district_name", "population",
 		"office_before_id", "office_before_name", "distance_before_m",
 		"office_after_id", "office_after_name", "distance_after_m", "change_m", "moved",
 		"cert_office_id", "cert_office_name", "cert_distance_m", "cert_point", "beyond_max_km"}}
@@ -152,23 +140,23 @@ func WhatIfDistrictTable(districts []data.District, c catchment.Comparison, move
 		if movedOnly && !d.Moved() {
 			continue
 		}
-		t.Rows = append(t.Rows, whatIfDistrictRow(districts, c, d))
+		t.Rows = append(t.Rows, whatIfDistrictRow(c, d))
 	}
 	return t
 }
 
-func whatIfDistrictRow(districts []data.District, c catchment.Comparison, d catchment.DistrictChange) []any {
-	dist := districts[d.District]
+func whatIfDistrictRow(c catchment.Comparison, d catchment.DistrictChange) []any {
+	dist := d.District
 	var certPoint, beyond any
 	if d.CertPoint != nil {
 		certPoint = *d.CertPoint
 	}
-	if c.Summary.MaxKm > 0 && d.After >= 0 {
+	if c.Summary.MaxKm > 0 && d.After != nil {
 		beyond = d.AfterM > c.Summary.MaxKm*1000
 	}
-	bID, bName := whatIfRef(c, d.Before)
-	aID, aName := whatIfRef(c, d.After)
-	cID, cName := whatIfRef(c, d.Cert)
+	bID, bName := officeRef(d.Before)
+	aID, aName := officeRef(d.After)
+	cID, cName := officeRef(d.Cert)
 	row := []any{dist.ID, dist.Name, optional(dist.Population),
 		bID, bName, metres(d.BeforeM),
 		aID, aName, metres(d.AfterM), metres(d.DeltaM()), d.Moved(),
@@ -184,13 +172,13 @@ func whatIfDistrictRow(districts []data.District, c catchment.Comparison, d catc
 // population it serves with full counter service before and after, those
 // it serves for certificates after, and its counter load before, shifted
 // out, shifted in and after (catchment.CounterRule; null when unknown).
-func WhatIfOfficeTable(c catchment.Comparison) Table {
-	t := Table{Columns: []string{"office_id", "office_name", "kind", "status",
+func WhatIfOfficeTable(c catchment.Comparison) vector.Table {
+	t := vector.Table{Columns: []string{"office_id", "office_name", "kind", "status",
 		"districts_before", "population_before", "districts_after", "population_after",
 		"cert_districts_after", "cert_population_after",
 		"counter_count", "counter_shifted_out", "counter_shifted_in", "counter_after"}}
 	for _, o := range c.Offices {
-		off := whatIfOffice(c, o.Office)
+		off := o.Office
 		t.Rows = append(t.Rows, []any{off.ID, off.Name, string(off.Kind), string(o.Status),
 			o.DistrictsBefore, o.PopulationBefore, o.DistrictsAfter, o.PopulationAfter,
 			o.CertDistrictsAfter, o.CertPopulationAfter,
@@ -210,12 +198,12 @@ func optionalRounded(v *float64, decimals int) any {
 // least impact first (catchment.WhatIf.Each): rank 1 is the office whose
 // closure adds the fewest person-km. taken_by lists the offices that take
 // over its districts with their share of its population ("chuo 60%").
-func WhatIfEachTable(offices []data.Office, imps []catchment.Impact) Table {
-	t := Table{Columns: []string{"rank", "office_id", "office_name", "kind", "ward", "counter_count",
+func WhatIfEachTable(imps []catchment.Impact) vector.Table {
+	t := vector.Table{Columns: []string{"rank", "office_id", "office_name", "kind", "ward", "counter_count",
 		"moved_districts", "moved_population", "weighted_change_m", "mean_change_m", "max_change_m", "added_person_km",
 		"newly_beyond", "moved_with_cert_point", "taken_by"}}
 	for i, im := range imps {
-		o, s := offices[im.Office], im.Summary
+		o, s := im.Office, im.Summary
 		var withPoint any
 		if s.CoverageKnown {
 			withPoint = s.MovedWithCertPoint
@@ -229,7 +217,7 @@ func WhatIfEachTable(offices []data.Office, imps []catchment.Impact) Table {
 			case s.MovedDistricts > 0:
 				share = float64(sh.Districts) / float64(s.MovedDistricts)
 			}
-			taken = append(taken, fmt.Sprintf("%s %.0f%%", offices[sh.Office].ID, 100*share))
+			taken = append(taken, fmt.Sprintf("%s %.0f%%", sh.Office.ID, 100*share))
 		}
 		t.Rows = append(t.Rows, []any{i + 1, o.ID, o.Name, string(o.Kind), o.Ward, optional(im.CounterShifted),
 			s.MovedDistricts, s.MovedPopulation, metres(s.WeightedChangeM), metres(s.MeanChangeM), metres(s.MaxChangeM), roundTo(s.AddedPersonKm, 1),
@@ -241,27 +229,27 @@ func WhatIfEachTable(offices []data.Office, imps []catchment.Impact) Table {
 // WhatIfFeatures is the what-if district layer (whatif.geojson): every
 // district with the WhatIfDistrictTable columns as properties, so QGIS can
 // style moved districts and the change of distance.
-func WhatIfFeatures(districts []data.District, c catchment.Comparison) []Feature {
-	t := WhatIfDistrictTable(districts, c, false)
+func WhatIfFeatures(c catchment.Comparison) []vector.Feature {
+	t := WhatIfDistrictTable(c, false)
 	ids := make([]string, len(c.Districts))
 	for i, d := range c.Districts {
-		ids[i] = districts[d.District].ID
+		ids[i] = d.District.ID
 	}
-	return tableFeatures(t, ids, func(i int) Feature {
-		return Feature{Geometry: districts[c.Districts[i].District].Geometry}
+	return tableFeatures(t, ids, func(i int) vector.Feature {
+		return vector.Feature{Geometry: c.Districts[i].District.Geometry}
 	})
 }
 
 // WhatIfOfficeFeatures is the what-if office layer: every office (new ones
 // included) as a point with the WhatIfOfficeTable columns.
-func WhatIfOfficeFeatures(c catchment.Comparison) []Feature {
+func WhatIfOfficeFeatures(c catchment.Comparison) []vector.Feature {
 	t := WhatIfOfficeTable(c)
 	ids := make([]string, len(c.Offices))
 	for i, o := range c.Offices {
-		ids[i] = whatIfOffice(c, o.Office).ID
+		ids[i] = o.Office.ID
 	}
-	return tableFeatures(t, ids, func(i int) Feature {
-		return Feature{Geometry: whatIfOffice(c, c.Offices[i].Office).Location}
+	return tableFeatures(t, ids, func(i int) vector.Feature {
+		return vector.Feature{Geometry: c.Offices[i].Office.Location}
 	})
 }
 
@@ -271,9 +259,9 @@ func WhatIfOfficeFeatures(c catchment.Comparison) []Feature {
 // service corners stay on the map but serve no district for full service;
 // new offices appear only after. gaps (may be nil) gives the store and
 // post office counts; source is the data source line.
-func WhatIfMaps(ds *data.Dataset, c catchment.Comparison, gaps []catchment.GapRow, source string) (before, after MapData) {
-	mk := func(after bool) MapData {
-		d := MapData{Boundary: ds.Boundary, Source: source}
+func WhatIfMaps(ds *data.Dataset, c catchment.Comparison, gaps []catchment.GapRow, source string) (before, after draw.MapData) {
+	mk := func(after bool) draw.MapData {
+		d := draw.MapData{Boundary: ds.Boundary, Source: source}
 		for _, s := range ds.Stores {
 			d.Stores = append(d.Stores, s.Location)
 		}
@@ -287,17 +275,17 @@ func WhatIfMaps(ds *data.Dataset, c catchment.Comparison, gaps []catchment.GapRo
 			if !after && st == catchment.StatusNew {
 				continue
 			}
-			d.Offices = append(d.Offices, MapOffice{ID: o.ID, Name: o.Name, NameEn: o.NameEn, Kind: string(o.Kind),
+			d.Offices = append(d.Offices, draw.MapOffice{ID: o.ID, Name: o.Name, NameEn: o.NameEn, Kind: string(o.Kind),
 				Closed: after && st == catchment.StatusClosed, Location: o.Location})
 		}
-		d.Districts = make([]MapDistrict, len(c.Districts))
+		d.Districts = make([]draw.MapDistrict, len(c.Districts))
 		for i, dc := range c.Districts {
-			dist := ds.Districts[dc.District]
-			office, m := dc.Before, dc.BeforeM
+			dist := dc.District
+			office, m := dc.BeforeIndex, dc.BeforeM
 			if after {
-				office, m = dc.After, dc.AfterM
+				office, m = dc.AfterIndex, dc.AfterM
 			}
-			md := MapDistrict{ID: dist.ID, Name: dist.Name, NameEn: dist.NameEn, Geometry: dist.Geometry, Office: office, DistanceM: m}
+			md := draw.MapDistrict{ID: dist.ID, Name: dist.Name, NameEn: dist.NameEn, Geometry: dist.Geometry, Office: office, DistanceM: m}
 			if gaps != nil {
 				md.Stores, md.Posts = gaps[i].Stores, gaps[i].Posts
 			}
@@ -323,12 +311,9 @@ func WhatIfMaps(ds *data.Dataset, c catchment.Comparison, gaps []catchment.GapRo
 type WhatIfReport struct {
 	Scenario    string // the scenario's name
 	Description string
-	Districts   []data.District
 	Stages      []catchment.StageComparison
-	// Offices and Each are the baseline offices and the ranking of
-	// closing each alone; Each may be nil.
-	Offices []data.Office
-	Each    []catchment.Impact
+	// Each is the ranking of closing each office alone; may be nil.
+	Each []catchment.Impact
 	// Synthetic names the input layers that are generated demo data.
 	Synthetic []string
 	// MovedLimit bounds the moved districts listed per stage (0: 30).
@@ -468,7 +453,7 @@ func WriteWhatIfMarkdown(w io.Writer, r WhatIfReport) error {
 			if o.Status == catchment.StatusOpen && o.DistrictsAfter == o.DistrictsBefore && o.PopulationAfter == o.PopulationBefore && o.CounterShiftedIn == 0 {
 				continue
 			}
-			off := whatIfOffice(last.Comparison, o.Office)
+			off := o.Office
 			counter := func(v *float64) string {
 				if v == nil {
 					return "?"
@@ -508,14 +493,14 @@ func WriteWhatIfMarkdown(w io.Writer, r WhatIfReport) error {
 					p("\n… and %d more districts (see the districts table).\n", len(moved)-limit)
 					break
 				}
-				dist := r.Districts[d.District]
-				cert := orNone(whatIfOffice(last.Comparison, d.Cert).Name)
+				dist := d.District
+				cert := orNone(officeName(d.Cert))
 				if d.CertPoint != nil && *d.CertPoint {
 					cert += "; store/post in district"
 				}
 				p("| %s | %s | %s | %s | %s | %s | %s | %s |\n", mdCell(dist.Name), whole(dist.Pop()),
-					mdCell(orNone(whatIfOffice(last.Comparison, d.Before).Name)), kmOrDash(d.BeforeM, false),
-					mdCell(orNone(whatIfOffice(last.Comparison, d.After).Name)), kmOrDash(d.AfterM, false), kmOrDash(d.DeltaM(), true), mdCell(cert))
+					mdCell(orNone(officeName(d.Before))), kmOrDash(d.BeforeM, false),
+					mdCell(orNone(officeName(d.After))), kmOrDash(d.AfterM, false), kmOrDash(d.DeltaM(), true), mdCell(cert))
 			}
 			p("\n")
 		}
@@ -526,10 +511,10 @@ func WriteWhatIfMarkdown(w io.Writer, r WhatIfReport) error {
 		p("Each office closed on its own, everything else open. Person-km = Σ residents × added distance (one visit each); ")
 		p("a lower figure means a closure that costs residents less travel.\n\n")
 		p("| rank | office | residents affected | weighted change km | max change km | added person-km | taken by |\n|--:|---|--:|--:|--:|--:|---|\n")
-		t := WhatIfEachTable(r.Offices, r.Each)
+		t := WhatIfEachTable(r.Each)
 		for i, im := range r.Each {
 			s := im.Summary
-			p("| %d | %s | %s | %+.2f | %+.2f | %s | %s |\n", i+1, mdCell(r.Offices[im.Office].Name), whole(s.MovedPopulation),
+			p("| %d | %s | %s | %+.2f | %+.2f | %s | %s |\n", i+1, mdCell(im.Office.Name), whole(s.MovedPopulation),
 				s.WeightedChangeM/1000, s.MaxChangeM/1000, whole(s.AddedPersonKm), mdCell(fmt.Sprint(t.Rows[i][len(t.Columns)-1])))
 		}
 		p("\n")
@@ -549,6 +534,14 @@ func WriteWhatIfMarkdown(w io.Writer, r WhatIfReport) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// officeName is the office's name, "" for none.
+func officeName(o *data.Office) string {
+	if o == nil {
+		return ""
+	}
+	return o.Name
 }
 
 // orNone is name, or "not routed" for the empty name of office -1.
@@ -572,7 +565,7 @@ func kmOrDash(m float64, signed bool) string {
 }
 
 // whole formats v rounded to a whole number with thousands separators.
-func whole(v float64) string { return thousands(math.Round(v)) }
+func whole(v float64) string { return numfmt.Whole(v) }
 
 // mdCell escapes text for a Markdown table cell.
 func mdCell(s string) string {

@@ -9,8 +9,10 @@ import (
 	"testing"
 
 	"github.com/kumamoto-gis/catchment/catchment"
+	"github.com/kumamoto-gis/catchment/catchment/road"
 	"github.com/kumamoto-gis/catchment/data"
 	"github.com/kumamoto-gis/catchment/network"
+	"github.com/kumamoto-gis/catchment/render/vector"
 	"github.com/paulmach/orb"
 )
 
@@ -44,11 +46,15 @@ func stagedOnDefault(t *testing.T) (*data.Dataset, []catchment.StageComparison, 
 	if err != nil {
 		t.Fatal(err)
 	}
-	gaps, err := catchment.Gaps(ds.Districts, ds.Stores, ds.Posts, 0)
+	study, err := catchment.NewStudy(ds, catchment.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := catchment.NewWhatIf(ds.Districts, ds.Offices, nil)
+	gaps, err := study.Gaps()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := study.WhatIf()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,16 +71,16 @@ func stagedOnDefault(t *testing.T) (*data.Dataset, []catchment.StageComparison, 
 }
 
 func TestWhatIfTablesGolden(t *testing.T) {
-	ds, stages, each := stagedOnDefault(t)
+	_, stages, each := stagedOnDefault(t)
 	last := stages[len(stages)-1].Comparison
 	for _, tc := range []struct {
 		name string
-		t    Table
+		t    vector.Table
 	}{
 		{"summary.csv.golden", WhatIfSummaryTable(stages)},
-		{"districts.csv.golden", WhatIfDistrictTable(ds.Districts, last, true)},
+		{"districts.csv.golden", WhatIfDistrictTable(last, true)},
 		{"offices.csv.golden", WhatIfOfficeTable(last)},
-		{"each.csv.golden", WhatIfEachTable(ds.Offices, each)},
+		{"each.csv.golden", WhatIfEachTable(each)},
 	} {
 		var b bytes.Buffer
 		if err := tc.t.WriteCSV(&b); err != nil {
@@ -83,7 +89,7 @@ func TestWhatIfTablesGolden(t *testing.T) {
 		whatIfGolden(t, tc.name, b.Bytes())
 	}
 	var b bytes.Buffer
-	if err := WriteWhatIfMarkdown(&b, WhatIfReport{Scenario: "example staged plan", Districts: ds.Districts, Stages: stages, Offices: ds.Offices, Each: each}); err != nil {
+	if err := WriteWhatIfMarkdown(&b, WhatIfReport{Scenario: "example staged plan", Stages: stages, Each: each}); err != nil {
 		t.Fatal(err)
 	}
 	whatIfGolden(t, "whatif.md.golden", b.Bytes())
@@ -92,12 +98,12 @@ func TestWhatIfTablesGolden(t *testing.T) {
 func TestWhatIfFeatures(t *testing.T) {
 	ds, stages, _ := stagedOnDefault(t)
 	last := stages[len(stages)-1].Comparison
-	fs := WhatIfFeatures(ds.Districts, last)
+	fs := WhatIfFeatures(last)
 	if len(fs) != len(ds.Districts) {
 		t.Fatalf("%d features for %d districts", len(fs), len(ds.Districts))
 	}
 	var b bytes.Buffer
-	if err := WriteGeoJSON(&b, "whatif", fs); err != nil {
+	if err := vector.WriteGeoJSON(&b, "whatif", fs); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(b.String(), `"moved":true`) || !strings.Contains(b.String(), `"office_after_id":"tobu_new"`) {
@@ -107,7 +113,7 @@ func TestWhatIfFeatures(t *testing.T) {
 	if len(ofs) != len(ds.Offices)+1 {
 		t.Errorf("%d office features, want %d", len(ofs), len(ds.Offices)+1)
 	}
-	if err := WriteGeoJSON(&b, "whatif_offices", ofs); err != nil {
+	if err := vector.WriteGeoJSON(&b, "whatif_offices", ofs); err != nil {
 		t.Fatal(err)
 	}
 	before, after := WhatIfMaps(ds, last, nil, "test")
@@ -153,7 +159,11 @@ func roadWhatIf(t *testing.T, by network.Metric) ([]data.District, catchment.Com
 		ds[i] = data.District{ID: fmt.Sprintf("d%d", i), Name: fmt.Sprintf("district %d", i), Population: &pop,
 			Geometry: orb.MultiPolygon{{{{p[0] - 1e-4, p[1] - 1e-4}, {p[0] + 1e-4, p[1] - 1e-4}, {p[0] + 1e-4, p[1] + 1e-4}, {p[0] - 1e-4, p[1] + 1e-4}, {p[0] - 1e-4, p[1] - 1e-4}}}}}
 	}
-	w, _, err := catchment.NewWhatIfBy(ds, offices, pts, catchment.Road{Graph: g, By: by})
+	study, err := catchment.NewStudy(&data.Dataset{Offices: offices, Districts: ds}, catchment.Options{Metric: road.Metric{Graph: g, By: by}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := study.WhatIf()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,9 +175,9 @@ func roadWhatIf(t *testing.T, by network.Metric) ([]data.District, catchment.Com
 }
 
 func TestWhatIfTablesUnderRoadMetric(t *testing.T) {
-	ds, c := roadWhatIf(t, network.Time)
-	dt := WhatIfDistrictTable(ds, c, false)
-	col := func(t Table, name string) int {
+	_, c := roadWhatIf(t, network.Time)
+	dt := WhatIfDistrictTable(c, false)
+	col := func(t vector.Table, name string) int {
 		for i, c := range t.Columns {
 			if c == name {
 				return i
@@ -205,7 +215,7 @@ func TestWhatIfTablesUnderRoadMetric(t *testing.T) {
 		t.Errorf("NaN in CSV:\n%s", csv.String())
 	}
 	var md bytes.Buffer
-	if err := WriteWhatIfMarkdown(&md, WhatIfReport{Scenario: "road", Districts: ds, Stages: st}); err != nil {
+	if err := WriteWhatIfMarkdown(&md, WhatIfReport{Scenario: "road", Stages: st}); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"by travel time", "districts not routed", "mean travel time"} {
@@ -217,8 +227,8 @@ func TestWhatIfTablesUnderRoadMetric(t *testing.T) {
 		t.Errorf("markdown under the time metric:\n%s", md.String())
 	}
 	// The geodesic tables keep their columns.
-	gds, geo, _ := stagedOnDefault(t)
-	if g := WhatIfDistrictTable(gds.Districts, geo[0].Comparison, true); col(g, "note") >= 0 || col(WhatIfSummaryTable(geo), "metric") >= 0 {
+	_, geo, _ := stagedOnDefault(t)
+	if g := WhatIfDistrictTable(geo[0].Comparison, true); col(g, "note") >= 0 || col(WhatIfSummaryTable(geo), "metric") >= 0 {
 		t.Error("geodesic what-if tables gained road columns")
 	}
 }

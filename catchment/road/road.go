@@ -88,8 +88,8 @@ func (m Metric) Measure(origins, destinations []catchment.Place) (catchment.Cost
 		}
 	}
 	if onNetwork == 0 && len(destinations) > 0 {
-		return nil, fmt.Errorf("%w: none of the %d destinations is within %.0f m of the road network (%s)",
-			catchment.ErrUnreachable, len(destinations), limit, farList(destinations, c.dests, farDests))
+		return nil, fmt.Errorf("%w: none of the %d %s is within %.0f m of the road network (%s)",
+			catchment.ErrUnreachable, len(destinations), plural(destinations), limit, farList(destinations, c.dests, farDests))
 	}
 	c.warnings = append(c.warnings, m.offNetwork(destinations, c.dests, farDests, "skipped as a destination")...)
 	c.warnings = append(c.warnings, m.offNetwork(origins, c.origins, farOrigins, "not routed")...)
@@ -119,7 +119,22 @@ func (m Metric) offNetwork(ps []catchment.Place, snaps []network.Snap, far []int
 		return out
 	}
 	return []data.Warning{{File: m.Source,
-		Message: fmt.Sprintf("%d of %d places are more than %.0f m from the road network: outside its coverage, %s: %s", len(far), len(ps), limit, what, farList(ps, snaps, far))}}
+		Message: fmt.Sprintf("%d of %d %s are more than %.0f m from the road network: outside its coverage, %s: %s", len(far), len(ps), plural(ps), limit, what, farList(ps, snaps, far))}}
+}
+
+// plural names places of one kind in the plural ("offices"), else "places".
+func plural(ps []catchment.Place) string {
+	kind := ""
+	for i, p := range ps {
+		if i > 0 && p.Kind != kind {
+			return "places"
+		}
+		kind = p.Kind
+	}
+	if kind == "" {
+		return "places"
+	}
+	return kind + "s"
 }
 
 // farList names the places far from the network with their distances,
@@ -273,7 +288,7 @@ func (m Metric) Areas(destinations []catchment.Place, opt catchment.AreaOptions)
 		}
 	}
 	if len(skipped) == len(destinations) {
-		return nil, skipped, fmt.Errorf("%w: none of the %d offices is within %.0f m of the road network", catchment.ErrUnreachable, len(destinations), m.maxSnap())
+		return nil, skipped, fmt.Errorf("%w: none of the %d %s is within %.0f m of the road network", catchment.ErrUnreachable, len(destinations), plural(destinations), m.maxSnap())
 	}
 	res := m.Graph.MultiSource(snaps, m.By)
 	bands, err := m.Graph.Isochrones(res, len(destinations), network.IsochroneOptions{Limits: opt.Limits, BufferM: opt.BufferM, CellM: opt.CellM})

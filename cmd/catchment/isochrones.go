@@ -17,7 +17,6 @@ import (
 	"github.com/kumamoto-gis/catchment/render"
 	"github.com/kumamoto-gis/catchment/render/draw"
 	"github.com/kumamoto-gis/catchment/render/vector"
-	"github.com/paulmach/orb"
 )
 
 func isochronesCommand() command {

@@ -73,7 +73,7 @@ func TestIsochronesSmallNetwork(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if !strings.Contains(stderr, "far office (far)") || !strings.Contains(stderr, "1 of 3 districts") {
+	if !strings.Contains(stderr, "office far office (far): 7052 m from the road network") || !strings.Contains(stderr, "district off the network (c): 998 m from the road network") {
 		t.Errorf("warnings do not name the far office and the district off the network:\n%s", stderr)
 	}
 	var rows []map[string]any
@@ -100,6 +100,44 @@ func TestIsochronesSmallNetwork(t *testing.T) {
 	}
 }
 
+// TestIsochronesWithPopulation is the regression test of a bug: isochrones
+// measured districts from their centroids while assign measured them from
+// their population-weighted points, so with --population a district whose
+// people live by the road but whose centroid lies far from it was routed
+// by assign and counted in no band.
+func TestIsochronesWithPopulation(t *testing.T) {
+	offices, _ := writeSmallLayers(t)
+	dir := t.TempDir()
+	districts := filepath.Join(dir, "districts.geojson")
+	// A tall district: its centroid is about 2 km north of the network,
+	// its one populated cell by the street.
+	df := `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"tall","name":"tall","population":0},
+"geometry":{"type":"Polygon","coordinates":[[[130.7005,32.7995],[130.7025,32.7995],[130.7025,32.84],[130.7005,32.84],[130.7005,32.7995]]]}}]}`
+	cells := filepath.Join(dir, "population.csv")
+	for p, s := range map[string]string{districts: df, cells: "id,population,lat,lon\nc1,500,32.8002,130.7012\n"} {
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	args := []string{"--offices", offices, "--districts", districts, "--network", smallNetwork,
+		"--profile", "walk", "--minutes", "5", "--cell-m", "10", "--buffer-m", "20", "--format", "csv"}
+	union := func(extra ...string) string {
+		t.Helper()
+		code, out, stderr := runIsochrones(t, append(args, extra...)...)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		return lines[len(lines)-1] // the union's 5-minute band
+	}
+	if got := union("--population", cells); !strings.HasSuffix(got, ",1,500,tall") {
+		t.Errorf("with the population layer the 5-minute band should hold the district and its 500 people: %s", got)
+	}
+	if got := union(); !strings.HasSuffix(got, ",0,0,") {
+		t.Errorf("without it the centroid is off the network and counts in no band: %s", got)
+	}
+}
+
 func TestIsochronesErrors(t *testing.T) {
 	for _, tc := range []struct {
 		args []string
@@ -120,7 +158,7 @@ func TestIsochronesErrors(t *testing.T) {
 		{[]string{"--network", smallNetwork, "--format", "png"}, 1, "--format"},
 		{[]string{"--network", smallNetwork, "--out", "x", "-o", "y"}, 1, "not both"},
 		// The embedded Kumamoto offices are kilometres from the small network.
-		{[]string{"--network", smallNetwork, "--max-snap-m", "50"}, 1, "nothing can be routed"},
+		{[]string{"--network", smallNetwork, "--max-snap-m", "50"}, 1, "nothing can be reached: none of the 19 offices is within 50 m"},
 		{[]string{"stray"}, 2, ""},
 	} {
 		code, _, stderr := runIsochrones(t, tc.args...)

@@ -10,6 +10,8 @@ import (
 
 	"github.com/kumamoto-gis/catchment/internal/atomicfile"
 	"github.com/kumamoto-gis/catchment/render"
+	"github.com/kumamoto-gis/catchment/render/vector"
+	"github.com/kumamoto-gis/catchment/render/vector/gpkg"
 )
 
 // outputFlags are --format and -o.
@@ -56,35 +58,48 @@ func (of *outputFlags) write(e *env, fn func(w io.Writer) error) error {
 // emit writes a table, or the features as GeoJSON, GeoPackage or CSV with
 // WKT. GeoJSON and GeoPackage files get a QGIS style beside them when the
 // layer has one.
-func (of *outputFlags) emit(e *env, t render.Table, layer string, features func() []render.Feature) error {
+func (of *outputFlags) emit(e *env, t vector.Table, layer string, features func() []vector.Feature) error {
 	switch of.format {
 	case "gpkg":
 		fs := features()
-		style, _ := render.LayerQML(layer, fs)
-		if err := render.WriteGeoPackage(of.out, []render.GPKGLayer{{Name: layer, Features: fs, Style: style}}); err != nil {
+		style, err := layerQML(layer, fs)
+		if err != nil {
+			return err
+		}
+		if err := gpkg.Write(of.out, []gpkg.Layer{{Name: layer, Features: fs, Style: style}}); err != nil {
 			return err
 		}
 		return of.writeQML(layer, fs)
 	case "geojson":
 		fs := features()
-		if err := of.write(e, func(w io.Writer) error { return render.WriteGeoJSON(w, layer, fs) }); err != nil {
+		if err := of.write(e, func(w io.Writer) error { return vector.WriteGeoJSON(w, layer, fs) }); err != nil {
 			return err
 		}
 		return of.writeQML(layer, fs)
 	case "csvwkt":
-		return of.write(e, func(w io.Writer) error { return render.WriteCSVWKT(w, features()) })
+		return of.write(e, func(w io.Writer) error { return vector.WriteCSVWKT(w, features()) })
 	}
-	return of.write(e, func(w io.Writer) error { return render.WriteTable(w, of.format, t) })
+	return of.write(e, func(w io.Writer) error { return vector.WriteTable(w, of.format, t) })
+}
+
+// layerQML is the QGIS style document of a report layer, or "" when the
+// layer has none.
+func layerQML(layer string, fs []vector.Feature) (string, error) {
+	style, ok := render.LayerStyle(layer, fs)
+	if !ok {
+		return "", nil
+	}
+	return style.QML()
 }
 
 // writeQML writes FILE.qml beside -o FILE, which QGIS loads with the layer.
-func (of *outputFlags) writeQML(layer string, fs []render.Feature) error {
+func (of *outputFlags) writeQML(layer string, fs []vector.Feature) error {
 	if of.out == "" {
 		return nil
 	}
-	style, ok := render.LayerQML(layer, fs)
-	if !ok {
-		return nil
+	style, err := layerQML(layer, fs)
+	if err != nil || style == "" {
+		return err
 	}
 	path := strings.TrimSuffix(of.out, filepath.Ext(of.out)) + ".qml"
 	if err := atomicfile.WriteFile(path, func(w io.Writer) error { _, err := io.WriteString(w, style); return err }); err != nil {

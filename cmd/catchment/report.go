@@ -71,7 +71,10 @@ Example:
 			return err
 		}
 		doc := render.Report{Study: s, Report: rep}
-		files := reportFiles(&doc, *format)
+		files, err := reportFiles(&doc, *format)
+		if err != nil {
+			return err
+		}
 		var pics []picture
 		if !*noMaps {
 			fonts, err := pf.fonts(e, lf.quiet)
@@ -150,7 +153,7 @@ type outputFile struct {
 
 // reportFiles lists the report's tables and layers, to be encoded, and
 // names them in doc.Files.
-func reportFiles(doc *render.Report, format string) []outputFile {
+func reportFiles(doc *render.Report, format string) ([]outputFile, error) {
 	rep := doc.Report
 	table := func(t vector.Table) func(io.Writer) error {
 		return func(w io.Writer) error { return t.WriteCSV(w) }
@@ -180,7 +183,11 @@ func reportFiles(doc *render.Report, format string) []outputFile {
 	}
 	var layersGPKG []gpkg.Layer
 	for _, l := range layers {
-		style, styled := render.LayerQML(l.name, l.fs)
+		style, err := layerQML(l.name, l.fs)
+		if err != nil {
+			return nil, err
+		}
+		styled := style != ""
 		switch format {
 		case "gpkg":
 			layersGPKG = append(layersGPKG, gpkg.Layer{Name: l.name, Features: l.fs, Style: style})
@@ -200,7 +207,7 @@ func reportFiles(doc *render.Report, format string) []outputFile {
 	for _, f := range files {
 		doc.Files = append(doc.Files, f.name)
 	}
-	return files
+	return files, nil
 }
 
 // eachSection is the report's what-if section: the impact of closing each

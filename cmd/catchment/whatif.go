@@ -13,6 +13,7 @@ import (
 	"github.com/kumamoto-gis/catchment/data"
 	"github.com/kumamoto-gis/catchment/internal/atomicfile"
 	"github.com/kumamoto-gis/catchment/render"
+	"github.com/kumamoto-gis/catchment/render/draw"
 	"github.com/kumamoto-gis/catchment/render/vector"
 )
 
@@ -358,12 +359,12 @@ func writeWhatIfDir(e *env, dir string, s *catchment.Study, sc *catchment.Scenar
 		before, after := render.WhatIfMaps(ds, shown.Comparison, gaps, source)
 		for _, m := range []struct {
 			name, caption string
-			md            render.MapData
+			md            draw.MapData
 		}{
 			{"whatif_before.png", "Distance to full counter service, every office open", before},
 			{"whatif_after.png", "Distance to full counter service after " + shown.Outcome.Change.Name, after},
 		} {
-			img, warns, err := render.RenderMap(render.MapDistance, m.md, render.MapOptions{})
+			img, warns, err := draw.RenderMap(draw.MapDistance, m.md, draw.MapOptions{})
 			if err != nil {
 				return fmt.Errorf("map %s: %w", m.name, err)
 			}
@@ -395,7 +396,7 @@ func writeWhatIfDir(e *env, dir string, s *catchment.Study, sc *catchment.Scenar
 		}
 	}
 	for _, im := range images {
-		if err := render.WritePNG(filepath.Join(dir, im.name), im.img); err != nil {
+		if err := draw.WritePNG(filepath.Join(dir, im.name), im.img); err != nil {
 			return err
 		}
 	}

@@ -67,7 +67,11 @@ func TestGenerateLoads(t *testing.T) {
 				}
 			}
 			// Every store lies in a district (they are drawn inside fine cells).
-			gaps, err := catchment.Gaps(ds.Districts, ds.Stores, nil, 0)
+			study, err := catchment.NewStudy(&data.Dataset{Districts: ds.Districts, Stores: ds.Stores}, catchment.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			gaps, err := study.Gaps()
 			if err != nil {
 				t.Fatal(err)
 			}

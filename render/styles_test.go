@@ -1,0 +1,129 @@
+package render
+
+import (
+	"encoding/xml"
+	"fmt"
+	"image/color"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/paulmach/orb"
+
+	"github.com/kumamoto-gis/catchment/render/draw"
+	"github.com/kumamoto-gis/catchment/render/vector"
+)
+
+// qmlDoc is the part of a .qml document the tests check.
+type qmlDoc struct {
+	Renderer struct {
+		Type       string `xml:"type,attr"`
+		Attr       string `xml:"attr,attr"`
+		Categories []struct {
+			Value string `xml:"value,attr"`
+		} `xml:"categories>category"`
+		Ranges []struct {
+			Lower float64 `xml:"lower,attr"`
+			Upper float64 `xml:"upper,attr"`
+			Label string  `xml:"label,attr"`
+		} `xml:"ranges>range"`
+		Symbols []struct {
+			Props []struct {
+				K string `xml:"k,attr"`
+				V string `xml:"v,attr"`
+			} `xml:"layer>prop"`
+		} `xml:"symbols>symbol"`
+	} `xml:"renderer-v2"`
+}
+
+// styleLayers are the report layers with a style; only catchments needs
+// features (three in a row: the middle one touches both others).
+func styleLayers() map[string][]vector.Feature {
+	sq := func(x float64) orb.Polygon {
+		return orb.Polygon{{{x, 32}, {x + 1, 32}, {x + 1, 33}, {x, 33}, {x, 32}}}
+	}
+	return map[string][]vector.Feature{
+		"districts": nil, "gaps": nil, "offices": nil,
+		"catchments": {
+			{ID: "a", Geometry: sq(130), Properties: []vector.Property{{"office_id", "a"}, {"office_name", "A"}}},
+			{ID: "b", Geometry: sq(131), Properties: []vector.Property{{"office_id", "b"}, {"office_name", "B"}}},
+			{ID: "c", Geometry: sq(132), Properties: []vector.Property{{"office_id", "c"}, {"office_name", "C"}}},
+		},
+	}
+}
+
+func qmlColor(c color.RGBA) string { return fmt.Sprintf("%d,%d,%d,%d", c.R, c.G, c.B, c.A) }
+
+func TestLayerStyle(t *testing.T) {
+	fs := styleLayers()
+	color := func(d qmlDoc, i int) string {
+		for _, p := range d.Renderer.Symbols[i].Props {
+			if p.K == "color" {
+				return p.V
+			}
+		}
+		return ""
+	}
+	for _, c := range []struct {
+		layer, typ, attr string
+		n                int
+	}{
+		{"districts", "graduatedSymbol", "distance_m", len(draw.DefaultBreaks)},
+		{"catchments", "categorizedSymbol", "office_id", 3},
+		{"gaps", "categorizedSymbol", `CASE WHEN "stores" > 0`, 3},
+		{"offices", "categorizedSymbol", "kind", 2},
+	} {
+		style, ok := LayerStyle(c.layer, fs[c.layer])
+		if !ok {
+			t.Fatalf("%s: no style", c.layer)
+		}
+		s, err := style.QML()
+		if err != nil {
+			t.Fatalf("%s: %v", c.layer, err)
+		}
+		// The documents are those the report has always written.
+		want, err := os.ReadFile(filepath.Join("..", "testdata", "render", c.layer+".qml.golden"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s != string(want) {
+			t.Errorf("%s: style differs from testdata/render/%s.qml.golden:\n%s", c.layer, c.layer, s)
+		}
+		var d qmlDoc
+		if err := xml.Unmarshal([]byte(s), &d); err != nil {
+			t.Fatalf("%s: not XML: %v\n%s", c.layer, err, s)
+		}
+		if d.Renderer.Type != c.typ || !strings.HasPrefix(d.Renderer.Attr, c.attr) || len(d.Renderer.Symbols) != c.n {
+			t.Errorf("%s: renderer %s on %q with %d symbols, want %s on %q with %d", c.layer, d.Renderer.Type, d.Renderer.Attr, len(d.Renderer.Symbols), c.typ, c.attr, c.n)
+			continue
+		}
+		switch c.layer {
+		case "districts":
+			cols := draw.Sequential(len(draw.DefaultBreaks))
+			for i, r := range d.Renderer.Ranges {
+				if r.Lower != draw.DefaultBreaks[i]*1000 || color(d, i) != qmlColor(cols[i]) {
+					t.Errorf("range %d: %+v colour %s, want lower %g colour %s", i, r, color(d, i), draw.DefaultBreaks[i]*1000, qmlColor(cols[i]))
+				}
+			}
+			if last := d.Renderer.Ranges[len(d.Renderer.Ranges)-1]; last.Label != "8 km +" {
+				t.Errorf("last class label %q", last.Label)
+			}
+		case "catchments":
+			if color(d, 0) == color(d, 1) || color(d, 1) == color(d, 2) {
+				t.Errorf("touching catchments share a colour: %s %s %s", color(d, 0), color(d, 1), color(d, 2))
+			}
+		case "gaps":
+			if color(d, 0) != qmlColor(draw.MapColours().Gap) || color(d, 1) != qmlColor(draw.MapColours().PostOnly) || color(d, 2) != qmlColor(draw.MapColours().Covered) {
+				t.Errorf("gap colours %s %s %s", color(d, 0), color(d, 1), color(d, 2))
+			}
+		case "offices":
+			if color(d, 0) != qmlColor(draw.MapColours().Ward) || color(d, 1) != qmlColor(draw.MapColours().Branch) {
+				t.Errorf("office colours %s %s", color(d, 0), color(d, 1))
+			}
+		}
+	}
+	if _, ok := LayerStyle("nearest", nil); ok {
+		t.Error("a table has a style")
+	}
+}
