@@ -34,10 +34,6 @@ type Feature struct {
 	Properties []Property
 }
 
-// coordDecimals is the number of decimals kept in coordinates: 1e-7 degree
-// is about 1 cm, far below the accuracy of any input.
-const coordDecimals = 7
-
 // WriteGeoJSON writes a FeatureCollection that QGIS/GDAL open unmodified:
 // RFC 7946 lon/lat, exterior rings counter-clockwise and holes clockwise
 // (fixed on output), rings closed, coordinates rounded to at most 7
@@ -213,7 +209,7 @@ func appendGeometry(buf []byte, g orb.Geometry) ([]byte, error) {
 	return append(buf, '}'), nil
 }
 
-// round7 rounds a coordinate to coordDecimals decimals; adding 0 turns -0 into 0.
+// round7 rounds a coordinate to 7 decimals (1e-7 degree is about 1 cm); adding 0 turns -0 into 0.
 func round7(v float64) float64 {
 	const scale = 1e7
 	return math.Round(v*scale)/scale + 0

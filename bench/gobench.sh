@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# gobench.sh — run the Go benchmarks whose figures README.md and
+# bench/README.md state, three times each, with the date and the machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(uname -m), load $(cut -d' ' -f1-3 /proc/loadavg), $(go version | cut -d' ' -f3)"
+go test ./catchment -run XXX -bench '100k|AssignNation' -benchtime 20x -count 3
+go test ./catchment/road -run XXX -bench 'Chuo' -count 3
+go test ./geo -run XXX -bench 'PointGridNearest|Contains|Nearest' -count 3
