@@ -1,10 +1,19 @@
 package main
 
 import (
+	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/kumamoto-gis/catchment/catchment"
+	"github.com/kumamoto-gis/catchment/data"
+	"github.com/kumamoto-gis/catchment/geo"
 )
 
 const chuoDrive = "../../../shared/data/osm_overpass_roads_drive_kumamoto_chuo_2023-01-05.json"
@@ -73,6 +82,100 @@ func TestMetricFlagErrors(t *testing.T) {
 		{[]string{"nearest", "--metric", "bus"}, "--metric"},
 		{[]string{"nearest", "--network", "x.json"}, "only with --metric road or time"},
 		{[]string{"assign", "--metric", "road", "--network", "../../testdata/cli/nope.osm.pbf"}, "nope.osm.pbf"},
+	} {
+		code, _, stderr := runCLI(t, tc.args...)
+		if code != 1 || !strings.Contains(stderr, tc.msg) {
+			t.Errorf("%v: exit %d, %q; want %q", tc.args, code, stderr, tc.msg)
+		}
+	}
+}
+
+// writeGeodesicMatrix writes the geodesic distance from every district's
+// representative point, and every office, to every office of the embedded
+// default as a cost-matrix CSV, and returns its path.
+func writeGeodesicMatrix(t *testing.T) string {
+	t.Helper()
+	ds, _, err := data.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := catchment.NewStudy(ds, catchment.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	b.WriteString("from,to,distance_km\n")
+	for i, d := range s.Districts() {
+		for _, o := range ds.Offices {
+			fmt.Fprintf(&b, "%s,%s,%s\n", d.ID, o.ID, strconv.FormatFloat(geo.Distance(s.Points()[i], o.Location)/1000, 'g', -1, 64))
+		}
+	}
+	for _, a := range ds.Offices {
+		for _, o := range ds.Offices {
+			fmt.Fprintf(&b, "%s,%s,%s\n", a.ID, o.ID, strconv.FormatFloat(geo.Distance(a.Location, o.Location)/1000, 'g', -1, 64))
+		}
+	}
+	path := filepath.Join(t.TempDir(), "matrix.csv")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestCostMatrixFlag runs assign, candidates and what-if --each with a
+// cost matrix of geodesic distances and checks that they give the
+// geodesic answers.
+func TestCostMatrixFlag(t *testing.T) {
+	matrix := writeGeodesicMatrix(t)
+	column := func(csvText, name string) []string {
+		t.Helper()
+		rows, err := csv.NewReader(strings.NewReader(csvText)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		k := slices.Index(rows[0], name)
+		if k < 0 {
+			t.Fatalf("no column %s in %v", name, rows[0])
+		}
+		var out []string
+		for _, r := range rows[1:] {
+			out = append(out, r[k])
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		args    []string
+		columns []string
+	}{
+		{[]string{"assign", "--format", "csv"}, []string{"district_id", "office_id", "distance_m", "population"}},
+		{[]string{"candidates", "--format", "csv"}, []string{"office_id", "nearest_id", "distance_m"}},
+		{[]string{"whatif", "--each", "--format", "csv"}, []string{"rank", "office_id", "moved_population", "weighted_change_m", "added_person_km", "taken_by"}},
+	} {
+		code, geoOut, stderr := runCLI(t, tc.args...)
+		if code != 0 {
+			t.Fatalf("%v: %s", tc.args, stderr)
+		}
+		code, matOut, stderr := runCLI(t, append(tc.args, "--cost-matrix", matrix)...)
+		if code != 0 {
+			t.Fatalf("%v --cost-matrix: %s", tc.args, stderr)
+		}
+		if !strings.Contains(stderr, "cost matrix") || !strings.Contains(stderr, "distances, loaded in") {
+			t.Errorf("%v: stderr %q does not report the matrix", tc.args, stderr)
+		}
+		for _, c := range tc.columns {
+			if g, m := column(geoOut, c), column(matOut, c); !slices.Equal(g, m) {
+				t.Errorf("%v: column %s differs under the matrix:\n%v\n%v", tc.args, c, g, m)
+			}
+		}
+	}
+	for _, tc := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"assign", "--cost-matrix", matrix, "--metric", "road"}, "either --cost-matrix or --metric"},
+		{[]string{"assign", "--cost-unit", "km"}, "--cost-unit goes with --cost-matrix"},
+		{[]string{"assign", "--cost-matrix", "../../testdata/cli/nope.csv"}, "nope.csv"},
+		{[]string{"assign", "--cost-matrix", matrix, "--cost-unit", "s"}, "says its unit is km but --cost-unit says s"},
 	} {
 		code, _, stderr := runCLI(t, tc.args...)
 		if code != 1 || !strings.Contains(stderr, tc.msg) {
