@@ -14,6 +14,7 @@ import (
 
 	"github.com/kumamoto-gis/catchment/data"
 	"github.com/kumamoto-gis/catchment/geo"
+	"github.com/kumamoto-gis/catchment/internal/fixture"
 	"github.com/paulmach/orb"
 )
 
@@ -136,7 +137,7 @@ func sameSummary(t *testing.T, what string, got, want Summary) {
 func TestPluggedMetricsAgreeWithGeodesic(t *testing.T) {
 	r := rand.New(rand.NewPCG(21, 22))
 	offices := randomOffices(r, 14)
-	districts, _ := pointDistricts(r, 400)
+	districts, _ := fixture.PointDistricts(r, 400)
 	newOffice := data.Office{ID: "new", Name: "new office", Kind: data.Branch, Location: orb.Point{130.7, 32.8}}
 	base := studyOf(t, districts, offices)
 	all := append(officePlaces(offices), officePlaces([]data.Office{newOffice})...)
@@ -219,7 +220,7 @@ func TestPluggedMetricsAgreeWithGeodesic(t *testing.T) {
 func TestWithinAgrees(t *testing.T) {
 	r := rand.New(rand.NewPCG(23, 24))
 	offices := randomOffices(r, 30)
-	districts, _ := pointDistricts(r, 200)
+	districts, _ := fixture.PointDistricts(r, 200)
 	s := studyOf(t, districts, offices)
 	origins, dests := s.districtPlaces(), officePlaces(offices)
 	for _, m := range []Metric{Geodesic{}, bruteMetric{}, matrixFor(t, origins, dests)} {

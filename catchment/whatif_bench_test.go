@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/kumamoto-gis/catchment/data"
+	"github.com/kumamoto-gis/catchment/internal/fixture"
 	"github.com/paulmach/orb"
 )
 
@@ -15,7 +16,7 @@ func bench100k(b *testing.B) (*WhatIf, []data.Office, []data.District, []orb.Poi
 	b.Helper()
 	r := rand.New(rand.NewPCG(100, 1000))
 	offices := randomOffices(r, 1000)
-	ds, _ := pointDistricts(r, 100_000)
+	ds, _ := fixture.PointDistricts(r, 100_000)
 	w := whatIfOf(b, ds, offices)
 	return w, offices, ds, w.points
 }

@@ -14,27 +14,12 @@ import (
 
 	"github.com/kumamoto-gis/catchment/data"
 	"github.com/kumamoto-gis/catchment/geo"
+	"github.com/kumamoto-gis/catchment/internal/fixture"
 	"github.com/paulmach/orb"
 )
 
 // whatifFixture is a file under testdata/whatif.
 func whatifFixture(name string) string { return filepath.Join("..", "testdata", "whatif", name) }
-
-// pointDistricts makes n tiny square districts around random points in the
-// box of randomOffices and returns them with their centres.
-func pointDistricts(r *rand.Rand, n int) ([]data.District, []orb.Point) {
-	ds := make([]data.District, n)
-	pts := make([]orb.Point, n)
-	const h = 0.0005
-	for i := range ds {
-		p := orb.Point{130.45 + 0.5*r.Float64(), 32.55 + 0.5*r.Float64()}
-		pop := float64(r.IntN(5000))
-		ds[i] = data.District{ID: fmt.Sprintf("d%d", i), Name: fmt.Sprintf("district %d", i), Population: &pop,
-			Geometry: orb.MultiPolygon{square(p[0]-h, p[1]-h, p[0]+h, p[1]+h)}}
-		pts[i] = p
-	}
-	return ds, pts
-}
 
 // bruteNearest is the nearest office i with ok(i), ties to the lower index.
 func bruteNearest(p orb.Point, offices []data.Office, ok func(i int) bool) (int, float64) {
@@ -83,7 +68,7 @@ func TestWhatIfMatchesBruteForce(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
 	for trial := range 30 {
 		offices := randomOffices(r, 2+trial*3)
-		ds, _ := pointDistricts(r, 300)
+		ds, _ := fixture.PointDistricts(r, 300)
 		s := studyOf(t, ds, offices)
 		w, err := s.WhatIf()
 		if err != nil {
@@ -145,7 +130,7 @@ func TestWhatIfMatchesBruteForce(t *testing.T) {
 func TestCloseOneMovesExactlyItsDistricts(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 10))
 	offices := randomOffices(r, 25)
-	ds, _ := pointDistricts(r, 2000)
+	ds, _ := fixture.PointDistricts(r, 2000)
 	w := whatIfOf(t, ds, offices)
 	pts := w.points
 	base := w.Baseline()
@@ -188,7 +173,7 @@ func TestApplyErrors(t *testing.T) {
 		{ID: "a", Location: orb.Point{130.7, 32.8}},
 		{ID: "b", Location: orb.Point{130.8, 32.8}},
 	}
-	ds, _ := pointDistricts(rand.New(rand.NewPCG(1, 1)), 10)
+	ds, _ := fixture.PointDistricts(rand.New(rand.NewPCG(1, 1)), 10)
 	w := whatIfOf(t, ds, offices)
 	for _, tc := range []struct {
 		name string
@@ -384,7 +369,7 @@ func TestMedianPercentile(t *testing.T) {
 func TestEachRanksLeastImpactFirst(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 12))
 	offices := randomOffices(r, 12)
-	ds, _ := pointDistricts(r, 800)
+	ds, _ := fixture.PointDistricts(r, 800)
 	w := whatIfOf(t, ds, offices)
 	imp, err := w.Each(data.Branch, CompareOptions{})
 	if err != nil {

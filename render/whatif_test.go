@@ -11,6 +11,7 @@ import (
 	"github.com/kumamoto-gis/catchment/catchment"
 	"github.com/kumamoto-gis/catchment/catchment/road"
 	"github.com/kumamoto-gis/catchment/data"
+	"github.com/kumamoto-gis/catchment/internal/fixture"
 	"github.com/kumamoto-gis/catchment/network"
 	"github.com/kumamoto-gis/catchment/render/vector"
 	"github.com/paulmach/orb"
@@ -135,19 +136,7 @@ func TestWhatIfFeatures(t *testing.T) {
 // at lat 32.8) with one district off the network.
 func roadWhatIf(t *testing.T, by network.Metric) ([]data.District, catchment.Comparison) {
 	t.Helper()
-	b := network.NewBuilder(network.Car)
-	prev := int32(-1)
-	for k := 0; k <= 20; k++ {
-		n := b.AddNode(orb.Point{130.60 + 0.01*float64(k), 32.8})
-		if prev >= 0 {
-			b.AddSegment(prev, n, 0, 36)
-		}
-		prev = n
-	}
-	g, _, err := b.Build()
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := fixture.RoadLine(t)
 	offices := []data.Office{
 		{ID: "w", Name: "west", Kind: data.Ward, Location: orb.Point{130.60, 32.8}},
 		{ID: "m", Name: "middle", Kind: data.Branch, Location: orb.Point{130.70, 32.8}},

@@ -10,6 +10,7 @@ import (
 
 	"github.com/kumamoto-gis/catchment/catchment"
 	"github.com/kumamoto-gis/catchment/data"
+	"github.com/kumamoto-gis/catchment/internal/fixture"
 	"github.com/kumamoto-gis/catchment/network"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
@@ -19,7 +20,7 @@ import (
 // along it, for service areas.
 func lineStudy(t *testing.T, by network.Metric, opt catchment.Options) *catchment.Study {
 	t.Helper()
-	g := roadLine(t)
+	g := fixture.RoadLine(t)
 	offices := []data.Office{
 		{ID: "w", Name: "west", Kind: data.Ward, Location: orb.Point{130.60, 32.8}},
 		{ID: "e", Name: "east", Kind: data.Branch, Location: orb.Point{130.80, 32.8}},
@@ -29,11 +30,11 @@ func lineStudy(t *testing.T, by network.Metric, opt catchment.Options) *catchmen
 	for k, lon := range []float64{130.605, 130.64, 130.69, 130.72, 130.795} {
 		pop := float64(10 * (k + 1))
 		ds = append(ds, data.District{ID: fmt.Sprintf("d%d", k), Name: fmt.Sprintf("district %d", k), Population: &pop,
-			Geometry: orb.MultiPolygon{square(lon-0.004, 32.796, lon+0.004, 32.804)}})
+			Geometry: orb.MultiPolygon{fixture.Square(lon-0.004, 32.796, lon+0.004, 32.804)}})
 	}
 	// one district far from the road
 	pop := 1000.0
-	ds = append(ds, data.District{ID: "x", Name: "off road", Population: &pop, Geometry: orb.MultiPolygon{square(130.69, 32.94, 130.70, 32.95)}})
+	ds = append(ds, data.District{ID: "x", Name: "off road", Population: &pop, Geometry: orb.MultiPolygon{fixture.Square(130.69, 32.94, 130.70, 32.95)}})
 	return studyOf(t, &data.Dataset{Offices: offices, Districts: ds}, Metric{Graph: g, By: by, MaxSnapM: 300}, opt)
 }
 
@@ -104,7 +105,7 @@ func TestServiceAreasCountTheAssignedDistricts(t *testing.T) {
 	if _, err := s.ServiceAreas(catchment.AreaOptions{Limits: []float64{math.NaN()}}); err == nil {
 		t.Error("NaN limit accepted")
 	}
-	off := studyOf(t, &data.Dataset{Offices: s.Offices()[2:], Districts: s.Districts()}, Metric{Graph: roadLine(t), By: network.Time, MaxSnapM: 300})
+	off := studyOf(t, &data.Dataset{Offices: s.Offices()[2:], Districts: s.Districts()}, Metric{Graph: fixture.RoadLine(t), By: network.Time, MaxSnapM: 300})
 	if _, err := off.ServiceAreas(catchment.AreaOptions{Limits: []float64{60}}); !errors.Is(err, catchment.ErrUnreachable) {
 		t.Errorf("no office on the network: %v", err)
 	}
@@ -119,11 +120,11 @@ func TestServiceAreasUsePopulationWeightedPoints(t *testing.T) {
 	// A tall district whose centroid is 2 km north of the road, with all
 	// its people in a cell by the road.
 	pop := 0.0
-	tall := data.District{ID: "tall", Name: "tall", Population: &pop, Geometry: orb.MultiPolygon{square(130.70, 32.799, 130.71, 32.84)}}
+	tall := data.District{ID: "tall", Name: "tall", Population: &pop, Geometry: orb.MultiPolygon{fixture.Square(130.70, 32.799, 130.71, 32.84)}}
 	cells := []data.PopulationCell{{ID: "c1", Population: 500, Point: orb.Point{130.705, 32.8005}}}
 	offices := []data.Office{{ID: "m", Name: "middle", Kind: data.Branch, Location: orb.Point{130.70, 32.8}}}
 	ds := &data.Dataset{Offices: offices, Districts: []data.District{tall}}
-	m := Metric{Graph: roadLine(t), By: network.Time}
+	m := Metric{Graph: fixture.RoadLine(t), By: network.Time}
 	s := studyOf(t, ds, m, catchment.Options{Population: cells})
 	a, err := s.Assign()
 	if err != nil {

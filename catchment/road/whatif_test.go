@@ -13,28 +13,10 @@ import (
 	"github.com/kumamoto-gis/catchment/catchment"
 	"github.com/kumamoto-gis/catchment/data"
 	"github.com/kumamoto-gis/catchment/geo"
+	"github.com/kumamoto-gis/catchment/internal/fixture"
 	"github.com/kumamoto-gis/catchment/network"
 	"github.com/paulmach/orb"
 )
-
-func square(x0, y0, x1, y1 float64) orb.Polygon {
-	return orb.Polygon{{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}}
-}
-
-// pointDistricts makes n tiny square districts around random points.
-func pointDistricts(r *rand.Rand, n int) ([]data.District, []orb.Point) {
-	ds := make([]data.District, n)
-	pts := make([]orb.Point, n)
-	const h = 0.0005
-	for i := range ds {
-		p := orb.Point{130.45 + 0.5*r.Float64(), 32.55 + 0.5*r.Float64()}
-		pop := float64(r.IntN(5000))
-		ds[i] = data.District{ID: fmt.Sprintf("d%d", i), Name: fmt.Sprintf("district %d", i), Population: &pop,
-			Geometry: orb.MultiPolygon{square(p[0]-h, p[1]-h, p[0]+h, p[1]+h)}}
-		pts[i] = p
-	}
-	return ds, pts
-}
 
 // studyOf makes a study of the districts and offices under metric m.
 func studyOf(tb testing.TB, ds *data.Dataset, m catchment.Metric, opts ...catchment.Options) *catchment.Study {
@@ -80,26 +62,6 @@ func warningText(ws []data.Warning) string {
 	return b.String()
 }
 
-// roadLine builds a straight two-way road along latitude 32.8 from lon
-// 130.60 to 130.80 with a node every 0.01° (about 935 m), at 36 km/h.
-func roadLine(t testing.TB) *network.Graph {
-	t.Helper()
-	b := network.NewBuilder(network.Car)
-	prev := int32(-1)
-	for k := 0; k <= 20; k++ {
-		n := b.AddNode(orb.Point{130.60 + 0.01*float64(k), 32.8})
-		if prev >= 0 {
-			b.AddSegment(prev, n, 0, 36)
-		}
-		prev = n
-	}
-	g, _, err := b.Build()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return g
-}
-
 // alongLine is the road length between two longitudes on roadLine, metres.
 func alongLine(lon0, lon1 float64) float64 {
 	if lon0 > lon1 {
@@ -115,7 +77,7 @@ func alongLine(lon0, lon1 float64) float64 {
 }
 
 func TestWhatIfRoadOnHandMadeNetwork(t *testing.T) {
-	g := roadLine(t)
+	g := fixture.RoadLine(t)
 	pop := func(v float64) *float64 { return &v }
 	offices := []data.Office{
 		{ID: "w", Name: "west", Kind: data.Ward, Location: orb.Point{130.60, 32.8}},
@@ -128,7 +90,7 @@ func TestWhatIfRoadOnHandMadeNetwork(t *testing.T) {
 	ds := make([]data.District, len(pts))
 	for i, p := range pts {
 		ds[i] = data.District{ID: fmt.Sprintf("d%d", i), Name: fmt.Sprintf("district %d", i), Population: pop(100 * float64(i+1)),
-			Geometry: orb.MultiPolygon{square(p[0]-1e-4, p[1]-1e-4, p[0]+1e-4, p[1]+1e-4)}}
+			Geometry: orb.MultiPolygon{fixture.Square(p[0]-1e-4, p[1]-1e-4, p[0]+1e-4, p[1]+1e-4)}}
 	}
 	off := geo.Distance(orb.Point{130.71, 32.8}, pts[5]) // the walk to the road
 	for _, tc := range []struct {
@@ -292,7 +254,7 @@ func TestWhatIfRoadMatchesAssign(t *testing.T) {
 	for i := range ds {
 		pts[i] = rp()
 		pop := float64(r.IntN(1000))
-		ds[i] = data.District{ID: fmt.Sprintf("d%d", i), Population: &pop, Geometry: orb.MultiPolygon{square(pts[i][0]-1e-4, pts[i][1]-1e-4, pts[i][0]+1e-4, pts[i][1]+1e-4)}}
+		ds[i] = data.District{ID: fmt.Sprintf("d%d", i), Population: &pop, Geometry: orb.MultiPolygon{fixture.Square(pts[i][0]-1e-4, pts[i][1]-1e-4, pts[i][0]+1e-4, pts[i][1]+1e-4)}}
 	}
 	for _, by := range []network.Metric{network.Road, network.Time} {
 		m := Metric{Graph: g, By: by, MaxSnapM: 150}
@@ -422,9 +384,9 @@ func TestWhatIfRoadChuo(t *testing.T) {
 }
 
 func TestWhatIfRoadNoOfficeOnNetwork(t *testing.T) {
-	g := roadLine(t)
+	g := fixture.RoadLine(t)
 	offices := []data.Office{{ID: "far", Name: "far", Location: orb.Point{130.70, 32.9}}}
-	ds, _ := pointDistricts(rand.New(rand.NewPCG(1, 1)), 3)
+	ds, _ := fixture.PointDistricts(rand.New(rand.NewPCG(1, 1)), 3)
 	s := studyOf(t, &data.Dataset{Districts: ds, Offices: offices}, Metric{Graph: g, By: network.Road})
 	_, err := s.WhatIf()
 	if !errors.Is(err, catchment.ErrUnreachable) || !strings.Contains(fmt.Sprint(err), "office far (far)") {
