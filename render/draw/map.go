@@ -529,10 +529,9 @@ func (m *mapScene) defaultTitle() string {
 	return m.txt("コンビニ交付の空白校区", "Districts with no convenience store")
 }
 
-// summary is the line under the title: what the map counts.
-func (m *mapScene) summary() string {
-	var ward, branch, closed int
-	for _, o := range m.d.Offices {
+// countOffices counts the open ward and branch offices and the closed ones.
+func countOffices(offices []MapOffice) (ward, branch, closed int) {
+	for _, o := range offices {
 		switch {
 		case o.Closed:
 			closed++
@@ -542,6 +541,12 @@ func (m *mapScene) summary() string {
 			branch++
 		}
 	}
+	return ward, branch, closed
+}
+
+// summary is the line under the title: what the map counts.
+func (m *mapScene) summary() string {
+	ward, branch, closed := countOffices(m.d.Offices)
 	n := len(m.d.Districts)
 	switch m.kind {
 	case MapGaps:

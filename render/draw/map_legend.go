@@ -4,17 +4,8 @@ import "fmt"
 
 // legendSections lists the map's legend sections.
 func (m *mapScene) legendSections() []legendSection {
-	var ward, branch, closed, none int
-	for _, o := range m.d.Offices {
-		switch {
-		case o.Closed:
-			closed++
-		case o.Kind == "ward":
-			ward++
-		default:
-			branch++
-		}
-	}
+	ward, branch, closed := countOffices(m.d.Offices)
+	none := 0
 	for _, d := range m.d.Districts {
 		if d.Office < 0 {
 			none++
