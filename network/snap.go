@@ -51,7 +51,7 @@ func (g *Graph) Snap(p orb.Point, maxSnapM float64) Snap {
 				return false
 			}
 			a, b := g.coords[g.segU[s]], g.coords[g.segV[s]]
-			f := closestFraction(p, a, b, kx, ky)
+			f := atNode(closestFraction(p, a, b, kx, ky), a, b, kx, ky)
 			q := orb.Point{a[0] + f*(b[0]-a[0]), a[1] + f*(b[1]-a[1])}
 			d := geo.Distance(p, q)
 			if d < best.DistanceM || (d == best.DistanceM && s < best.Segment) {
@@ -77,6 +77,25 @@ func (g *Graph) segmentIndex() *rtree.RTreeG[int32] {
 		g.index = &t
 	})
 	return g.index
+}
+
+// nodeSnapM is how close, in metres, a snapped point must be to a segment's
+// end to count as at that node: far below any survey's accuracy, far above
+// floating-point noise. Without it a point 1e-14° off a node would join a
+// one-way segment just after the node and drive round the block.
+const nodeSnapM = 1e-6
+
+// atNode returns the fraction f along a→b, or exactly 0 or 1 when it lies
+// within nodeSnapM of an end.
+func atNode(f float64, a, b orb.Point, kx, ky float64) float64 {
+	l := math.Hypot((b[0]-a[0])*kx, (b[1]-a[1])*ky)
+	switch {
+	case f*l <= nodeSnapM:
+		return 0
+	case (1-f)*l <= nodeSnapM:
+		return 1
+	}
+	return f
 }
 
 // closestFraction is the fraction along a→b of the point nearest to p, in a
