@@ -14,6 +14,10 @@ type Report struct {
 	// Nearest pairs every branch office with its nearest ward office;
 	// Candidates are those within MaxKm, nearest first.
 	Nearest, Candidates []NearestRow
+	// Straight is Nearest by straight line on the ellipsoid when the
+	// study's metric is another (a road network, a cost matrix), to set
+	// beside it; nil under the geodesic metric.
+	Straight []NearestRow
 	// Assignment assigns every district to its nearest office.
 	Assignment Assignment
 	// Gaps is the certificate coverage per district; nil when the study
@@ -51,6 +55,15 @@ func (s *Study) Report(maxKm float64) (Report, error) {
 	if r.Voronoi, err = s.Catchments(Voronoi); err != nil {
 		return r, err
 	}
+	straight := s
+	if s.metric != (Geodesic{}) {
+		if straight, err = NewStudy(s.ds, Options{Population: s.opt.Population, WithinM: s.opt.WithinM, ExtraCertificatePoints: s.opt.ExtraCertificatePoints}); err != nil {
+			return r, err
+		}
+		if r.Straight, err = straight.Nearest(data.Branch, data.Ward); err != nil {
+			return r, err
+		}
+	}
 	branches := 0
 	for _, o := range s.offices {
 		if o.Kind == data.Branch {
@@ -59,12 +72,6 @@ func (s *Study) Report(maxKm float64) (Report, error) {
 	}
 	if branches == 0 || len(s.offices) < 2 {
 		return r, nil
-	}
-	straight := s
-	if s.metric != (Geodesic{}) {
-		if straight, err = NewStudy(s.ds, Options{Population: s.opt.Population, WithinM: s.opt.WithinM, ExtraCertificatePoints: s.opt.ExtraCertificatePoints}); err != nil {
-			return r, err
-		}
 	}
 	w, err := straight.WhatIf()
 	if err != nil {

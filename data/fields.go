@@ -37,6 +37,9 @@ var aliases = map[string][]string{
 	fieldLat:          {"lat", "latitude", "緯度", "y"},
 	fieldLon:          {"lon", "lng", "long", "longitude", "経度", "x"},
 	fieldWKT:          {"wkt", "geometry", "geom", "the_geom"},
+	fieldOneway:       {"oneway", "one_way", "一方通行"},
+	fieldSpeedKmh:     {"speed_kmh", "speed", "maxspeed", "max_speed", "制限速度"},
+	fieldClass:        {"class", "road_class", "highway", "fclass", "道路種別"},
 }
 
 // layerFields lists the fields each layer reads.
@@ -46,6 +49,7 @@ var layerFields = map[Layer][]string{
 	LayerStores:    {fieldID, fieldName, fieldLat, fieldLon},
 	LayerPosts:     {fieldID, fieldName, fieldLat, fieldLon},
 	LayerBoundary:  {fieldWKT},
+	LayerNetwork:   {fieldID, fieldOneway, fieldSpeedKmh, fieldClass, fieldWKT},
 }
 
 // ParseFieldFlag parses "layer.field=theirs", the value of a --field flag

@@ -91,8 +91,8 @@ func LoadDir(dir string, opt Options) (*Dataset, []Warning, error) {
 			continue
 		}
 		layer := Layer(strings.ToLower(strings.TrimSuffix(name, filepath.Ext(name))))
-		if _, ok := layerFields[layer]; !ok {
-			continue
+		if _, ok := layerFields[layer]; !ok || layer == LayerNetwork {
+			continue // a road network is given with --network, not in the folder
 		}
 		if prev, ok := paths[layer]; ok {
 			return nil, nil, fmt.Errorf("load directory %s: both %s and %s hold layer %s; keep one", dir, filepath.Base(prev), name, layer)
@@ -390,6 +390,11 @@ func (b *builder) add(r *record) {
 		if !bad() {
 			b.ds.Boundary = append(b.ds.Boundary, mp...)
 		}
+	case LayerNetwork:
+		l := b.link(r, at, id)
+		if !bad() {
+			b.ds.Network = append(b.ds.Network, l)
+		}
 	}
 }
 
@@ -419,8 +424,8 @@ func (b *builder) id(r *record) string {
 	if id == "" && r.fid != nil {
 		id = toText(r.fid) // the GeoJSON Feature "id" member
 	}
-	if b.layer == LayerBoundary {
-		return id
+	if b.layer == LayerBoundary || b.layer == LayerNetwork {
+		return id // optional, and need not be unique
 	}
 	if id == "" {
 		if b.layer == LayerStores || b.layer == LayerPosts {

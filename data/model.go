@@ -97,6 +97,8 @@ type Dataset struct {
 	// Counts are yearly counter transactions per office, if known (from a
 	// counts CSV; the embedded default carries DEMO figures).
 	Counts []CounterCount
+	// Network is a road network read as a layer of lines (LoadNetwork).
+	Network []RoadLink
 	// References are figures from official documents about the study area,
 	// shown in reports beside the figures computed from the data.
 	References []Reference

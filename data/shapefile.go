@@ -97,7 +97,7 @@ func readShapefile(readFile func(string) ([]byte, error), file string, res *reso
 	if table.encodingFrom == "detected" && table.encoding == "Shift_JIS" {
 		info.notes = append(info.notes, "the .dbf has no .cpg and no code page byte; its text was read as Shift_JIS (CP932), the only encoding that fits — check the names, or add a .cpg holding CP932 or UTF-8")
 	}
-	geoms, err := readSHP(shp)
+	geoms, err := readSHP(shp, res.layer == LayerNetwork)
 	if err != nil {
 		return info, err
 	}
@@ -125,9 +125,10 @@ type shpGeometry struct {
 	msg string
 }
 
-// readSHP decodes the shapes of a .shp file. Problems of the file as a whole
-// are errors; problems of one shape are kept in its msg.
-func readSHP(b []byte) ([]shpGeometry, error) {
+// readSHP decodes the shapes of a .shp file; lines says whether the layer
+// takes lines (a road network). Problems of the file as a whole are errors;
+// problems of one shape are kept in its msg.
+func readSHP(b []byte, lines bool) ([]shpGeometry, error) {
 	if len(b) < 100 {
 		return nil, fmt.Errorf("the .shp is %d bytes, shorter than its 100-byte header; the file is damaged or not a Shapefile", len(b))
 	}
@@ -139,8 +140,12 @@ func readSHP(b []byte) ([]shpGeometry, error) {
 	if !ok {
 		return nil, fmt.Errorf("the .shp has unknown shape type %d; the file is damaged", typ)
 	}
-	if typ == shpMultiPatch || typ == shpPolyLine || typ == shpPolyLineZ || typ == shpPolyLineM {
+	isLine := typ == shpPolyLine || typ == shpPolyLineZ || typ == shpPolyLineM
+	switch {
+	case typ == shpMultiPatch || (isLine && !lines):
 		return nil, fmt.Errorf("the .shp holds %s shapes (lines or surfaces); a layer needs points or polygons", name)
+	case lines && !isLine && typ != shpNull:
+		return nil, fmt.Errorf("the .shp holds %s shapes; a road network needs PolyLine shapes", name)
 	}
 	var out []shpGeometry
 	for off := 100; off < len(b); {
@@ -185,6 +190,16 @@ func decodeShape(c []byte) shpGeometry {
 			mp[i] = orb.Point{f64(40 + 16*i), f64(48 + 16*i)}
 		}
 		return shpGeometry{g: mp}
+	case shpPolyLine, shpPolyLineZ, shpPolyLineM:
+		parts, msg := shapeParts(c, "polyline")
+		if msg != "" {
+			return shpGeometry{msg: msg}
+		}
+		mls := make(orb.MultiLineString, len(parts))
+		for i, p := range parts {
+			mls[i] = orb.LineString(p)
+		}
+		return shpGeometry{g: mls}
 	case shpPolygon, shpPolygonZ, shpPolygonM:
 		if len(c) < 44 {
 			return short("polygon")
@@ -215,6 +230,39 @@ func decodeShape(c []byte) shpGeometry {
 		return shpGeometry{g: assemblePolygons(rings)}
 	}
 	return shpGeometry{msg: fmt.Sprintf("shape type %d is not a point or a polygon", typ)}
+}
+
+// shapeParts reads the parts of a polyline record: a bounding box, the part
+// count, the point count, the part starts, then the points.
+func shapeParts(c []byte, what string) ([][]orb.Point, string) {
+	if len(c) < 44 {
+		return nil, fmt.Sprintf("the %s shape is cut short (%d bytes); the .shp is damaged", what, len(c))
+	}
+	f64 := func(at int) float64 { return math.Float64frombits(binary.LittleEndian.Uint64(c[at : at+8])) }
+	nParts := int(binary.LittleEndian.Uint32(c[36:40]))
+	nPoints := int(binary.LittleEndian.Uint32(c[40:44]))
+	if nParts < 0 || nPoints < 0 || nParts > (len(c)-44)/4 || nPoints > (len(c)-44-4*nParts)/16 {
+		return nil, fmt.Sprintf("the %s shape is cut short (%d bytes); the .shp is damaged", what, len(c))
+	}
+	pts := 44 + 4*nParts
+	out := make([][]orb.Point, 0, nParts)
+	for i := 0; i < nParts; i++ {
+		start := int(binary.LittleEndian.Uint32(c[44+4*i:]))
+		end := nPoints
+		if i+1 < nParts {
+			end = int(binary.LittleEndian.Uint32(c[48+4*i:]))
+		}
+		if start < 0 || end > nPoints || start > end {
+			return nil, fmt.Sprintf("part %d has point indexes %d to %d outside the shape's %d points; the .shp is damaged", i, start, end, nPoints)
+		}
+		part := make([]orb.Point, end-start)
+		for k := range part {
+			at := pts + 16*(start+k)
+			part[k] = orb.Point{f64(at), f64(at + 8)}
+		}
+		out = append(out, part)
+	}
+	return out, ""
 }
 
 // assemblePolygons groups Shapefile rings into polygons: clockwise rings are

@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"math"
 	"io"
 	"sort"
 	"strings"
@@ -128,6 +129,9 @@ func WriteReportMarkdown(w io.Writer, s Report) error {
 		p("Candidates by the city's road distances: %d (%s); %d are candidates under both.", len(pubCands), strings.Join(pubCands, ", "), len(both))
 	}
 	p("\n\n")
+	if s.Straight != nil {
+		writeThreeWay(p, s)
+	}
 
 	if len(ds.Districts) > 0 && s.Assignment.Offices != nil {
 		p("## What each office serves\n\n")
@@ -208,6 +212,72 @@ func WriteReportMarkdown(w io.Writer, s Report) error {
 	p("\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeThreeWay sets the study's distances (a road network, a cost
+// matrix) beside the city's published road km and the straight line, with
+// the distance rule under each.
+func writeThreeWay(p func(string, ...any), s Report) {
+	km := func(r catchment.NearestRow) (float64, bool) { return r.DistanceM / 1000, r.Reached() }
+	rule := func(v float64, ok bool) string {
+		switch {
+		case !ok:
+			return "—"
+		case v <= s.MaxKm:
+			return "yes"
+		}
+		return "no"
+	}
+	straight := map[string]catchment.NearestRow{}
+	for _, r := range s.Straight {
+		straight[r.Office.ID] = r
+	}
+	p("### %s, the city's km and the straight line\n\n", metricName(s.metric()))
+	p("| branch office | %s km | city's km | straight km | within %g km: %s / city / straight |\n|---|--:|--:|--:|---|\n", s.metric(), s.MaxKm, s.metric())
+	agree, agreeLine, n := 0, 0, 0
+	var sum, most float64
+	for _, r := range s.Nearest {
+		m, ok := km(r)
+		l, lok := km(straight[r.Office.ID])
+		city, cok := 0.0, r.Office.PublishedKm != nil
+		if cok {
+			city = *r.Office.PublishedKm
+		}
+		cell := func(v float64, ok bool) string {
+			if !ok {
+				return "—"
+			}
+			return fmt.Sprintf("%.2f", v)
+		}
+		p("| %s | %s | %s | %s | %s / %s / %s |\n", r.Office.Name, cell(m, ok), cell(city, cok), cell(l, lok), rule(m, ok), rule(city, cok), rule(l, lok))
+		if ok && cok {
+			n++
+			if rule(m, ok) == rule(city, cok) {
+				agree++
+			}
+			if rule(l, lok) == rule(city, cok) {
+				agreeLine++
+			}
+			d := math.Abs(m - city)
+			sum += d
+			most = max(most, d)
+		}
+	}
+	if n > 0 {
+		p("\nOf the %d branch offices with a published figure, the %g km rule decides as the city does for %d by %s and %d by straight line; %s km differ from the city's by %.2f km on average, %.2f km at most.\n\n",
+			n, s.MaxKm, agree, strings.ToLower(metricName(s.metric())), agreeLine, s.metric(), sum/float64(n), most)
+	}
+}
+
+// metricName is the metric's name for a heading.
+func metricName(m string) string {
+	switch m {
+	case "road":
+		return "Road"
+	case "time":
+		return "Fastest route"
+	}
+	return strings.ToUpper(m[:1]) + m[1:]
 }
 
 // computed is this study's figure for a reference key, or "" when it has none.

@@ -25,6 +25,9 @@ type layerFlags struct {
 	population *string
 	// cells is the population layer read by load, if any.
 	cells []data.PopulationCell
+	// opt are the loading options load used; the road network is read
+	// with them too.
+	opt data.Options
 }
 
 // fieldFlag collects repeated --field layer.ours=theirs flags.
@@ -113,11 +116,12 @@ func (lf *layerFlags) load(e *env) (*data.Dataset, error) {
 	case len(paths) > 0:
 		ds, warn, err = data.Load(paths, opt)
 	default:
-		if len(lf.fields) > 0 || len(lf.crs) > 0 || len(lf.tables) > 0 || lf.preset != "" {
-			return nil, fmt.Errorf("--field, --crs, --layer and --preset need input files (--data or layer flags)")
+		if onlyNetwork(opt) != nil || len(lf.tables) > 0 || lf.preset != "" {
+			return nil, fmt.Errorf("--field, --crs, --layer and --preset need input files (--data or layer flags); with the embedded data only network.* mappings apply")
 		}
 		ds, warn, err = data.Default()
 	}
+	lf.opt = opt
 	if err != nil {
 		return nil, err
 	}
@@ -171,9 +175,25 @@ func (lf *layerFlags) loadPopulation(e *env, ds *data.Dataset, opt data.Options)
 	return nil
 }
 
+// onlyNetwork returns the first --field or --crs that names a layer other
+// than the road network, or nil when there is none.
+func onlyNetwork(opt data.Options) error {
+	for l := range opt.Fields {
+		if l != data.LayerNetwork {
+			return fmt.Errorf("--field %s.…", l)
+		}
+	}
+	for l := range opt.CRS {
+		if l != data.LayerNetwork {
+			return fmt.Errorf("--crs %s", l)
+		}
+	}
+	return nil
+}
+
 // measuredStudy is study under the metric mf names.
 func (lf *layerFlags) measuredStudy(e *env, ds *data.Dataset, mf *metricFlags, withinM float64) (*catchment.Study, error) {
-	m, err := mf.measure(e, lf.quiet)
+	m, err := mf.measure(e, lf.quiet, lf.opt)
 	if err != nil {
 		return nil, err
 	}

@@ -78,6 +78,7 @@ func (Reader) Read(req data.ReadRequest) (*data.RawLayer, error) {
 
 // readTable reads the feature table want of db, or picks one for layer.
 func readTable(db *sql.DB, layer data.Layer, want string) (*data.RawLayer, error) {
+	lines := layer == data.LayerNetwork // a road network's lines
 	rows, err := db.Query(`SELECT c.table_name, g.column_name, g.srs_id FROM gpkg_contents c JOIN gpkg_geometry_columns g ON g.table_name = c.table_name WHERE c.data_type = 'features' ORDER BY c.table_name`)
 	if err != nil {
 		return nil, fmt.Errorf("not a GeoPackage (no gpkg_contents or gpkg_geometry_columns table: %v)", sqlMessage(err))
@@ -174,6 +175,9 @@ func readTable(db *sql.DB, layer data.Layer, want string) (*data.RawLayer, error
 					b = []byte(s)
 				}
 				f.Geometry, f.GeometryErr = decodeGeometry(b)
+				if lines {
+					f.Geometry, f.GeometryErr = decodeLines(b)
+				}
 			case c == pk:
 				f.ID = vals[j]
 			default:
@@ -275,6 +279,49 @@ func decodeGeometry(b []byte) (orb.Geometry, error) {
 		return out, nil
 	}
 	return nil, fmt.Errorf("the geometry is a %s; a layer needs points or polygons", g.Type())
+}
+
+// decodeLines decodes the geometry blob of a road-network layer: a
+// LineString or MultiLineString.
+func decodeLines(b []byte) (orb.Geometry, error) {
+	if len(b) == 0 {
+		return nil, nil
+	}
+	if len(b) < 8 || b[0] != 'G' || b[1] != 'P' {
+		return nil, errors.New("the geometry is not a GeoPackage geometry blob (no \"GP\" header)")
+	}
+	flags := b[3]
+	env := envelopeBytes[(flags>>1)&7]
+	if env < 0 {
+		return nil, fmt.Errorf("the geometry header has an invalid envelope code %d", (flags>>1)&7)
+	}
+	if flags&0x10 != 0 || 8+env > len(b) {
+		return nil, errors.New("the geometry is empty or cut short")
+	}
+	g, err := geom.UnmarshalWKB(b[8+env:], geom.NoValidate{})
+	if err != nil {
+		return nil, errors.New("the geometry's WKB cannot be read: " + err.Error())
+	}
+	line := func(seq geom.Sequence) orb.LineString {
+		out := make(orb.LineString, seq.Length())
+		for k := range out {
+			xy := seq.GetXY(k)
+			out[k] = orb.Point{xy.X, xy.Y}
+		}
+		return out
+	}
+	switch {
+	case g.IsLineString():
+		return line(g.MustAsLineString().Coordinates()), nil
+	case g.IsMultiLineString():
+		m := g.MustAsMultiLineString()
+		out := make(orb.MultiLineString, m.NumLineStrings())
+		for i := range out {
+			out[i] = line(m.LineStringN(i).Coordinates())
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("the geometry is a %s; a road network needs LineString or MultiLineString geometries", g.Type())
 }
 
 // orbPolygon converts a polygon ring by ring, as the file holds it.
