@@ -2,8 +2,8 @@ package render
 
 import (
 	"fmt"
-	"math"
 	"io"
+	"math"
 	"sort"
 	"strings"
 
