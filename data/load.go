@@ -139,7 +139,7 @@ func load(readFile func(string) ([]byte, error), paths Paths, opt Options) (*Dat
 		if err != nil {
 			return nil, warnings, err
 		}
-		ds.Sources[layer] = file
+		ds.Sources[layer] = opt.sourceName(file)
 	}
 	w, err := Validate(ds)
 	warnings = append(warnings, w...)
@@ -179,8 +179,9 @@ func loadLayer(readFile func(string) ([]byte, error), ds *Dataset, layer Layer, 
 		}
 		override = &c
 	}
-	b := &builder{layer: layer, ds: ds, p: &problems{file: file}, ids: map[string]string{}, repeated: map[coordProblem]*repeat{}, shapes: map[*record]shape{}}
-	fileErr := func(err error) error { return fmt.Errorf("%s: %w", file, err) }
+	shown := opt.sourceName(file) // without a password
+	b := &builder{layer: layer, ds: ds, p: &problems{file: shown}, ids: map[string]string{}, repeated: map[coordProblem]*repeat{}, shapes: map[*record]shape{}}
+	fileErr := func(err error) error { return fmt.Errorf("%s: %w", shown, err) }
 	var recs []*record
 	collect := func(r *record) { recs = append(recs, r) }
 	var (
@@ -196,7 +197,7 @@ func loadLayer(readFile func(string) ([]byte, error), ds *Dataset, layer Layer, 
 		}
 		fileCRS = raw.CRS.info()
 		if raw.Table != "" {
-			b.p.file = file + " (table " + raw.Table + ")"
+			b.p.file = shown + " (table " + raw.Table + ")"
 		}
 		for _, w := range raw.Warnings {
 			b.p.warnf("", "", "%s", w)

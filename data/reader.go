@@ -37,6 +37,21 @@ type Reader interface {
 	Read(req ReadRequest) (*RawLayer, error)
 }
 
+// SourceNamer is implemented by Readers whose sources may hold secrets,
+// such as a database password in a connection string: SourceName is the
+// source as messages, warnings and reports show it.
+type SourceNamer interface {
+	SourceName(source string) string
+}
+
+// sourceName is the source as messages may show it.
+func (opt Options) sourceName(source string) string {
+	if n, ok := opt.reader(source).(SourceNamer); ok {
+		return n.SourceName(source)
+	}
+	return source
+}
+
 // ReadRequest is what the loader asks a Reader to read.
 type ReadRequest struct {
 	// Source is the file path or connection string as given in Paths.
@@ -172,9 +187,9 @@ func readWith(r Reader, readFile func(string) ([]byte, error), file string, laye
 	case errors.As(err, &rf):
 		return nil, fmt.Errorf("layer %s: %w", layer, rf.err)
 	case err != nil:
-		return nil, fmt.Errorf("%s: %w", file, err)
+		return nil, fmt.Errorf("%s: %w", shownName(r, file), err)
 	case raw == nil:
-		return nil, fmt.Errorf("%s: the reader returned no layer", file)
+		return nil, fmt.Errorf("%s: the reader returned no layer", shownName(r, file))
 	}
 	for _, f := range raw.Features {
 		props := make(map[string]any, len(f.Properties))
@@ -190,6 +205,14 @@ func readWith(r Reader, readFile func(string) ([]byte, error), file string, laye
 		fn(rec)
 	}
 	return raw, nil
+}
+
+// shownName is source as r lets messages show it.
+func shownName(r Reader, source string) string {
+	if n, ok := r.(SourceNamer); ok {
+		return n.SourceName(source)
+	}
+	return source
 }
 
 // rawValue turns a property value of a Reader into what the loader expects
