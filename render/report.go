@@ -18,6 +18,10 @@ type Report struct {
 	catchment.Report
 	Files  []string      // output files, relative to the report
 	Images []ReportImage // maps and charts to show
+	// Database names the database the layers were written to (without a
+	// password), and Tables the tables, when they went there.
+	Database string
+	Tables   []string
 }
 
 // metric names the study's metric.
@@ -192,6 +196,14 @@ func WriteReportMarkdown(w io.Writer, s Report) error {
 			p("- [%s](%s)\n", f, f)
 		}
 		p("\nOpen the `.geojson` files in QGIS with Layer → Add Layer → Add Vector Layer (or drag them in); they are RFC 7946 GeoJSON in WGS84 (EPSG:4326).\n\n")
+	}
+	if len(s.Tables) > 0 {
+		p("## Tables in the database\n\n")
+		p("Written to `%s` in one transaction, geometries in EPSG:4326 with a GiST index; QGIS finds their styles in `public.layer_styles`:\n\n", s.Database)
+		for _, t := range s.Tables {
+			p("- `%s`\n", t)
+		}
+		p("\n")
 	}
 	p("## Sources\n\n")
 	layers := make([]string, 0, len(ds.Sources))

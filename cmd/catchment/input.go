@@ -10,6 +10,7 @@ import (
 	"github.com/kumamoto-gis/catchment/catchment"
 	"github.com/kumamoto-gis/catchment/data"
 	"github.com/kumamoto-gis/catchment/data/gpkg"
+	"github.com/kumamoto-gis/catchment/data/postgis"
 )
 
 // layerFlags are the input flags every command shares.
@@ -64,7 +65,7 @@ func addLayerFlags(fs *flag.FlagSet, need ...data.Layer) *layerFlags {
 // load reads the dataset the flags name, or the embedded default when none
 // is given, and prints warnings on stderr.
 func (lf *layerFlags) load(e *env) (*data.Dataset, error) {
-	opt := data.Options{Fields: map[data.Layer]map[string]string{}, Readers: []data.Reader{gpkg.Reader{}}}
+	opt := data.Options{Fields: map[data.Layer]map[string]string{}, Readers: []data.Reader{gpkg.Reader{}, postgis.Reader{}}}
 	for _, f := range lf.fields {
 		l, ours, theirs, err := data.ParseFieldFlag(f)
 		if err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/kumamoto-gis/catchment/catchment"
 	"github.com/kumamoto-gis/catchment/catchment/road"
 	"github.com/kumamoto-gis/catchment/data"
+	"github.com/kumamoto-gis/catchment/internal/pgsource"
 	"github.com/kumamoto-gis/catchment/network"
 )
 
@@ -146,6 +147,8 @@ func (mf *metricFlags) loadNetwork(e *env, quiet bool, p network.Profile, opt da
 func isLineLayer(path string) (bool, error) {
 	lower := strings.ToLower(path)
 	switch {
+	case pgsource.IsSource(path):
+		return true, nil // a PostGIS table of lines: --layer network=TABLE
 	case strings.HasSuffix(lower, ".osm"), strings.HasSuffix(lower, ".pbf"), strings.HasSuffix(lower, ".osm.xml"):
 		return false, nil
 	case strings.HasSuffix(lower, ".shp"), strings.HasSuffix(lower, ".gpkg"), strings.HasSuffix(lower, ".csv"), strings.HasSuffix(lower, ".geojson"):

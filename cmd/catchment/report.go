@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -10,10 +11,12 @@ import (
 
 	"github.com/kumamoto-gis/catchment/catchment"
 	"github.com/kumamoto-gis/catchment/data"
+	"github.com/kumamoto-gis/catchment/data/postgis"
 	"github.com/kumamoto-gis/catchment/internal/atomicfile"
 	"github.com/kumamoto-gis/catchment/render"
 	"github.com/kumamoto-gis/catchment/render/vector"
 	"github.com/kumamoto-gis/catchment/render/vector/gpkg"
+	pgwrite "github.com/kumamoto-gis/catchment/render/vector/postgis"
 )
 
 func reportCommand() command {
@@ -41,7 +44,10 @@ Example:
 		mf := addMetricFlags(fs)
 		pf := addPictureFlags(fs)
 		noMaps := fs.Bool("no-maps", false, "write no PNG maps or charts")
-		format := fs.String("format", "geojson", "layer files: geojson (one .geojson and .qml style per layer) or gpkg (all layers in report.gpkg)")
+		format := fs.String("format", "geojson", "layers: geojson (one .geojson and .qml style per layer), gpkg (all layers in report.gpkg) or postgis (tables in the database of --pg-out)")
+		pgOut := fs.String("pg-out", "", `with --format postgis: the database to write to, "PG:dbname=… host=… user=…" or postgres://… (the password from PGPASSWORD, ~/.pgpass or a service file)`)
+		schema := fs.String("schema", "catchment", "with --format postgis: the schema of the tables")
+		overwrite := fs.Bool("overwrite", false, "with --format postgis: replace tables that exist")
 		if err := parse(fs, args); err != nil {
 			return err
 		}
@@ -58,8 +64,13 @@ Example:
 		if err := pf.loadCounts(e, ds, lf.quiet); err != nil {
 			return err
 		}
-		if *format != "geojson" && *format != "gpkg" {
-			return fmt.Errorf("--format %q: want geojson (a .geojson and a QGIS .qml style per layer) or gpkg (one report.gpkg)", *format)
+		switch {
+		case *format != "geojson" && *format != "gpkg" && *format != "postgis":
+			return fmt.Errorf("--format %q: want geojson (a .geojson and a QGIS .qml style per layer), gpkg (one report.gpkg) or postgis (tables in --pg-out)", *format)
+		case *format == "postgis" && *pgOut == "":
+			return fmt.Errorf("--format postgis needs --pg-out \"PG:dbname=… host=…\" (or a postgres:// URL)")
+		case *format != "postgis" && (*pgOut != "" || *overwrite):
+			return fmt.Errorf("--pg-out and --overwrite go with --format postgis")
 		}
 		s, err := lf.measuredStudy(e, ds, mf, *withinM)
 		if err != nil {
@@ -71,9 +82,15 @@ Example:
 			return err
 		}
 		doc := render.Report{Study: s, Report: rep}
-		files, err := reportFiles(&doc, *format)
+		files, tables, err := reportFiles(&doc, *format)
 		if err != nil {
 			return err
+		}
+		if tables != nil {
+			doc.Database = (postgis.Reader{}).SourceName(*pgOut)
+			for _, l := range tables {
+				doc.Tables = append(doc.Tables, *schema+"."+l.Name)
+			}
 		}
 		var pics []picture
 		if !*noMaps {
@@ -112,6 +129,19 @@ Example:
 				return fmt.Errorf("%s: %w", f.name, err)
 			}
 			encoded[i] = b.Bytes()
+		}
+		// The database first, in one transaction: when it fails, no file
+		// is written either.
+		if tables != nil {
+			progress := func(name string, rows int) error {
+				if !lf.quiet {
+					fmt.Fprintf(e.stderr, "wrote %s.%s (%d rows)\n", *schema, name, rows)
+				}
+				return nil
+			}
+			if err := pgwrite.Write(context.Background(), *pgOut, tables, pgwrite.Options{Schema: *schema, Overwrite: *overwrite, OnLayer: progress}); err != nil {
+				return err
+			}
 		}
 		if err := os.MkdirAll(*out, 0o755); err != nil {
 			return fmt.Errorf("output folder: %w", err)
@@ -152,8 +182,9 @@ type outputFile struct {
 }
 
 // reportFiles lists the report's tables and layers, to be encoded, and
-// names them in doc.Files.
-func reportFiles(doc *render.Report, format string) ([]outputFile, error) {
+// names them in doc.Files; with the postgis format the layers and tables
+// are returned as database tables instead.
+func reportFiles(doc *render.Report, format string) ([]outputFile, []pgwrite.Layer, error) {
 	rep := doc.Report
 	table := func(t vector.Table) func(io.Writer) error {
 		return func(w io.Writer) error { return t.WriteCSV(w) }
@@ -182,13 +213,25 @@ func reportFiles(doc *render.Report, format string) ([]outputFile, error) {
 		}{"gaps", render.GapFeatures(rep.Gaps)})
 	}
 	var layersGPKG []gpkg.Layer
+	var tables []pgwrite.Layer
+	if format == "postgis" {
+		tables = []pgwrite.Layer{
+			{Name: "nearest", Features: render.NearestTable(rep.Nearest, 0, metric).Features()},
+			{Name: "candidates", Features: render.NearestTable(rep.Candidates, rep.MaxKm, metric).Features()},
+		}
+		if rep.Each != nil {
+			tables = append(tables, pgwrite.Layer{Name: "whatif_each", Features: render.WhatIfEachTable(rep.Each).Features()})
+		}
+	}
 	for _, l := range layers {
 		style, err := layerQML(l.name, l.fs)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		styled := style != ""
 		switch format {
+		case "postgis":
+			tables = append(tables, pgwrite.Layer{Name: l.name, Features: l.fs, Style: style})
 		case "gpkg":
 			layersGPKG = append(layersGPKG, gpkg.Layer{Name: l.name, Features: l.fs, Style: style})
 		default:
@@ -207,7 +250,7 @@ func reportFiles(doc *render.Report, format string) ([]outputFile, error) {
 	for _, f := range files {
 		doc.Files = append(doc.Files, f.name)
 	}
-	return files, nil
+	return files, tables, nil
 }
 
 // eachSection is the report's what-if section: the impact of closing each

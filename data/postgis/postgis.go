@@ -11,21 +11,19 @@ package postgis
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
-	"net/url"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/paulmach/orb"
 	"github.com/twpayne/go-geom"
 	"github.com/twpayne/go-geom/encoding/wkb"
 
 	"github.com/kumamoto-gis/catchment/data"
+	"github.com/kumamoto-gis/catchment/internal/pgsource"
 )
 
 // Reader reads PostGIS tables and queries. Its zero value is ready to use.
@@ -37,130 +35,29 @@ type Reader struct {
 
 // Accepts reports whether source is a PostgreSQL connection: "PG:…",
 // "postgres://…" or "postgresql://…".
-func (Reader) Accepts(source string) bool {
-	s := strings.ToLower(source)
-	return strings.HasPrefix(s, "pg:") || strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
-}
-
-// source is a parsed source: the connection string for pgx and the table
-// or query it names.
-type source struct {
-	conn       string
-	table, sql string
-	name       string // for messages, without secrets
-}
-
-// parse splits a source into its connection and its table or query.
-func parse(s string) (source, error) {
-	var src source
-	lower := strings.ToLower(s)
-	if strings.HasPrefix(lower, "pg:") {
-		var keep, shown []string
-		for _, kv := range splitConninfo(strings.TrimSpace(s[3:])) {
-			k, v, _ := strings.Cut(kv, "=")
-			switch strings.ToLower(k) {
-			case "table", "tables", "layer":
-				src.table = unquote(v)
-				continue
-			case "sql":
-				src.sql = unquote(v)
-				continue
-			case "password":
-				keep = append(keep, kv)
-				continue
-			}
-			keep = append(keep, kv)
-			shown = append(shown, kv)
-		}
-		src.conn = strings.Join(keep, " ")
-		src.name = "PG:" + strings.Join(shown, " ")
-		return src, nil
-	}
-	u, err := url.Parse(s)
-	if err != nil {
-		return src, fmt.Errorf("the PostgreSQL URL cannot be read: %v", redactErr(err, s))
-	}
-	q := u.Query()
-	src.table, src.sql = q.Get("table"), q.Get("sql")
-	q.Del("table")
-	q.Del("sql")
-	u.RawQuery = q.Encode()
-	src.conn = u.String()
-	src.name = u.Redacted()
-	return src, nil
-}
-
-// splitConninfo splits libpq's key=value text at spaces outside quotes.
-func splitConninfo(s string) []string {
-	var out []string
-	var cur strings.Builder
-	quoted, escaped := false, false
-	for _, r := range s {
-		switch {
-		case escaped:
-			cur.WriteRune(r)
-			escaped = false
-		case r == '\\':
-			cur.WriteRune(r)
-			escaped = true
-		case r == '\'':
-			cur.WriteRune(r)
-			quoted = !quoted
-		case r == ' ' && !quoted:
-			if cur.Len() > 0 {
-				out = append(out, cur.String())
-				cur.Reset()
-			}
-		default:
-			cur.WriteRune(r)
-		}
-	}
-	if cur.Len() > 0 {
-		out = append(out, cur.String())
-	}
-	return out
-}
-
-func unquote(v string) string {
-	v = strings.TrimSpace(v)
-	if len(v) >= 2 && v[0] == '\'' && v[len(v)-1] == '\'' {
-		v = strings.ReplaceAll(v[1:len(v)-1], `\'`, `'`)
-	}
-	return v
-}
-
-// redactErr hides a URL's password in an error from net/url.
-func redactErr(err error, s string) string {
-	msg := err.Error()
-	if u, perr := url.Parse(s); perr == nil {
-		if p, ok := u.User.Password(); ok && p != "" {
-			msg = strings.ReplaceAll(msg, p, "xxxxx")
-		}
-	}
-	return msg
-}
+func (Reader) Accepts(source string) bool { return pgsource.IsSource(source) }
 
 // SourceName is the source as messages and reports may show it: without
 // its password.
 func (Reader) SourceName(s string) string {
-	src, err := parse(s)
+	src, err := pgsource.Parse(s)
 	if err != nil {
 		return "PostgreSQL source"
 	}
-	return src.name
+	return src.Name
 }
 
 // Read reads one table or query.
 func (r Reader) Read(req data.ReadRequest) (*data.RawLayer, error) {
-	src, err := parse(req.Source)
+	src, err := pgsource.Parse(req.Source)
 	if err != nil {
 		return nil, err
 	}
 	if req.Table != "" {
 		if looksLikeQuery(req.Table) {
-			src.table, src.sql = "", req.Table
+			src.Table, src.SQL = "", req.Table
 		} else {
-			src.table, src.sql = req.Table, ""
+			src.Table, src.SQL = req.Table, ""
 		}
 	}
 	timeout := r.Timeout
@@ -169,14 +66,14 @@ func (r Reader) Read(req data.ReadRequest) (*data.RawLayer, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	cfg, err := pgx.ParseConfig(src.conn)
+	cfg, err := pgx.ParseConfig(src.Conn)
 	if err != nil {
 		return nil, fmt.Errorf("the connection string cannot be read: %v", err)
 	}
 	cfg.ConnectTimeout = 15 * time.Second
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
-		return nil, connectError(err, cfg)
+		return nil, pgsource.ConnectError(err, cfg)
 	}
 	defer conn.Close(context.Background())
 	return readLayer(ctx, conn, req.Layer, src)
@@ -188,28 +85,6 @@ func looksLikeQuery(s string) bool {
 	return strings.HasPrefix(t, "select ") || strings.HasPrefix(t, "with ") || strings.HasPrefix(t, "select\n") || strings.HasPrefix(t, "(")
 }
 
-// connectError explains a failed connection without the password.
-func connectError(err error, cfg *pgx.ConnConfig) error {
-	where := fmt.Sprintf("%s:%d", cfg.Host, cfg.Port)
-	if strings.HasPrefix(cfg.Host, "/") {
-		where = "socket " + cfg.Host
-	}
-	var pe *pgconn.PgError
-	switch {
-	case errors.As(err, &pe) && pe.Code == "28P01", strings.Contains(err.Error(), "password authentication failed"):
-		return fmt.Errorf("PostgreSQL at %s refuses user %q: wrong password (give it in PGPASSWORD, ~/.pgpass or a service file, not on the command line)", where, cfg.User)
-	case errors.As(err, &pe) && pe.Code == "3D000":
-		return fmt.Errorf("PostgreSQL at %s has no database %q", where, cfg.Database)
-	case errors.As(err, &pe):
-		return fmt.Errorf("PostgreSQL at %s: %s", where, pe.Message)
-	}
-	msg := err.Error()
-	if cfg.Password != "" {
-		msg = strings.ReplaceAll(msg, cfg.Password, "xxxxx")
-	}
-	return fmt.Errorf("cannot connect to PostgreSQL at %s: %s", where, msg)
-}
-
 // geomColumn is a table's geometry column as geometry_columns lists it.
 type geomColumn struct {
 	schema, table, column, kind string
@@ -217,19 +92,19 @@ type geomColumn struct {
 }
 
 // readLayer reads the features of a table or a query.
-func readLayer(ctx context.Context, conn *pgx.Conn, layer data.Layer, src source) (*data.RawLayer, error) {
+func readLayer(ctx context.Context, conn *pgx.Conn, layer data.Layer, src pgsource.Source) (*data.RawLayer, error) {
 	var geomOID uint32
 	if err := conn.QueryRow(ctx, "SELECT 'geometry'::regtype::oid").Scan(&geomOID); err != nil {
-		return nil, fmt.Errorf("the database has no PostGIS geometry type (CREATE EXTENSION postgis): %v", pgMessage(err))
+		return nil, fmt.Errorf("the database has no PostGIS geometry type (CREATE EXTENSION postgis): %v", pgsource.Message(err))
 	}
 	var from, label, gcol, pk string
 	var srid int
 	var kind string
-	if src.sql != "" {
-		from, label = "("+strings.TrimRight(strings.TrimSpace(src.sql), ";")+")", "query"
+	if src.SQL != "" {
+		from, label = "("+strings.TrimRight(strings.TrimSpace(src.SQL), ";")+")", "query"
 		rows, err := conn.Query(ctx, "SELECT * FROM "+from+" AS q LIMIT 0")
 		if err != nil {
-			return nil, fmt.Errorf("the query fails: %s", pgMessage(err))
+			return nil, fmt.Errorf("the query fails: %s", pgsource.Message(err))
 		}
 		for _, f := range rows.FieldDescriptions() {
 			if f.DataTypeOID == geomOID && gcol == "" {
@@ -241,7 +116,7 @@ func readLayer(ctx context.Context, conn *pgx.Conn, layer data.Layer, src source
 			return nil, fmt.Errorf("the query returns no geometry column")
 		}
 	} else {
-		gc, err := pickTable(ctx, conn, layer, src.table)
+		gc, err := pickTable(ctx, conn, layer, src.Table)
 		if err != nil {
 			return nil, err
 		}
@@ -259,7 +134,7 @@ func readLayer(ctx context.Context, conn *pgx.Conn, layer data.Layer, src source
 	q := fmt.Sprintf(`SELECT q.*, ST_AsBinary(q.%[1]s) AS "__catchment_wkb", ST_SRID(q.%[1]s) AS "__catchment_srid" FROM %[2]s AS q`, quoteIdent(gcol), from)
 	rows, err := conn.Query(ctx, q)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %s", label, pgMessage(err))
+		return nil, fmt.Errorf("%s: %s", label, pgsource.Message(err))
 	}
 	defer rows.Close()
 	fields := rows.FieldDescriptions()
@@ -268,7 +143,7 @@ func readLayer(ctx context.Context, conn *pgx.Conn, layer data.Layer, src source
 	for i := 0; rows.Next(); i++ {
 		vals, err := rows.Values()
 		if err != nil {
-			return nil, fmt.Errorf("%s: row %d: %s", label, i, pgMessage(err))
+			return nil, fmt.Errorf("%s: row %d: %s", label, i, pgsource.Message(err))
 		}
 		f := data.RawFeature{Index: i, Properties: make(map[string]any, len(fields))}
 		var blob []byte
@@ -298,7 +173,7 @@ func readLayer(ctx context.Context, conn *pgx.Conn, layer data.Layer, src source
 		out.Features = append(out.Features, f)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %s", label, pgMessage(err))
+		return nil, fmt.Errorf("%s: %s", label, pgsource.Message(err))
 	}
 	if sridSeen == 0 {
 		if len(out.Features) > 0 {
@@ -315,20 +190,20 @@ func readLayer(ctx context.Context, conn *pgx.Conn, layer data.Layer, src source
 func pickTable(ctx context.Context, conn *pgx.Conn, layer data.Layer, want string) (geomColumn, error) {
 	rows, err := conn.Query(ctx, `SELECT f_table_schema, f_table_name, f_geometry_column, srid, type FROM geometry_columns ORDER BY f_table_schema, f_table_name, f_geometry_column`)
 	if err != nil {
-		return geomColumn{}, fmt.Errorf("geometry_columns cannot be read: %s", pgMessage(err))
+		return geomColumn{}, fmt.Errorf("geometry_columns cannot be read: %s", pgsource.Message(err))
 	}
 	var all []geomColumn
 	for rows.Next() {
 		var g geomColumn
 		if err := rows.Scan(&g.schema, &g.table, &g.column, &g.srid, &g.kind); err != nil {
 			rows.Close()
-			return geomColumn{}, fmt.Errorf("geometry_columns: %s", pgMessage(err))
+			return geomColumn{}, fmt.Errorf("geometry_columns: %s", pgsource.Message(err))
 		}
 		all = append(all, g)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return geomColumn{}, fmt.Errorf("geometry_columns: %s", pgMessage(err))
+		return geomColumn{}, fmt.Errorf("geometry_columns: %s", pgsource.Message(err))
 	}
 	var names []string
 	for _, g := range all {
@@ -415,15 +290,6 @@ func kindProblem(layer data.Layer, kind string) string {
 
 // quoteIdent quotes an SQL identifier.
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
-
-// pgMessage is a database error's message, without the driver's wrapping.
-func pgMessage(err error) string {
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
-		return pe.Message
-	}
-	return err.Error()
-}
 
 // value turns a column value into one the loader reads: numbers as Go
 // numbers, text as string; others as text.

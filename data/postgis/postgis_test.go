@@ -58,7 +58,7 @@ func TestEmbeddedThroughOgr2ogr(t *testing.T) {
 		"offices": "../kumamoto/offices.csv", "districts": "../kumamoto/districts.geojson",
 		"stores": "../kumamoto/stores.geojson", "posts": "../kumamoto/posts.geojson", "boundary": "../kumamoto/boundary.geojson",
 	} {
-		args := []string{"-f", "PostgreSQL", pg, file, "-nln", "city." + layer, "-lco", "SCHEMA=city", "-lco", "GEOMETRY_NAME=geom"}
+		args := []string{"--config", "PG_USE_COPY", "YES", "-f", "PostgreSQL", pg, file, "-nln", "city." + layer, "-lco", "SCHEMA=city", "-lco", "GEOMETRY_NAME=geom"}
 		if layer == "offices" {
 			args = append(args, "-oo", "X_POSSIBLE_NAMES=lon", "-oo", "Y_POSSIBLE_NAMES=lat", "-oo", "KEEP_GEOM_COLUMNS=NO", "-a_srs", "EPSG:4326")
 		}

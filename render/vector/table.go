@@ -243,3 +243,17 @@ func (t Table) WriteJSON(w io.Writer) error {
 	}
 	return nil
 }
+
+// Features are the table's rows as features without geometry, one
+// property per column: for writers of tables, such as a database's.
+func (t Table) Features() []Feature {
+	out := make([]Feature, len(t.Rows))
+	for i, row := range t.Rows {
+		props := make([]Property, len(t.Columns))
+		for c, name := range t.Columns {
+			props[c] = Property{Key: name, Value: row[c]}
+		}
+		out[i] = Feature{Properties: props}
+	}
+	return out
+}

@@ -76,63 +76,26 @@ type gpkgField struct {
 
 // gpkgSchema finds the columns and geometry type of a layer.
 func gpkgSchema(l Layer) ([]gpkgField, string, error) {
-	var fields []gpkgField
-	index := map[string]int{}
-	hasIDProp := false
+	props := make([][]layer.Property, len(l.Features))
+	ids := make([]string, len(l.Features))
+	geoms := make([]orb.Geometry, len(l.Features))
 	for i, f := range l.Features {
-		for _, p := range f.Properties {
-			if p.Key == "id" {
-				hasIDProp = true
-			}
-			v, err := layer.ScalarOf(p.Value)
-			if err != nil {
-				return nil, "", fmt.Errorf("feature %d property %q: %w", i, p.Key, err)
-			}
-			typ := map[layer.Kind]string{layer.String: "TEXT", layer.Int: "INTEGER", layer.Float: "REAL", layer.Bool: "BOOLEAN"}[v.Kind]
-			j, ok := index[p.Key]
-			if !ok {
-				index[p.Key] = len(fields)
-				fields = append(fields, gpkgField{key: p.Key, typ: typ})
-				continue
-			}
-			switch prev := fields[j].typ; {
-			case typ == "" || prev == typ:
-			case prev == "":
-				fields[j].typ = typ
-			case prev == "INTEGER" && typ == "REAL" || prev == "REAL" && typ == "INTEGER":
-				fields[j].typ = "REAL"
-			default:
-				return nil, "", fmt.Errorf("property %q is %s in feature %d but %s before", p.Key, typ, i, prev)
-			}
-		}
+		props[i], ids[i], geoms[i] = f.Properties, f.ID, f.Geometry
 	}
-	for i := range fields {
-		if fields[i].typ == "" {
-			fields[i].typ = "TEXT"
-		}
+	schema, err := layer.Schema(props, ids)
+	if err != nil {
+		return nil, "", err
 	}
-	if !hasIDProp {
-		for _, f := range l.Features {
-			if f.ID != "" {
-				fields = append([]gpkgField{{key: "id", typ: "TEXT"}}, fields...)
-				break
-			}
+	fields := make([]gpkgField, len(schema))
+	for i, f := range schema {
+		typ := map[layer.Kind]string{layer.Int: "INTEGER", layer.Float: "REAL", layer.Bool: "BOOLEAN"}[f.Kind]
+		if typ == "" {
+			typ = "TEXT"
 		}
+		fields[i] = gpkgField{key: f.Key, typ: typ}
 	}
-	promote := promotions(l.Features)
-	kinds := map[string]bool{}
-	for _, f := range l.Features {
-		if f.Geometry != nil {
-			kinds[strings.ToUpper(promote.Promote(layer.AsPolygon(f.Geometry)).GeoJSONType())] = true
-		}
-	}
-	gtype := "GEOMETRY"
-	if len(kinds) == 1 {
-		for k := range kinds {
-			gtype = k // POINT, MULTIPOLYGON...: the GeoJSON names upper-cased are the GeoPackage ones
-		}
-	}
-	return fields, gtype, nil
+	// The GeoJSON names upper-cased are the GeoPackage ones.
+	return fields, layer.GeometryType(geoms, promotions(l.Features)), nil
 }
 
 // promotions is the Promotion of a layer's geometries.

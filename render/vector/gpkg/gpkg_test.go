@@ -103,7 +103,7 @@ func TestWriteGeoPackageErrors(t *testing.T) {
 		{"reserved", []Layer{{Name: "gpkg_contents"}}, "reserved"},
 		{"twice", []Layer{{Name: "a"}, {Name: "A"}}, "appears twice"},
 		{"projected", []Layer{{Name: "a", Features: []vector.Feature{{Geometry: orb.Point{-20000, -30000}}}}}, "not a lon/lat position"},
-		{"mixed", []Layer{{Name: "a", Features: []vector.Feature{{Properties: []vector.Property{{"k", "x"}}}, {Properties: []vector.Property{{"k", 1.5}}}}}}, `property "k" is REAL`},
+		{"mixed", []Layer{{Name: "a", Features: []vector.Feature{{Properties: []vector.Property{{"k", "x"}}}, {Properties: []vector.Property{{"k", 1.5}}}}}}, `property "k" is number in feature 1 but string before`},
 	} {
 		path := filepath.Join(dir, c.name+".gpkg")
 		err := Write(path, c.layers)
