@@ -1,10 +1,14 @@
 package data
 
 import (
+	"bytes"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/kumamoto-gis/catchment/internal/gendefault/synth"
 )
 
 func TestLoadCounts(t *testing.T) {
@@ -60,22 +64,49 @@ func TestDefaultCounts(t *testing.T) {
 		per[c.OfficeID]++
 	}
 	for _, o := range ds.Offices {
-		if per[o.ID] != 10 {
-			t.Errorf("office %s has %d years of demo counts, want 10", o.ID, per[o.ID])
+		if per[o.ID] != 8 {
+			t.Errorf("office %s has %d years of demo counts, want 8 (fiscal 2012–2019)", o.ID, per[o.ID])
 		}
 	}
 	if !ds.Synthetic[LayerCounts] {
 		t.Error("the demo counts must be marked synthetic")
 	}
-	// the last year equals the office's counter_count
+	// counter_count is the last recorded year's count (fiscal 2014): the
+	// scatter chart and the what-if's counter load use it.
 	for _, c := range ds.Counts {
-		if c.Year != 2024 {
+		if c.Year != 2014 {
 			continue
 		}
 		for _, o := range ds.Offices {
 			if o.ID == c.OfficeID && (o.CounterCount == nil || *o.CounterCount != c.Count) {
-				t.Errorf("%s: 2024 count %g differs from counter_count", o.ID, c.Count)
+				t.Errorf("%s: fiscal 2014 count %g differs from counter_count", o.ID, c.Count)
 			}
 		}
+	}
+}
+
+// TestCountsGeneratorGolden: the embedded series is what the generator
+// writes from offices.csv's counter_count.
+func TestCountsGeneratorGolden(t *testing.T) {
+	ds, _, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	var recorded []float64
+	for _, o := range ds.Offices {
+		ids = append(ids, o.ID)
+		recorded = append(recorded, *o.CounterCount)
+	}
+	want, err := synth.Counts(ids, recorded)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join("kumamoto", synth.CountsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("kumamoto/%s is not what the generator writes from offices.csv; regenerate with `go run ./internal/gendefault` from the module root", synth.CountsFile)
 	}
 }
