@@ -76,7 +76,7 @@ func SourceLine(ds *data.Dataset) string {
 		parts = append(parts, strings.Join(synthetic, ", ")+": SYNTHETIC demo layers")
 	}
 	if demoCounts {
-		parts = append(parts, "counter counts: DEMO figures, not the city's")
+		parts = append(parts, "counter counts: DEMO figures")
 	}
 	return strings.Join(parts, "; ")
 }

@@ -206,7 +206,24 @@ func (c *chart) sourceLine() {
 		c.warns = append(c.warns, fmt.Sprintf("chart source line has glyphs the font lacks (%q); printed without them", string(miss)))
 		src = asciiOnly(src)
 	}
-	c.p.text(src, c.plot.X0, float64(c.opt.Height)-pt(8, d), 7.5, false, colMuted)
+	// A long line shrinks to 6 pt, then loses its end, rather than run off
+	// the image.
+	size, avail := 7.5, float64(c.opt.Width)-c.plot.X0-pt(6, d)
+	for w, _, _ := c.p.measure(src, size, false); w > avail && size > 6; w, _, _ = c.p.measure(src, size, false) {
+		size -= 0.25
+	}
+	if w, _, _ := c.p.measure(src, size, false); w > avail {
+		c.warns = append(c.warns, fmt.Sprintf("chart source line %q is too long for the chart: cut short", src))
+		rs := []rune(src)
+		for len(rs) > 1 {
+			rs = rs[:len(rs)-1]
+			if w, _, _ := c.p.measure(string(rs)+"…", size, false); w <= avail {
+				break
+			}
+		}
+		src = string(rs) + "…"
+	}
+	c.p.text(src, c.plot.X0, float64(c.opt.Height)-pt(8, d), size, false, colMuted)
 }
 
 // ScatterPoint is one labelled point of the scatter chart: X is the

@@ -210,6 +210,23 @@ func TestTrendPanels(t *testing.T) {
 	}
 }
 
+// TestChartSourceLineFits: a source line too long for the chart is cut
+// short with a warning, not drawn off the image.
+func TestChartSourceLineFits(t *testing.T) {
+	pts := []ScatterPoint{{Label: "a", X: 1, Y: 2}, {Label: "b", X: 2, Y: 3}}
+	_, warns, err := RenderScatter(pts, ChartOptions{NoFont: true, Width: 600, Height: 400, Source: strings.Repeat("a long source ", 40)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(warns, "\n"), "too long for the chart") {
+		t.Errorf("no warning about the long source line: %q", warns)
+	}
+	_, warns, _ = RenderScatter(pts, ChartOptions{NoFont: true, Width: 600, Height: 400, Source: "short"})
+	if strings.Contains(strings.Join(warns, "\n"), "too long") {
+		t.Errorf("a short source line warns: %q", warns)
+	}
+}
+
 func TestFitLine(t *testing.T) {
 	tests := []struct {
 		name           string
