@@ -386,3 +386,18 @@ func TestWriteChartsForReview(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkRenderTrendKumamoto draws the trend chart of the embedded DEMO
+// series (19 offices, 8 years, 6 panels) at 1600 × 1000 px.
+func BenchmarkRenderTrendKumamoto(b *testing.B) {
+	ss := kumamotoTrend(b)
+	fonts, _, err := LoadFonts("")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, _, err := RenderTrend(ss, ChartOptions{Fonts: fonts}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
