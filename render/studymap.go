@@ -59,18 +59,19 @@ func SourceLine(ds *data.Dataset) string {
 		}
 	}
 	var parts []string
-	if len(real) > 0 {
-		embedded := false
-		for _, l := range real {
-			if strings.HasPrefix(ds.Sources[data.Layer(l)], "embedded:") {
-				embedded = true
-			}
-		}
-		if embedded {
-			parts = append(parts, strings.Join(real, ", ")+": Kumamoto City offices, positions from GSI designated evacuation site data (出典：国土地理院)")
+	var embedded, user []string
+	for _, l := range real {
+		if strings.HasPrefix(ds.Sources[data.Layer(l)], "embedded:") {
+			embedded = append(embedded, l)
 		} else {
-			parts = append(parts, strings.Join(real, ", ")+": user data")
+			user = append(user, l)
 		}
+	}
+	if len(embedded) > 0 {
+		parts = append(parts, strings.Join(embedded, ", ")+": Kumamoto City offices, positions from GSI designated evacuation site data (出典：国土地理院)")
+	}
+	if len(user) > 0 {
+		parts = append(parts, strings.Join(user, ", ")+": user data")
 	}
 	if len(synthetic) > 0 {
 		parts = append(parts, strings.Join(synthetic, ", ")+": SYNTHETIC demo layers")

@@ -65,8 +65,11 @@ func TestSourceLineSaysDemoCounts(t *testing.T) {
 	if !strings.Contains(line, "counter counts: DEMO figures") || !strings.Contains(line, "SYNTHETIC demo layers") {
 		t.Errorf("source line %q does not flag the demo layers and DEMO counter counts", line)
 	}
+	// The user's own counts beside the embedded offices (chart trend --counts).
 	delete(ds.Synthetic, data.LayerCounts)
-	if line := SourceLine(ds); strings.Contains(line, "DEMO") {
-		t.Errorf("source line %q flags real counts as DEMO", line)
+	ds.Sources[data.LayerCounts] = "counts.csv"
+	line = SourceLine(ds)
+	if strings.Contains(line, "DEMO") || !strings.Contains(line, "counts: user data") || !strings.HasPrefix(line, "offices: Kumamoto City offices") {
+		t.Errorf("source line %q: want the embedded offices, the user's counts, no DEMO", line)
 	}
 }
