@@ -54,7 +54,8 @@ type trendPanel struct {
 	ymax    float64
 }
 
-// trendMinPanelPt is the smallest panel plot, in points, that stays readable.
+// trendMinPanelW and trendMinPanelH are the smallest panel plot, in points,
+// that stays readable.
 const trendMinPanelW, trendMinPanelH = 110.0, 70.0
 
 func renderTrend(series []TrendSeries, opt ChartOptions) (image.Image, *chart, []string, error) {
