@@ -20,19 +20,35 @@ type CounterCount struct {
 	OfficeID string
 	Year     int
 	Count    float64
+	// Certificates is the part of Count that is certificate issuing
+	// (証明書発行), nil when the file does not say.
+	Certificates *float64
+	// Projected marks a forecast (見込み), not a recorded figure.
+	Projected bool
 }
 
 // countColumns are the accepted headers of a counts CSV, per field.
 var countColumns = map[string][]string{
-	"office_id": {"office_id", "id", "office", "窓口id", "事務所id"},
-	"year":      {"year", "fiscal_year", "年度", "年"},
-	"count":     {"count", "counter_count", "transactions", "件数", "取扱件数"},
+	"office_id":    {"office_id", "id", "office", "窓口id", "事務所id"},
+	"year":         {"year", "fiscal_year", "年度", "年"},
+	"count":        {"count", "counter_count", "transactions", "件数", "取扱件数"},
+	"certificates": {"certificates", "certificate_count", "証明書", "証明書発行件数"},
+	"projected":    {"projected", "projection", "is_projected", "見込み", "推計"},
+}
+
+// projectedValues are the accepted values of the projected column; an empty
+// cell is a recorded figure.
+var projectedValues = map[string]bool{
+	"": false, "false": false, "no": false, "0": false, "actual": false, "実績": false,
+	"true": true, "yes": true, "1": true, "projected": true, "見込み": true, "推計": true,
 }
 
 // LoadCounts reads a CSV of counter transactions per office and year
-// (columns office_id, year, count; UTF-8 or Shift_JIS) and checks every row
-// against the offices: unknown office ids and duplicate (office, year) rows
-// are errors naming the line.
+// (columns office_id, year, count; optional certificates, the part of count
+// that is certificate issuing, and projected, true for a forecast; UTF-8 or
+// Shift_JIS) and checks every row against the offices: unknown office ids,
+// duplicate (office, year) rows, certificates above the count and a recorded
+// year after a projected one of the same office are errors naming the line.
 func LoadCounts(path string, offices []Office) ([]CounterCount, []Warning, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -139,8 +155,25 @@ func ReadCounts(b []byte, file string, offices []Office) ([]CounterCount, []Warn
 			p.errorf(where, "year", "office %s has a second row for %d (first on line %d)", id, year, prev)
 			continue
 		}
+		cc := CounterCount{OfficeID: id, Year: year, Count: count}
+		if _, ok := col["certificates"]; ok && get("certificates") != "" {
+			v, err := strconv.ParseFloat(strings.ReplaceAll(get("certificates"), ",", ""), 64)
+			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < 0 || v > count {
+				p.errorf(where, "certificates", "%q is not a certificate count from 0 to the row's count %g", get("certificates"), count)
+				continue
+			}
+			cc.Certificates = &v
+		}
+		if _, ok := col["projected"]; ok {
+			v, known := projectedValues[strings.ToLower(get("projected"))]
+			if !known {
+				p.errorf(where, "projected", "%q is not a yes/no value (want true or false; empty is false)", get("projected"))
+				continue
+			}
+			cc.Projected = v
+		}
 		seen[key] = line
-		out = append(out, CounterCount{OfficeID: id, Year: year, Count: count})
+		out = append(out, cc)
 	}
 	if err := p.err(); err != nil {
 		return nil, p.warnings, err
@@ -154,5 +187,18 @@ func ReadCounts(b []byte, file string, offices []Office) ([]CounterCount, []Warn
 		}
 		return out[i].Year < out[j].Year
 	})
+	// Recorded figures come before projections: a recorded year after a
+	// projected one is a mislabelled row.
+	for i := 1; i < len(out); i++ {
+		a, b := out[i-1], out[i]
+		if a.OfficeID == b.OfficeID && a.Projected && !b.Projected {
+			p.errorf(fmt.Sprintf("line %d", seen[fmt.Sprintf("%s/%d", b.OfficeID, b.Year)]), "projected",
+				"office %s: %d is recorded but %d before it is projected (line %d); projections must come after the recorded years",
+				b.OfficeID, b.Year, a.Year, seen[fmt.Sprintf("%s/%d", a.OfficeID, a.Year)])
+		}
+	}
+	if err := p.err(); err != nil {
+		return nil, p.warnings, err
+	}
 	return out, p.warnings, nil
 }

@@ -38,7 +38,8 @@ func StudyMapData(ds *data.Dataset, a catchment.Assignment, gaps []catchment.Gap
 }
 
 // SourceLine is the data-source line printed under maps and charts: where
-// each layer came from, flagging synthetic demo layers, and the credits.
+// each layer came from, flagging synthetic demo layers and DEMO counter
+// counts, and the credits.
 func SourceLine(ds *data.Dataset) string {
 	var real, synthetic []string
 	layers := make([]string, 0, len(ds.Sources))
@@ -46,29 +47,37 @@ func SourceLine(ds *data.Dataset) string {
 		layers = append(layers, string(l))
 	}
 	sort.Strings(layers)
+	demoCounts := false
 	for _, l := range layers {
-		if ds.Synthetic[data.Layer(l)] {
+		switch {
+		case data.Layer(l) == data.LayerCounts && ds.Synthetic[data.LayerCounts]:
+			demoCounts = true
+		case ds.Synthetic[data.Layer(l)]:
 			synthetic = append(synthetic, l)
-		} else {
+		default:
 			real = append(real, l)
 		}
 	}
 	var parts []string
-	if len(real) > 0 {
-		embedded := false
-		for _, l := range real {
-			if strings.HasPrefix(ds.Sources[data.Layer(l)], "embedded:") {
-				embedded = true
-			}
-		}
-		if embedded {
-			parts = append(parts, strings.Join(real, ", ")+": Kumamoto City offices, positions from GSI designated evacuation site data (出典：国土地理院)")
+	var embedded, user []string
+	for _, l := range real {
+		if strings.HasPrefix(ds.Sources[data.Layer(l)], "embedded:") {
+			embedded = append(embedded, l)
 		} else {
-			parts = append(parts, strings.Join(real, ", ")+": user data")
+			user = append(user, l)
 		}
+	}
+	if len(embedded) > 0 {
+		parts = append(parts, strings.Join(embedded, ", ")+": Kumamoto City offices, positions from GSI designated evacuation site data (出典：国土地理院)")
+	}
+	if len(user) > 0 {
+		parts = append(parts, strings.Join(user, ", ")+": user data")
 	}
 	if len(synthetic) > 0 {
 		parts = append(parts, strings.Join(synthetic, ", ")+": SYNTHETIC demo layers")
+	}
+	if demoCounts {
+		parts = append(parts, "counter counts: DEMO figures")
 	}
 	return strings.Join(parts, "; ")
 }
@@ -88,8 +97,10 @@ func ScatterData(rows []catchment.NearestRow) []draw.ScatterPoint {
 }
 
 // TrendData is one series of yearly counter transactions per office, in
-// office order, grouped by ward. The English group name is taken from the
-// ward office of the same ward ("Chuo Ward Office" → "Chuo Ward").
+// office order: ward offices marked, branch offices grouped by ward,
+// projected years flagged, each with a short name for the end of its line
+// ("幸田" for 幸田総合出張所). The English group name is taken from the ward
+// office of the same ward ("Chuo Ward Office" → "Chuo Ward").
 func TrendData(offices []data.Office, counts []data.CounterCount) []draw.TrendSeries {
 	wardEn := map[string]string{}
 	for _, o := range offices {
@@ -108,15 +119,35 @@ func TrendData(offices []data.Office, counts []data.CounterCount) []draw.TrendSe
 			continue
 		}
 		sort.Slice(cs, func(i, j int) bool { return cs[i].Year < cs[j].Year })
-		s := draw.TrendSeries{Label: o.Name, LabelEn: o.NameEn, Group: o.Ward, GroupEn: wardEn[o.Ward]}
-		if s.Group == "" {
-			s.Group, s.GroupEn = string(o.Kind), string(o.Kind)
-		}
+		s := draw.TrendSeries{Label: o.Name, LabelEn: o.NameEn, Short: shortOfficeName(o.Name), ShortEn: shortOfficeName(o.NameEn),
+			Group: o.Ward, GroupEn: wardEn[o.Ward], Ward: o.Kind == data.Ward}
+		projected := false
 		for _, c := range cs {
 			s.Years = append(s.Years, c.Year)
 			s.Counts = append(s.Counts, c.Count)
+			s.Projected = append(s.Projected, c.Projected)
+			projected = projected || c.Projected
+		}
+		if !projected {
+			s.Projected = nil
 		}
 		out = append(out, s)
 	}
 	return out
+}
+
+// officeSuffixes are the endings of office names that a panel's title
+// already says, longest first.
+var officeSuffixes = []string{"総合出張所", "出張所", "役所", " General Branch", " Branch", " Ward Office"}
+
+// shortOfficeName drops the kind from an office name ("幸田総合出張所" →
+// "幸田", "中央区役所" → "中央区", "Koda General Branch" → "Koda"); a name
+// that is nothing but the ending stays whole.
+func shortOfficeName(name string) string {
+	for _, suf := range officeSuffixes {
+		if s := strings.TrimSuffix(name, suf); s != name && strings.TrimSpace(s) != "" {
+			return s
+		}
+	}
+	return name
 }

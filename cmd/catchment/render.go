@@ -28,7 +28,7 @@ func addPictureFlags(fs *flag.FlagSet) *pictureFlags {
 	fs.Float64Var(&pf.dpi, "dpi", 0, "dots per inch for text and line widths (0: 144 × width/1600)")
 	fs.StringVar(&pf.font, "font", "", "Japanese font file (.ttf/.otf/.ttc); default: search the machine (IPAex Gothic, IPA, Takao, VL Gothic, Noto Sans CJK)")
 	fs.BoolVar(&pf.latin, "latin", false, "draw romanised labels only, with no Japanese font")
-	fs.StringVar(&pf.counts, "counts", "", "CSV of counter transactions per office and year (office_id,year,count) for the trend chart")
+	fs.StringVar(&pf.counts, "counts", "", "CSV of counter transactions per office and year (office_id,year,count; optional projected, certificates) for the trend chart")
 	return pf
 }
 
@@ -86,7 +86,7 @@ func studyPictures(s *catchment.Study, a catchment.Assignment, gaps []catchment.
 				continue
 			}
 			copt := draw.ChartOptions{Width: pf.width, Height: pf.width * 5 / 8, DPI: pf.dpi, Fonts: fonts, Threshold: maxKm, Source: render.SourceLine(ds)}
-			pics = append(pics, picture{file: "chart_scatter.png", caption: "Distance to the nearest ward office vs counter transactions (branch offices)", draw: func() (image.Image, []string, error) {
+			pics = append(pics, picture{file: "chart_scatter.png", caption: scatterCaption(ds), draw: func() (image.Image, []string, error) {
 				img, w, err := draw.RenderScatter(pts, copt)
 				if err != nil {
 					return nil, w, fmt.Errorf("scatter chart: %w", err)
@@ -99,7 +99,7 @@ func studyPictures(s *catchment.Study, a catchment.Assignment, gaps []catchment.
 				continue
 			}
 			copt := draw.ChartOptions{Width: pf.width, Height: pf.width * 5 / 8, DPI: pf.dpi, Fonts: fonts, Source: render.SourceLine(ds)}
-			pics = append(pics, picture{file: "chart_trend.png", caption: "Counter transactions per office and year", draw: func() (image.Image, []string, error) {
+			pics = append(pics, picture{file: "chart_trend.png", caption: trendCaption(ds), draw: func() (image.Image, []string, error) {
 				img, w, err := draw.RenderTrend(series, copt)
 				if err != nil {
 					return nil, w, fmt.Errorf("trend chart: %w", err)
@@ -109,6 +109,25 @@ func studyPictures(s *catchment.Study, a catchment.Assignment, gaps []catchment.
 		}
 	}
 	return pics
+}
+
+// scatterCaption describes the scatter chart, flagging the embedded
+// offices' DEMO counter counts.
+func scatterCaption(ds *data.Dataset) string {
+	c := "Distance to the nearest ward office vs counter transactions (branch offices)"
+	if strings.HasPrefix(ds.Sources[data.LayerOffices], "embedded:") {
+		c += "; counter counts are DEMO figures (fiscal 2014 of the DEMO series), not the city's"
+	}
+	return c
+}
+
+// trendCaption describes the trend chart, flagging DEMO counts.
+func trendCaption(ds *data.Dataset) string {
+	c := "Counter transactions per office and fiscal year: the ward offices, then each ward's branch offices on one shared scale; projected years dashed over a shaded band"
+	if ds.Synthetic[data.LayerCounts] {
+		c += "; DEMO figures following the plan's statements (data/kumamoto/README.md), not the city's"
+	}
+	return c
 }
 
 func mapCaption(k draw.MapKind, metric string) string {
@@ -240,10 +259,14 @@ func chartCommand() command {
   scatter  distance from each branch office to its nearest ward office (x, km)
            against its yearly counter transactions (y), with the --max-km
            threshold and a least-squares trend line (chart_scatter.png)
-  trend    counter transactions per office and year, one line per office,
-           grouped by ward, from --counts FILE.csv (office_id,year,count)
-           (chart_trend.png)
-The embedded default carries DEMO counter figures.
+  trend    counter transactions per office and year: a panel of the ward
+           offices, then one panel of branch offices per ward (all on one
+           scale), each line named at its end; from --counts FILE.csv
+           (office_id,year,count; optional projected = true/false, drawn
+           dashed over shaded years, and certificates) (chart_trend.png)
+The embedded default carries a DEMO series for fiscal 2012–2019 (2015 on
+projected with the plan's assumptions); offices' counter_count is its fiscal
+2014 figure.
 
 Example:
   catchment chart scatter

@@ -5,7 +5,8 @@
 //	go run ./internal/gendefault
 //
 // offices.csv is hand-written and is not touched; the DEMO counter series
-// (counter_counts.csv) is derived from its counter_count column.
+// (counter_counts.csv, fiscal 2012–2019) is derived from its counter_count
+// column, which holds each office's fiscal 2014 (last recorded) figure.
 package main
 
 import (
@@ -40,17 +41,17 @@ func run(dir string) error {
 		return err
 	}
 	var ids []string
-	var latest []float64
-	var branch []bool
+	var recorded []float64
 	for _, o := range ds.Offices {
 		if o.CounterCount == nil {
 			return fmt.Errorf("office %s has no counter_count", o.ID)
 		}
 		ids = append(ids, o.ID)
-		latest = append(latest, *o.CounterCount)
-		branch = append(branch, o.Kind == data.Branch)
+		recorded = append(recorded, *o.CounterCount)
 	}
-	files[synth.CountsFile] = synth.Counts(ids, latest, branch)
+	if files[synth.CountsFile], err = synth.Counts(ids, recorded); err != nil {
+		return err
+	}
 	names := make([]string, 0, len(files))
 	for name := range files {
 		names = append(names, name)

@@ -44,6 +44,10 @@ type chart struct {
 	y0, y1 float64
 	warns  []string
 	labels []placedLabel
+	nameW  float64 // trend chart: room for a line's name, px
+	// scaleRatio is the trend chart's ward-panel scale over the branch
+	// panels' (0: not stated).
+	scaleRatio float64
 }
 
 // newChart checks the options and makes the canvas; rightPt is the room
@@ -140,9 +144,16 @@ func niceTicks(lo, hi float64, n int) []float64 {
 
 // frame draws the title, grid, ticks, axis labels and source line.
 func (c *chart) frame(title, xlabel, ylabel string, xticks, yticks []float64, xfmt, yfmt func(float64) string) {
+	c.p.text(title, c.plot.X0, pt(24, c.opt.DPI), 15, true, colInk)
+	c.axes(xticks, yticks, xfmt, yfmt)
+	c.axisLabels(xlabel, ylabel, c.plot)
+	c.sourceLine()
+}
+
+// axes draws the grid, the tick labels and the axis lines of the plot.
+func (c *chart) axes(xticks, yticks []float64, xfmt, yfmt func(float64) string) {
 	d := c.opt.DPI
 	dc := c.p.dc
-	c.p.text(title, c.plot.X0, pt(24, d), 15, true, colInk)
 	dc.SetLineWidth(pt(0.6, d))
 	for _, v := range yticks {
 		y := c.Y(v)
@@ -167,23 +178,52 @@ func (c *chart) frame(title, xlabel, ylabel string, xticks, yticks []float64, xf
 	dc.DrawLine(c.plot.X0, c.plot.Y1, c.plot.X1, c.plot.Y1)
 	dc.DrawLine(c.plot.X0, c.plot.Y0, c.plot.X0, c.plot.Y1)
 	dc.Stroke()
-	// Axis labels: x centred below, y rotated along the axis.
+}
+
+// axisLabels draws the x label centred below area and the y label rotated
+// along the left edge of the image, centred on area.
+func (c *chart) axisLabels(xlabel, ylabel string, area box) {
+	d := c.opt.DPI
+	dc := c.p.dc
 	w, _, _ := c.p.measure(xlabel, 9, false)
-	c.p.text(xlabel, (c.plot.X0+c.plot.X1)/2-w/2, c.plot.Y1+pt(30, d), 9, false, colInk)
+	c.p.text(xlabel, (area.X0+area.X1)/2-w/2, area.Y1+pt(30, d), 9, false, colInk)
 	w, _, _ = c.p.measure(ylabel, 9, false)
 	dc.Push()
-	cx, cy := pt(16, d), (c.plot.Y0+c.plot.Y1)/2
+	cx, cy := pt(16, d), (area.Y0+area.Y1)/2
 	dc.RotateAbout(-math.Pi/2, cx, cy)
 	c.p.text(ylabel, cx-w/2, cy, 9, false, colInk)
 	dc.Pop()
-	if c.opt.Source != "" {
-		src := c.opt.Source
-		if miss := c.fonts.Missing(src); len(miss) > 0 {
-			c.warns = append(c.warns, fmt.Sprintf("chart source line has glyphs the font lacks (%q); printed without them", string(miss)))
-			src = asciiOnly(src)
-		}
-		c.p.text(src, c.plot.X0, float64(c.opt.Height)-pt(8, d), 7.5, false, colMuted)
+}
+
+// sourceLine prints the options' Source under the chart.
+func (c *chart) sourceLine() {
+	if c.opt.Source == "" {
+		return
 	}
+	d := c.opt.DPI
+	src := c.opt.Source
+	if miss := c.fonts.Missing(src); len(miss) > 0 {
+		c.warns = append(c.warns, fmt.Sprintf("chart source line has glyphs the font lacks (%q); printed without them", string(miss)))
+		src = asciiOnly(src)
+	}
+	// A long line shrinks to 6 pt, then loses its end, rather than run off
+	// the image.
+	size, avail := 7.5, float64(c.opt.Width)-c.plot.X0-pt(6, d)
+	for w, _, _ := c.p.measure(src, size, false); w > avail && size > 6; w, _, _ = c.p.measure(src, size, false) {
+		size -= 0.25
+	}
+	if w, _, _ := c.p.measure(src, size, false); w > avail {
+		c.warns = append(c.warns, fmt.Sprintf("chart source line %q is too long for the chart: cut short", src))
+		rs := []rune(src)
+		for len(rs) > 1 {
+			rs = rs[:len(rs)-1]
+			if w, _, _ := c.p.measure(string(rs)+"…", size, false); w <= avail {
+				break
+			}
+		}
+		src = string(rs) + "…"
+	}
+	c.p.text(src, c.plot.X0, float64(c.opt.Height)-pt(8, d), size, false, colMuted)
 }
 
 // ScatterPoint is one labelled point of the scatter chart: X is the

@@ -40,27 +40,39 @@ func kumamotoScatter(tb testing.TB) []ScatterPoint {
 	return pts
 }
 
-// kumamotoTrend is ten years of demo counts per office of the default.
+// kumamotoTrend is the embedded DEMO counter series of the default, one
+// series per office (as render.TrendData makes it).
 func kumamotoTrend(tb testing.TB) []TrendSeries {
 	tb.Helper()
 	ds, _, err := data.Default()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	r := rand.New(rand.NewPCG(3, 4))
 	var ss []TrendSeries
 	for _, o := range ds.Offices {
-		base := 20000.0
-		if o.CounterCount != nil {
-			base = *o.CounterCount
+		short := func(name string, suffixes ...string) string {
+			for _, suf := range suffixes {
+				if s := strings.TrimSuffix(name, suf); s != name {
+					return s
+				}
+			}
+			return name
 		}
-		s := TrendSeries{Label: o.Name, LabelEn: o.NameEn, Group: o.Ward, GroupEn: wardEn(o.Ward)}
-		decline := 0.02 + 0.03*r.Float64()
-		for y := 2015; y <= 2024; y++ {
-			s.Years = append(s.Years, y)
-			s.Counts = append(s.Counts, math.Round(base*math.Pow(1-decline, float64(2024-y))*(1+0.03*(r.Float64()-0.5))))
+		s := TrendSeries{Label: o.Name, LabelEn: o.NameEn,
+			Short:   short(o.Name, "総合出張所", "出張所", "役所"),
+			ShortEn: short(o.NameEn, " General Branch", " Branch", " Ward Office"),
+			Group:   o.Ward, GroupEn: wardEn(o.Ward), Ward: o.Kind == data.Ward}
+		for _, c := range ds.Counts {
+			if c.OfficeID == o.ID {
+				s.Years = append(s.Years, c.Year)
+				s.Counts = append(s.Counts, c.Count)
+				s.Projected = append(s.Projected, c.Projected)
+			}
 		}
 		ss = append(ss, s)
+	}
+	if len(ss) != 19 || len(ss[0].Years) < 5 {
+		tb.Fatalf("default has %d offices, the first with %d years of counts", len(ss), len(ss[0].Years))
 	}
 	return ss
 }
@@ -129,6 +141,89 @@ func TestScatterLayout(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestTrendLayout: every office named once at its line's end, names inside
+// the image and clear of each other, panels inside the image, for the
+// embedded series at several sizes and with and without a Japanese font.
+func TestTrendLayout(t *testing.T) {
+	ss := kumamotoTrend(t)
+	for _, fc := range fontCases(t) {
+		for _, size := range [][2]int{{1600, 1000}, {900, 563}, {2400, 1500}, {1200, 1200}} {
+			t.Run(fmt.Sprintf("%s_%dx%d", fc.name, size[0], size[1]), func(t *testing.T) {
+				img, c, warns, err := renderTrend(ss, ChartOptions{Width: size[0], Height: size[1], Fonts: fc.fonts})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(c.labels) != len(ss) {
+					t.Fatalf("%d names for %d series (warnings %q)", len(c.labels), len(ss), warns)
+				}
+				whole := box{0, 0, float64(img.Bounds().Dx()), float64(img.Bounds().Dy())}
+				seen := map[string]bool{}
+				for i, l := range c.labels {
+					if seen[l.Text] {
+						t.Errorf("name %q drawn twice", l.Text)
+					}
+					seen[l.Text] = true
+					if !l.Box.inside(whole) {
+						t.Errorf("name %q at %+v outside the image", l.Text, l.Box)
+					}
+					for _, o := range c.labels[:i] {
+						if l.Box.overlaps(o.Box) {
+							t.Errorf("names %q and %q overlap", l.Text, o.Text)
+						}
+					}
+				}
+				if fc.name == "ja" && !seen["幸田"] {
+					t.Errorf("幸田 is not named (names %v)", seen)
+				}
+				if c.scaleRatio != 5 {
+					t.Errorf("ward panel scale %g × the branch panels', want 5", c.scaleRatio)
+				}
+			})
+		}
+	}
+}
+
+// TestTrendPanels: one panel per group of branch offices after the ward
+// panel; a chart too small for its panels is an error that says so.
+func TestTrendPanels(t *testing.T) {
+	series := func(groups int) []TrendSeries {
+		var ss []TrendSeries
+		for g := 0; g < groups; g++ {
+			ss = append(ss, TrendSeries{Label: fmt.Sprintf("b%d", g), Group: fmt.Sprintf("g%d", g), Years: []int{2020, 2021}, Counts: []float64{10, 9}})
+		}
+		return ss
+	}
+	_, c, _, err := renderTrend(append(series(3), TrendSeries{Label: "w", Ward: true, Years: []int{2020, 2021}, Counts: []float64{100, 120}, Projected: []bool{false, true}}),
+		ChartOptions{NoFont: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.labels) != 4 {
+		t.Errorf("%d names, want 4", len(c.labels))
+	}
+	_, _, err = RenderTrend(series(60), ChartOptions{NoFont: true})
+	if err == nil || !strings.Contains(err.Error(), "60 panels") || !strings.Contains(err.Error(), "make the chart larger") {
+		t.Errorf("60 panels on 1600×1000: got %v", err)
+	}
+}
+
+// TestChartSourceLineFits: a source line too long for the chart is cut
+// short with a warning, not drawn off the image.
+func TestChartSourceLineFits(t *testing.T) {
+	pts := []ScatterPoint{{Label: "a", X: 1, Y: 2}, {Label: "b", X: 2, Y: 3}}
+	_, warns, err := RenderScatter(pts, ChartOptions{NoFont: true, Width: 600, Height: 400, Source: strings.Repeat("a long source ", 40)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(warns, "\n"), "too long for the chart") {
+		t.Errorf("no warning about the long source line: %q", warns)
+	}
+	_, warns, _ = RenderScatter(pts, ChartOptions{NoFont: true, Width: 600, Height: 400, Source: "short"})
+	if strings.Contains(strings.Join(warns, "\n"), "too long") {
+		t.Errorf("a short source line warns: %q", warns)
 	}
 }
 
@@ -248,6 +343,10 @@ func TestChartErrors(t *testing.T) {
 			_, _, err := RenderTrend([]TrendSeries{{Label: "x", Years: []int{2020, 2020}, Counts: []float64{1, 2}}}, ChartOptions{NoFont: true})
 			return err
 		},
+		"projected mismatch": func() error {
+			_, _, err := RenderTrend([]TrendSeries{{Label: "x", Years: []int{2020, 2021}, Counts: []float64{1, 2}, Projected: []bool{true}}}, ChartOptions{NoFont: true})
+			return err
+		},
 		"negative count": func() error {
 			_, _, err := RenderTrend([]TrendSeries{{Label: "x", Years: []int{2020}, Counts: []float64{-1}}}, ChartOptions{NoFont: true})
 			return err
@@ -284,6 +383,21 @@ func TestWriteChartsForReview(t *testing.T) {
 		t.Logf("trend %s: %q", fc.name, warns)
 		if err := WritePNG(filepath.Join(dir, "trend_"+fc.name+".png"), img); err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRenderTrendKumamoto draws the trend chart of the embedded DEMO
+// series (19 offices, 8 years, 6 panels) at 1600 × 1000 px.
+func BenchmarkRenderTrendKumamoto(b *testing.B) {
+	ss := kumamotoTrend(b)
+	fonts, _, err := LoadFonts("")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, _, err := RenderTrend(ss, ChartOptions{Fonts: fonts}); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
