@@ -40,7 +40,7 @@ for l in offices districts stores posts boundary; do
 done
 echo "load the nation set into PostGIS with ogr2ogr: $(echo "$(date +%s.%N) - $t0" | bc) s"
 layers=()
-for l in offices districts stores posts boundary; do layers+=(--"$l" "$pg" --layer "$l=$l"); done
+for l in offices districts stores posts boundary; do layers+=(--"$l" "$pg" --layer "$l=public.$l"); done
 for i in 1 2 3; do
 	/usr/bin/time -f "report from files, run $i: %e s wall, %U s user, %M KB peak" \
 		"$work/catchment" report --data "$work/nation-nopop" --no-maps --quiet --out "$work/out-files"
