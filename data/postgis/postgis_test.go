@@ -37,7 +37,9 @@ func execSQL(t *testing.T, url string, stmts ...string) {
 }
 
 // pgSource is the GDAL form of a database URL of the test cluster.
-func pgSource(t *testing.T, dbURL string) string {
+func pgSource(t *testing.T, dbURL string) string { return pgSourceB(t, dbURL) }
+
+func pgSourceB(t testing.TB, dbURL string) string {
 	u, err := url.Parse(dbURL)
 	if err != nil {
 		t.Fatal(err)
