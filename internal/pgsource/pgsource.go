@@ -149,4 +149,3 @@ func Message(err error) string {
 	}
 	return err.Error()
 }
-
