@@ -7,6 +7,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/kumamoto-gis/catchment/catchment"
 	"github.com/kumamoto-gis/catchment/render/draw"
 	"github.com/kumamoto-gis/catchment/render/internal/lonlat"
 	"github.com/kumamoto-gis/catchment/render/vector"
@@ -170,6 +171,22 @@ func vertexAdjacency(features []vector.Feature, ids []string) [][]int {
 		for j := range m {
 			out[i] = append(out[i], j)
 		}
+	}
+	return out
+}
+
+// OfficeColours gives each office of the catchments the fill colour the
+// catchment styles give it (catchments sharing a border differ), as
+// "#rrggbb", keyed by office id.
+func OfficeColours(cs []catchment.Catchment) map[string]string {
+	features := CatchmentFeatures(cs)
+	ids, _ := catchmentOffices(features)
+	palette := draw.Qualitative()
+	cols := draw.ColourOffices(vertexAdjacency(features, ids), len(palette))
+	out := make(map[string]string, len(ids))
+	for i, id := range ids {
+		c := palette[cols[i]]
+		out[id] = fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B)
 	}
 	return out
 }

@@ -43,6 +43,7 @@ func commands() []command {
 		renderCommand(),
 		chartCommand(),
 		reportCommand(),
+		serveCommand(),
 		genCommand(),
 	}
 }

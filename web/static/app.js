@@ -1,0 +1,331 @@
+// The what-if page: click an office to cycle open → corner → closed; the
+// server compares the scenario with every office open and the page shows
+// what moves. No framework; Leaflet draws the layers, with no base map
+// unless the server gives a tile URL.
+"use strict";
+
+const T = {
+  ja: {
+    title: "窓口の再編：もし閉じたら", loading: "読み込み中…", ready: "準備完了", computing: "計算中…",
+    hint: "窓口をクリックすると「開設 → 証明書コーナー → 閉所 → 開設」と切り替わります。",
+    scenario: "シナリオ", reset: "すべて開設に戻す", download: "シナリオ (YAML) を保存", load: "シナリオを読み込む",
+    drop: "シナリオファイルを地図にドロップしても読み込めます。", figures: "主な数値", offices: "窓口ごとの変化",
+    moved: "担当が変わる校区", ranking: "1か所ずつ閉じた場合の影響（小さい順）", rank: "順位を計算する",
+    export: "書き出し", exp_geojson: "GeoJSON", exp_before: "地図（変更前）PNG", exp_after: "地図（変更後）PNG", exp_md: "report.md",
+    layers: "表示", stores: "コンビニ", posts: "郵便局", gaps: "コンビニのない校区",
+    all_open: "すべての窓口が開設", open: "開設", corner: "証明書コーナー", closed: "閉所", new: "新設",
+    f_moved_districts: "担当が変わる校区", f_moved_population: "影響を受ける人口", f_weighted_change: "増える距離（人口加重平均）",
+    f_max_change: "増える距離（最大）", f_person_km: "増える移動量（人・km）", f_offices: "窓口数（全面サービス）",
+    f_per_office: "1窓口あたり人口", f_beyond: "%s km を超える校区", f_cert: "コンビニ・郵便局のある校区（移動分）",
+    f_counter: "移る窓口取扱件数", f_unrouted: "経路のない校区", before_after: "変更前 → 変更後",
+    h_office: "窓口", h_status: "状態", h_districts: "校区", h_residents: "人口", h_counter: "取扱件数",
+    h_district: "校区", h_from: "変更前", h_to: "変更後", h_change: "増加 km",
+    h_rank: "順位", h_person_km: "人・km", h_taken: "引き受け先", timing: "計算 %s ms（往復 %s ms）",
+    none: "なし", more: "ほか %s 校区", synthetic: "デモ用の合成データ: %s",
+  },
+  en: {
+    title: "Reorganising counters: what if one closes", loading: "loading…", ready: "ready", computing: "computing…",
+    hint: "Click an office to cycle it: open → service corner → closed → open.",
+    scenario: "Scenario", reset: "Open every office", download: "Save scenario (YAML)", load: "Load a scenario",
+    drop: "You can also drop a scenario file on the map.", figures: "Key figures", offices: "Offices that change",
+    moved: "Districts that move", ranking: "Closing one office alone, least impact first", rank: "Rank the closures",
+    export: "Export", exp_geojson: "GeoJSON", exp_before: "Map before (PNG)", exp_after: "Map after (PNG)", exp_md: "report.md",
+    layers: "Show", stores: "Convenience stores", posts: "Post offices", gaps: "Districts with no store",
+    all_open: "every office open", open: "open", corner: "service corner", closed: "closed", new: "new",
+    f_moved_districts: "Districts that move", f_moved_population: "Residents affected", f_weighted_change: "Added distance (population-weighted mean)",
+    f_max_change: "Added distance (largest)", f_person_km: "Added travel (person-km)", f_offices: "Offices with full service",
+    f_per_office: "Residents per office", f_beyond: "Districts beyond %s km", f_cert: "Moved districts with a store or post office",
+    f_counter: "Counter transactions shifted", f_unrouted: "Districts without a route", before_after: "before → after",
+    h_office: "Office", h_status: "Status", h_districts: "Districts", h_residents: "Residents", h_counter: "Counter",
+    h_district: "District", h_from: "Before", h_to: "After", h_change: "+km",
+    h_rank: "Rank", h_person_km: "person-km", h_taken: "Taken by", timing: "computed in %s ms (round trip %s ms)",
+    none: "none", more: "and %s more districts", synthetic: "Synthetic demo layers: %s",
+  },
+};
+
+const state = {
+  lang: new URLSearchParams(location.search).get("lang") === "en" ? "en" : "ja",
+  study: null, status: {}, officeById: {}, districts: null, after: null, moved: new Set(),
+  markers: {}, map: null, districtLayer: null, gapLayer: null, storeLayer: null, postLayer: null,
+  last: null, updates: 0, seq: 0,
+};
+
+function t(key, ...args) {
+  let s = (T[state.lang] || T.ja)[key] || key;
+  for (const a of args) s = s.replace("%s", a);
+  return s;
+}
+const fmt = (v, digits = 0) => v == null ? "—" : Number(v).toLocaleString(state.lang === "ja" ? "ja-JP" : "en-GB", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const km = (m) => m == null ? "—" : fmt(m / 1000, 2);
+const name = (o) => state.lang === "en" && o.name_en ? o.name_en : o.name;
+
+async function getJSON(url, opts) {
+  const r = await fetch(url, opts);
+  const body = await r.json();
+  if (!r.ok) throw new Error(body.error || r.statusText);
+  return { body, headers: r.headers };
+}
+
+function translatePage() {
+  document.documentElement.lang = state.lang;
+  document.querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = t(el.dataset.i18n); });
+  document.getElementById("lang").textContent = state.lang === "ja" ? "English" : "日本語";
+  if (state.study) {
+    for (const o of state.study.offices) {
+      const m = state.markers[o.id];
+      if (m) m.setTooltipContent(name(o));
+    }
+  }
+  if (state.last) showResult(state.last, null);
+}
+
+// The scenario as lists of ids.
+function scenario() {
+  const close = [], downgrade = [];
+  for (const o of state.study.offices) {
+    if (state.status[o.id] === "closed") close.push(o.id);
+    if (state.status[o.id] === "corner") downgrade.push(o.id);
+  }
+  return { close, downgrade };
+}
+
+function query(extra) {
+  const s = scenario();
+  const q = new URLSearchParams();
+  if (s.close.length) q.set("close", s.close.join(","));
+  if (s.downgrade.length) q.set("downgrade", s.downgrade.join(","));
+  if (extra) for (const [k, v] of Object.entries(extra)) q.set(k, v);
+  return q.toString();
+}
+
+function officeIcon(o) {
+  const st = state.status[o.id] || "open";
+  const size = o.kind === "ward" ? 16 : 13;
+  return L.divIcon({
+    className: "",
+    html: `<div class="office ${o.kind} ${st}" data-office-id="${o.id}" data-status="${st}" style="width:${size}px;height:${size}px"></div>`,
+    iconSize: [size, size], iconAnchor: [size / 2, size / 2],
+  });
+}
+
+function districtStyle(feature) {
+  const i = feature.properties.__index;
+  const after = state.after ? state.after[i] : feature.properties.office_id;
+  const o = after ? state.officeById[after] : null;
+  const moved = state.moved.has(feature.properties.district_id);
+  return {
+    fillColor: o ? o.colour : "#dddddd", fillOpacity: o ? 0.75 : 0.4,
+    color: moved ? "#111" : "#ffffff", weight: moved ? 2.5 : 0.8, opacity: 1,
+  };
+}
+
+async function update() {
+  const seq = ++state.seq;
+  document.getElementById("status").textContent = t("computing");
+  const s = scenario();
+  history.replaceState(null, "", "?" + query(state.lang === "en" ? { lang: "en" } : null));
+  const started = performance.now();
+  let res;
+  try {
+    res = await getJSON("api/whatif", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(s) });
+  } catch (e) {
+    document.getElementById("status").textContent = e.message;
+    return;
+  }
+  if (seq !== state.seq) return; // a later click wins
+  const roundTrip = performance.now() - started;
+  showResult(res.body, { compute: res.headers.get("X-Compute-Ms"), roundTrip });
+  state.updates++;
+  document.body.dataset.updates = String(state.updates);
+  document.getElementById("status").textContent = t("ready");
+}
+
+function showResult(r, timing) {
+  state.last = r;
+  state.after = r.after;
+  state.moved = new Set((r.moved || []).map((d) => d.district_id));
+  state.districtLayer.setStyle(districtStyle);
+  const s = r.summary;
+  const sc = scenario();
+  document.getElementById("scenario-name").textContent = sc.close.length + sc.downgrade.length ? r.name : t("all_open");
+  const rows = [
+    ["f_moved_districts", "moved-districts", s.moved_districts, fmt(s.moved_districts)],
+    ["f_moved_population", "moved-population", s.moved_population, fmt(s.moved_population)],
+    ["f_weighted_change", "weighted-change", s.weighted_change_m, km(s.weighted_change_m) + " km"],
+    ["f_max_change", "max-change", s.max_change_m, km(s.max_change_m) + " km"],
+    ["f_person_km", "person-km", s.added_person_km, fmt(s.added_person_km)],
+    ["f_offices", "offices", s.full_offices_after, `${fmt(s.full_offices_before)} → ${fmt(s.full_offices_after)}`],
+    ["f_per_office", "per-office", s.residents_per_office_after, `${fmt(s.residents_per_office_before)} → ${fmt(s.residents_per_office_after)}`],
+    ["f_beyond", "beyond", s.beyond_after, `${fmt(s.beyond_before)} → ${fmt(s.beyond_after)}`, fmt(s.max_km, 1)],
+    ["f_cert", "cert-point", s.moved_with_cert_point, s.moved_with_cert_point == null ? "—" : `${fmt(s.moved_with_cert_point)} / ${fmt(s.moved_districts)}`],
+    ["f_counter", "counter-shifted", s.counter_shifted, fmt(s.counter_shifted)],
+  ];
+  if (s.unrouted_after != null) rows.push(["f_unrouted", "unrouted", s.unrouted_after, `${fmt(s.unrouted_before)} → ${fmt(s.unrouted_after)}`]);
+  const tb = document.querySelector("#figures tbody");
+  tb.innerHTML = "";
+  for (const [key, id, raw, text, arg] of rows) {
+    const tr = tb.insertRow();
+    tr.insertCell().textContent = arg ? t(key, arg) : t(key);
+    const td = tr.insertCell();
+    td.className = "value";
+    td.id = "fig-" + id;
+    td.dataset.value = raw == null ? "" : String(raw);
+    td.textContent = text;
+  }
+  if (timing) {
+    document.getElementById("timing").textContent = t("timing", timing.compute, fmt(timing.roundTrip, 0));
+  }
+  // Offices whose status or load changes.
+  const oh = document.querySelector("#offices thead");
+  oh.innerHTML = `<tr><th>${t("h_office")}</th><th>${t("h_status")}</th><th>${t("h_districts")}</th><th>${t("h_residents")}</th><th>${t("h_counter")}</th></tr>`;
+  const ob = document.querySelector("#offices tbody");
+  ob.innerHTML = "";
+  for (const o of r.offices || []) {
+    if (o.status === "open" && o.districts_after === o.districts_before && o.counter_shifted_in === 0) continue;
+    const tr = ob.insertRow();
+    tr.dataset.officeId = o.office_id;
+    const of = state.officeById[o.office_id];
+    tr.insertCell().textContent = of ? name(of) : o.office_name;
+    tr.insertCell().textContent = t(o.status);
+    const c1 = tr.insertCell(); c1.className = "num"; c1.textContent = `${fmt(o.districts_before)} → ${fmt(o.districts_after)}`;
+    const c2 = tr.insertCell(); c2.className = "num"; c2.textContent = `${fmt(o.population_before)} → ${fmt(o.population_after)}`;
+    const c3 = tr.insertCell(); c3.className = "num";
+    c3.textContent = o.counter_count == null ? "?" : `${fmt(o.counter_count)} → ${fmt(o.counter_after)}`;
+  }
+  document.getElementById("rule").textContent = r.rule || "";
+  // Districts that move, largest increase first.
+  const mh = document.querySelector("#moved thead");
+  mh.innerHTML = `<tr><th>${t("h_district")}</th><th>${t("h_residents")}</th><th>${t("h_from")}</th><th>${t("h_to")}</th><th>${t("h_change")}</th></tr>`;
+  const mb = document.querySelector("#moved tbody");
+  mb.innerHTML = "";
+  const moved = [...(r.moved || [])].sort((a, b) => (b.change_m ?? -1) - (a.change_m ?? -1));
+  for (const d of moved.slice(0, 40)) {
+    const tr = mb.insertRow();
+    tr.dataset.districtId = d.district_id;
+    tr.insertCell().textContent = d.district_name;
+    const p = tr.insertCell(); p.className = "num"; p.textContent = fmt(d.population);
+    tr.insertCell().textContent = d.office_before_name || "—";
+    tr.insertCell().textContent = d.office_after_name || "—";
+    const c = tr.insertCell(); c.className = "num " + ((d.change_m || 0) > 0 ? "up" : "down"); c.textContent = km(d.change_m);
+  }
+  if (moved.length > 40) mb.insertRow().insertCell().textContent = t("more", moved.length - 40);
+  if (moved.length === 0) mb.insertRow().insertCell().textContent = t("none");
+  // Links carry the scenario.
+  const q = query();
+  document.getElementById("download").href = "api/scenario.yaml?" + q;
+  document.getElementById("exp-geojson").href = "api/export/whatif.geojson?" + q;
+  document.getElementById("exp-before").href = "api/export/whatif_before.png?" + q;
+  document.getElementById("exp-after").href = "api/export/whatif_after.png?" + q;
+  document.getElementById("exp-md").href = "api/export/whatif.md?" + q;
+  for (const o of state.study.offices) state.markers[o.id].setIcon(officeIcon(o));
+}
+
+function cycle(id) {
+  const next = { open: "corner", corner: "closed", closed: "open" };
+  state.status[id] = next[state.status[id] || "open"];
+  update();
+}
+
+async function applyScenario(body) {
+  for (const o of state.study.offices) state.status[o.id] = "open";
+  for (const id of body.close || []) state.status[id] = "closed";
+  for (const id of body.downgrade || []) state.status[id] = "corner";
+  await update();
+}
+
+async function loadScenarioFile(file) {
+  const text = await file.text();
+  try {
+    const res = await getJSON("api/scenario?name=" + encodeURIComponent(file.name), { method: "POST", body: text });
+    await applyScenario(res.body);
+  } catch (e) {
+    document.getElementById("status").textContent = e.message;
+  }
+}
+
+async function rank() {
+  const { body } = await getJSON("api/each");
+  const h = document.querySelector("#each thead");
+  h.innerHTML = `<tr><th>${t("h_rank")}</th><th>${t("h_office")}</th><th>${t("h_residents")}</th><th>${t("h_person_km")}</th><th>${t("h_taken")}</th></tr>`;
+  const tb = document.querySelector("#each tbody");
+  tb.innerHTML = "";
+  for (const r of body) {
+    const tr = tb.insertRow();
+    tr.dataset.officeId = r.office_id;
+    tr.insertCell().textContent = r.rank;
+    const of = state.officeById[r.office_id];
+    tr.insertCell().textContent = of ? name(of) : r.office_name;
+    const p = tr.insertCell(); p.className = "num"; p.textContent = fmt(r.moved_population);
+    const k = tr.insertCell(); k.className = "num"; k.textContent = fmt(r.added_person_km);
+    tr.insertCell().textContent = r.taken_by;
+  }
+}
+
+async function main() {
+  translatePage();
+  const [{ body: study }, { body: districts }] = await Promise.all([getJSON("api/study"), getJSON("api/districts.geojson")]);
+  state.study = study;
+  for (const o of study.offices) { state.officeById[o.id] = o; state.status[o.id] = "open"; }
+  document.getElementById("metric").textContent = study.metric;
+  const notes = [study.source];
+  if (study.synthetic && study.synthetic.length) notes.push(t("synthetic", study.synthetic.join(", ")));
+  document.getElementById("source").textContent = notes.join(" — ");
+  const map = L.map("map", { zoomSnap: 0.25, preferCanvas: false });
+  state.map = map;
+  if (study.tiles) L.tileLayer(study.tiles, { maxZoom: 19 }).addTo(map);
+  districts.features.forEach((f, i) => { f.properties.__index = i; });
+  state.districtLayer = L.geoJSON(districts, { style: districtStyle }).addTo(map);
+  state.districtLayer.eachLayer((l) => l.bindTooltip(() => {
+    const p = l.feature.properties;
+    return `${p.district_name}${p.population != null ? "（" + fmt(p.population) + "）" : ""}`;
+  }, { sticky: true }));
+  if (study.gaps_known) {
+    state.gapLayer = L.geoJSON(districts, {
+      filter: (f) => f.properties.gap === true,
+      style: { fill: false, color: "#c0392b", weight: 2, dashArray: "5 4" }, interactive: false,
+    }).addTo(map);
+  }
+  const points = async (url, colour) => {
+    const { body } = await getJSON(url);
+    return L.geoJSON(body, { pointToLayer: (f, ll) => L.circleMarker(ll, { radius: 2.5, color: colour, weight: 1, fillOpacity: 0.8, interactive: false }) }).addTo(map);
+  };
+  [state.storeLayer, state.postLayer] = await Promise.all([points("api/stores.geojson", "#2d7d46"), points("api/posts.geojson", "#8e44ad")]);
+  for (const o of study.offices) {
+    const m = L.marker([o.lat, o.lon], { icon: officeIcon(o), zIndexOffset: o.kind === "ward" ? 1000 : 500, keyboard: true, title: o.id })
+      .addTo(map).bindTooltip(name(o), { className: "office-label", direction: "right", offset: [8, 0], permanent: o.kind === "ward" });
+    m.on("click", () => cycle(o.id));
+    state.markers[o.id] = m;
+  }
+  map.fitBounds(state.districtLayer.getBounds().isValid() ? state.districtLayer.getBounds() : L.latLngBounds(study.offices.map((o) => [o.lat, o.lon])), { padding: [10, 10] });
+  const toggle = (id, layer) => document.getElementById(id).addEventListener("change", (e) => {
+    if (!layer) return;
+    e.target.checked ? layer.addTo(map) : layer.remove();
+  });
+  toggle("show-stores", state.storeLayer);
+  toggle("show-posts", state.postLayer);
+  toggle("show-gaps", state.gapLayer);
+  document.getElementById("lang").addEventListener("click", () => {
+    state.lang = state.lang === "ja" ? "en" : "ja";
+    translatePage();
+    history.replaceState(null, "", "?" + query(state.lang === "en" ? { lang: "en" } : null));
+  });
+  document.getElementById("reset").addEventListener("click", () => applyScenario({}));
+  document.getElementById("rank").addEventListener("click", rank);
+  document.getElementById("upload").addEventListener("change", (e) => { if (e.target.files[0]) loadScenarioFile(e.target.files[0]); });
+  const mapEl = document.getElementById("map");
+  mapEl.addEventListener("dragover", (e) => { e.preventDefault(); mapEl.classList.add("dragging"); });
+  mapEl.addEventListener("dragleave", () => mapEl.classList.remove("dragging"));
+  mapEl.addEventListener("drop", (e) => {
+    e.preventDefault();
+    mapEl.classList.remove("dragging");
+    if (e.dataTransfer.files[0]) loadScenarioFile(e.dataTransfer.files[0]);
+  });
+  // The URL carries the scenario.
+  const q = new URLSearchParams(location.search);
+  const split = (v) => (v || "").split(",").filter(Boolean);
+  await applyScenario({ close: split(q.get("close")), downgrade: split(q.get("downgrade")) });
+  document.body.dataset.ready = "true";
+}
+
+window.catchmentPage = { state, cycle, applyScenario, loadScenarioFile, rank };
+main().catch((e) => { document.getElementById("status").textContent = e.message; });
