@@ -370,6 +370,24 @@ func (s *Server) compare(w http.ResponseWriter, req request) (catchment.Comparis
 	return c, true
 }
 
+// officeID is the office's id, "" for none.
+func officeID(o *data.Office) string {
+	if o == nil {
+		return ""
+	}
+	return o.ID
+}
+
+// tableRows is a table as objects, decoded from its JSON form so that
+// values are the numbers and strings the API sends.
+func tableRows(t vector.Table) []map[string]any {
+	var rows []map[string]any
+	if err := json.Unmarshal(tableJSON(t), &rows); err != nil {
+		return nil
+	}
+	return rows
+}
+
 // tableJSON is a table as an array of objects.
 func tableJSON(t vector.Table) json.RawMessage {
 	var b bytes.Buffer
@@ -396,18 +414,31 @@ func (s *Server) handleWhatIf(w http.ResponseWriter, r *http.Request) {
 	for i, col := range summary.Columns {
 		row[col] = summary.Rows[0][i]
 	}
-	after := make([]any, len(c.Districts))
+	// Only the districts whose office changed: at 19,000 districts the
+	// full list would dominate the response.
+	reassigned := map[string]any{}
 	for i, d := range c.Districts {
-		if d.After != nil {
-			after[i] = d.After.ID
+		if officeID(d.Before) != officeID(d.After) {
+			var id any
+			if d.After != nil {
+				id = d.After.ID
+			}
+			reassigned[strconv.Itoa(i)] = id
+		}
+	}
+	var offices []map[string]any
+	for _, o := range tableRows(render.WhatIfOfficeTable(c)) {
+		shifted, _ := o["counter_shifted_in"].(float64)
+		if o["status"] != "open" || o["districts_after"] != o["districts_before"] || shifted != 0 {
+			offices = append(offices, o)
 		}
 	}
 	resp := map[string]any{
 		"name":    c.Outcome.Change.Name,
 		"summary": row,
-		"after":   after,
-		"moved":   tableJSON(render.WhatIfDistrictTable(c, true)),
-		"offices": tableJSON(render.WhatIfOfficeTable(c)),
+		"reassigned": reassigned,
+		"moved":      tableJSON(render.WhatIfDistrictTable(c, true)),
+		"offices":    offices,
 		"rule":    catchment.CounterRule,
 	}
 	b, err := json.Marshal(resp)

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -74,11 +75,18 @@ func TestWhatIfMatchesLibrary(t *testing.T) {
 		if int(sum["moved_districts"].(float64)) != want.Summary.MovedDistricts || sum["moved_population"].(float64) != want.Summary.MovedPopulation {
 			t.Errorf("%v: moved %v/%v, library %d/%v", ch, sum["moved_districts"], sum["moved_population"], want.Summary.MovedDistricts, want.Summary.MovedPopulation)
 		}
-		after := out["after"].([]any)
+		reassigned := out["reassigned"].(map[string]any)
 		for i, d := range want.Districts {
-			if d.After.ID != after[i] {
-				t.Fatalf("%v: district %d after %v, library %s", ch, i, after[i], d.After.ID)
+			got, ok := reassigned[strconv.Itoa(i)]
+			switch {
+			case d.After.ID != d.Before.ID && got != d.After.ID:
+				t.Fatalf("%v: district %d reassigned to %v, library %s", ch, i, got, d.After.ID)
+			case d.After.ID == d.Before.ID && ok:
+				t.Fatalf("%v: district %d listed as reassigned to %v, library keeps %s", ch, i, got, d.Before.ID)
 			}
+		}
+		if len(reassigned) != want.Summary.MovedDistricts {
+			t.Errorf("%v: %d reassigned, library moves %d", ch, len(reassigned), want.Summary.MovedDistricts)
 		}
 		if rec.Header().Get("X-Compute-Ms") == "" {
 			t.Error("no X-Compute-Ms")

@@ -5,6 +5,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -26,6 +27,18 @@ type command struct {
 // env is what a command reads and writes.
 type env struct {
 	stdout, stderr io.Writer
+	// ctx stops long-running commands (serve) when done; nil means never.
+	ctx context.Context
+	// listening, when set, receives the page's address once serve is up.
+	listening func(url string)
+}
+
+// context is the env's context, never nil.
+func (e *env) context() context.Context {
+	if e.ctx == nil {
+		return context.Background()
+	}
+	return e.ctx
 }
 
 // errUsage marks an error already explained by the flag package.
@@ -54,12 +67,17 @@ func main() {
 
 // run executes the command line args and returns the exit code.
 func run(args []string, stdout, stderr io.Writer) int {
-	e := &env{stdout: stdout, stderr: stderr}
+	return runEnv(&env{stdout: stdout, stderr: stderr}, args)
+}
+
+// runEnv executes args in e and returns the exit code.
+func runEnv(e *env, args []string) int {
+	stdout, stderr := e.stdout, e.stderr
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		if len(args) > 1 {
 			for _, c := range commands() {
 				if c.name == args[1] {
-					return run([]string{c.name, "-h"}, stdout, stderr)
+					return runEnv(e, []string{c.name, "-h"})
 				}
 			}
 		}

@@ -88,8 +88,11 @@ Example:
 		if *open {
 			openBrowser(e, url)
 		}
+		if e.listening != nil {
+			e.listening(url)
+		}
 		hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 5 * time.Minute}
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+		ctx, stop := signal.NotifyContext(e.context(), os.Interrupt)
 		defer stop()
 		go func() {
 			<-ctx.Done()

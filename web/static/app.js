@@ -47,7 +47,7 @@ const state = {
   lang: new URLSearchParams(location.search).get("lang") === "en" ? "en" : "ja",
   study: null, status: {}, officeById: {}, districts: null, after: null, moved: new Set(),
   markers: {}, map: null, districtLayer: null, gapLayer: null, storeLayer: null, postLayer: null,
-  last: null, updates: 0, seq: 0,
+  last: null, baseline: [], updates: 0, seq: 0, clickAt: null, districtLayers: [], drawn: {},
 };
 
 function t(key, ...args) {
@@ -135,16 +135,37 @@ async function update() {
   if (seq !== state.seq) return; // a later click wins
   const roundTrip = performance.now() - started;
   showResult(res.body, { compute: res.headers.get("X-Compute-Ms"), roundTrip });
-  state.updates++;
-  document.body.dataset.updates = String(state.updates);
-  document.getElementById("status").textContent = t("ready");
+  const clickAt = state.clickAt;
+  state.clickAt = null;
+  // Count the update once the browser has painted it: the click-to-paint
+  // time is what a planner waits for.
+  requestAnimationFrame(() => setTimeout(() => {
+    if (clickAt != null) document.body.dataset.clickToPaintMs = (performance.now() - clickAt).toFixed(1);
+    state.updates++;
+    document.body.dataset.updates = String(state.updates);
+    document.getElementById("status").textContent = t("ready");
+  }, 0));
+}
+
+// restyle redraws only the districts whose office or moved mark changed:
+// at 19,000 districts restyling all of them costs seconds.
+function restyle(prevAfter, prevMoved) {
+  const layers = state.districtLayers;
+  for (let i = 0; i < layers.length; i++) {
+    const id = layers[i].feature.properties.district_id;
+    const was = prevAfter ? prevAfter[i] : layers[i].feature.properties.office_id;
+    const now = state.after ? state.after[i] : layers[i].feature.properties.office_id;
+    if (was !== now || prevMoved.has(id) !== state.moved.has(id)) layers[i].setStyle(districtStyle(layers[i].feature));
+  }
 }
 
 function showResult(r, timing) {
+  const prevAfter = state.after, prevMoved = state.moved;
   state.last = r;
-  state.after = r.after;
+  state.after = state.baseline.slice();
+  for (const [i, id] of Object.entries(r.reassigned || {})) state.after[+i] = id;
   state.moved = new Set((r.moved || []).map((d) => d.district_id));
-  state.districtLayer.setStyle(districtStyle);
+  restyle(prevAfter, prevMoved);
   const s = r.summary;
   const sc = scenario();
   document.getElementById("scenario-name").textContent = sc.close.length + sc.downgrade.length ? r.name : t("all_open");
@@ -181,7 +202,6 @@ function showResult(r, timing) {
   const ob = document.querySelector("#offices tbody");
   ob.innerHTML = "";
   for (const o of r.offices || []) {
-    if (o.status === "open" && o.districts_after === o.districts_before && o.counter_shifted_in === 0) continue;
     const tr = ob.insertRow();
     tr.dataset.officeId = o.office_id;
     const of = state.officeById[o.office_id];
@@ -217,10 +237,17 @@ function showResult(r, timing) {
   document.getElementById("exp-before").href = "api/export/whatif_before.png?" + q;
   document.getElementById("exp-after").href = "api/export/whatif_after.png?" + q;
   document.getElementById("exp-md").href = "api/export/whatif.md?" + q;
-  for (const o of state.study.offices) state.markers[o.id].setIcon(officeIcon(o));
+  for (const o of state.study.offices) {
+    const st = state.status[o.id] || "open";
+    if (state.drawn[o.id] !== st) {
+      state.markers[o.id].setIcon(officeIcon(o));
+      state.drawn[o.id] = st;
+    }
+  }
 }
 
 function cycle(id) {
+  state.clickAt = performance.now();
   const next = { open: "corner", corner: "closed", closed: "open" };
   state.status[id] = next[state.status[id] || "open"];
   update();
@@ -270,11 +297,13 @@ async function main() {
   const notes = [study.source];
   if (study.synthetic && study.synthetic.length) notes.push(t("synthetic", study.synthetic.join(", ")));
   document.getElementById("source").textContent = notes.join(" — ");
-  const map = L.map("map", { zoomSnap: 0.25, preferCanvas: false });
+  const map = L.map("map", { zoomSnap: 0.25, preferCanvas: true });
   state.map = map;
   if (study.tiles) L.tileLayer(study.tiles, { maxZoom: 19 }).addTo(map);
   districts.features.forEach((f, i) => { f.properties.__index = i; });
+  state.baseline = districts.features.map((f) => f.properties.office_id || null);
   state.districtLayer = L.geoJSON(districts, { style: districtStyle }).addTo(map);
+  state.districtLayer.eachLayer((l) => { state.districtLayers[l.feature.properties.__index] = l; });
   state.districtLayer.eachLayer((l) => l.bindTooltip(() => {
     const p = l.feature.properties;
     return `${p.district_name}${p.population != null ? "（" + fmt(p.population) + "）" : ""}`;
@@ -290,10 +319,15 @@ async function main() {
     return L.geoJSON(body, { pointToLayer: (f, ll) => L.circleMarker(ll, { radius: 2.5, color: colour, weight: 1, fillOpacity: 0.8, interactive: false }) }).addTo(map);
   };
   [state.storeLayer, state.postLayer] = await Promise.all([points("api/stores.geojson", "#2d7d46"), points("api/posts.geojson", "#8e44ad")]);
+  // Ward names sit beneath the markers, so a label never hides a branch office.
+  map.createPane("labels");
+  map.getPane("labels").style.zIndex = 550;
+  map.getPane("labels").style.pointerEvents = "none";
   for (const o of study.offices) {
     const m = L.marker([o.lat, o.lon], { icon: officeIcon(o), zIndexOffset: o.kind === "ward" ? 1000 : 500, keyboard: true, title: o.id })
-      .addTo(map).bindTooltip(name(o), { className: "office-label", direction: "right", offset: [8, 0], permanent: o.kind === "ward" });
+      .addTo(map).bindTooltip(name(o), { className: "office-label", direction: "right", offset: [8, 0], permanent: o.kind === "ward", pane: o.kind === "ward" ? "labels" : "tooltipPane" });
     m.on("click", () => cycle(o.id));
+    state.drawn[o.id] = "open";
     state.markers[o.id] = m;
   }
   map.fitBounds(state.districtLayer.getBounds().isValid() ? state.districtLayer.getBounds() : L.latLngBounds(study.offices.map((o) => [o.lat, o.lon])), { padding: [10, 10] });
