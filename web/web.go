@@ -434,12 +434,12 @@ func (s *Server) handleWhatIf(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	resp := map[string]any{
-		"name":    c.Outcome.Change.Name,
-		"summary": row,
+		"name":       c.Outcome.Change.Name,
+		"summary":    row,
 		"reassigned": reassigned,
 		"moved":      tableJSON(render.WhatIfDistrictTable(c, true)),
 		"offices":    offices,
-		"rule":    catchment.CounterRule,
+		"rule":       catchment.CounterRule,
 	}
 	b, err := json.Marshal(resp)
 	if err != nil {
