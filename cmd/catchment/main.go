@@ -39,6 +39,7 @@ func commands() []command {
 		gapsCommand(),
 		catchmentsCommand(),
 		whatifCommand(),
+		accessCommand(),
 		isochronesCommand(),
 		renderCommand(),
 		chartCommand(),
