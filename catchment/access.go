@@ -256,9 +256,24 @@ func (o AccessOptions) weight() func(d float64) float64 {
 	}
 }
 
+// SupplyError is an office whose supply field is missing or not a supply.
+type SupplyError struct {
+	Office data.Office
+	Field  SupplyField
+	// Value is the field's value; nil when the office has none.
+	Value *float64
+}
+
+func (e *SupplyError) Error() string {
+	if e.Value == nil {
+		return fmt.Sprintf("%s has no %s, the supply field: give %s for every office, or supply none (1 per office)", officeLabel(e.Office), e.Field, e.Field)
+	}
+	return fmt.Sprintf("%s: %s %g is not a supply ≥ 0", officeLabel(e.Office), e.Field, *e.Value)
+}
+
 // OfficeSupply is each office's supply under field: its counter_count, or 1
 // each for SupplyNone. An office without a counter_count, or with one
-// that is negative or not finite, is an error naming it and the field.
+// that is negative or not finite, is a *SupplyError.
 func OfficeSupply(offices []data.Office, field SupplyField) ([]float64, error) {
 	out := make([]float64, len(offices))
 	for j, o := range offices {
@@ -266,14 +281,10 @@ func OfficeSupply(offices []data.Office, field SupplyField) ([]float64, error) {
 		case SupplyNone:
 			out[j] = 1
 		case SupplyCounterCount, "":
-			if o.CounterCount == nil {
-				return nil, fmt.Errorf("%s has no counter_count, the supply field: give counter_count for every office, or supply none (1 per office)", officeLabel(o))
+			if v := o.CounterCount; v == nil || !finite(*v) || *v < 0 {
+				return nil, &SupplyError{Office: o, Field: SupplyCounterCount, Value: v}
 			}
-			v := *o.CounterCount
-			if !finite(v) || v < 0 {
-				return nil, fmt.Errorf("%s: counter_count %g is not a supply ≥ 0", officeLabel(o), v)
-			}
-			out[j] = v
+			out[j] = *o.CounterCount
 		default:
 			return nil, fmt.Errorf("supply field %q: want %s or %s", field, SupplyCounterCount, SupplyNone)
 		}

@@ -157,7 +157,7 @@ func (s *Study) newAccessModel(opt AccessOptions) (*accessModel, error) {
 		m.pop[i] = *d.Population
 	}
 	if m.supply, err = OfficeSupply(s.offices, opt.Supply); err != nil {
-		return nil, fmt.Errorf("access: %w", err)
+		return nil, err // names the office and the field
 	}
 	c, err := s.baseCosts()
 	if err != nil {

@@ -388,7 +388,7 @@ func WriteAccessMarkdown(w io.Writer, r AccessSection) error {
 		p("| figure | every office open | after closing %s |\n|---|--:|--:|\n", mdCell(r.Plan))
 		p("| population-weighted mean access | %s | %s |\n", sig(before.Mean), sig(after.Mean))
 		p("| districts with no office %s | %d (%s residents) | %d (%s residents) |\n", limit, before.NoAccess, whole(before.NoAccessPopulation), after.NoAccess, whole(after.NoAccessPopulation))
-		p("| supply reaching residents | %s | %s |\n", sig(before.SupplyReached), sig(after.SupplyReached))
+		p("| supply reaching residents (%s) | %s | %s |\n", o.Supply, whole(before.SupplyReached), whole(after.SupplyReached))
 		p("| districts whose access falls | | %d (%s residents) |\n\n", c.Summary.Lost, whole(c.Summary.LostPopulation))
 		p("Closed offices (%d): %s. Their supply is not moved to other offices: the index shows what the remaining offices give.\n\n", len(c.Change.Close), strings.Join(c.Change.Close, ", "))
 	} else {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"image"
@@ -389,7 +390,8 @@ func accessScenario(closeIDs, path string) (*catchment.Scenario, error) {
 
 // accessFlagError names --supply-field in an error about a missing supply.
 func accessFlagError(err error, supply string) error {
-	if strings.Contains(err.Error(), "has no counter_count") || strings.Contains(err.Error(), "counter_count ") {
+	var se *catchment.SupplyError
+	if errors.As(err, &se) {
 		return fmt.Errorf("--supply-field %s: %w", supply, err)
 	}
 	return err
