@@ -204,26 +204,21 @@ func (m *accessModel) evaluate(pairs accessPairs, offices []data.Office, status 
 		}
 		a.Offices[j] = o
 	}
-	// The weight of every pair, once; NaN marks a pair of an inactive office.
-	w := make([]float64, len(pairs.office))
-	for k, j := range pairs.office {
-		if !active[j] {
-			w[k] = math.NaN()
-			continue
-		}
-		w[k] = m.weight(pairs.cost[k])
-		if math.IsInf(w[k], 0) {
-			return Accessibility{}, fmt.Errorf("access: the gravity weight of %s at cost 0 is infinite: give a minimum cost > 0", officeLabel(offices[j]))
-		}
-	}
-	// Step 1: the demand that reaches each office.
+	// Step 1: the demand that reaches each office. Weights are computed
+	// in each step rather than kept: without a catchment there may be tens
+	// of millions of pairs.
 	for i := range n {
 		for k := pairs.start[i]; k < pairs.start[i+1]; k++ {
-			if math.IsNaN(w[k]) {
+			j := pairs.office[k]
+			if !active[j] {
 				continue
 			}
-			o := &a.Offices[pairs.office[k]]
-			o.WeightedDemand += w[k] * m.pop[i]
+			w := m.weight(pairs.cost[k])
+			if math.IsInf(w, 0) {
+				return Accessibility{}, fmt.Errorf("access: the gravity weight of %s at cost 0 is infinite: give a minimum cost > 0", officeLabel(offices[j]))
+			}
+			o := &a.Offices[j]
+			o.WeightedDemand += w * m.pop[i]
 			o.Districts++
 		}
 	}
@@ -244,14 +239,15 @@ func (m *accessModel) evaluate(pairs accessPairs, offices []data.Office, status 
 	for i := range n {
 		d := DistrictAccess{District: &m.s.districts[i], Index: i, Population: m.pop[i]}
 		for k := pairs.start[i]; k < pairs.start[i+1]; k++ {
-			if math.IsNaN(w[k]) {
+			j := pairs.office[k]
+			if !active[j] {
 				continue
 			}
-			o := a.Offices[pairs.office[k]]
+			w, o := m.weight(pairs.cost[k]), &a.Offices[j]
 			if opt.Method.fca() {
-				d.Access += w[k] * o.Ratio
+				d.Access += w * o.Ratio
 			} else {
-				d.Access += w[k] * o.Supply
+				d.Access += w * o.Supply
 			}
 			d.OfficesReached++
 		}
