@@ -108,7 +108,7 @@ type AccessOptions struct {
 	CornerShare float64
 }
 
-// flagErr is an invalid option, named in the message.
+// optionErr is an invalid option, named in the message.
 func optionErr(name string, v float64, want string) error {
 	return fmt.Errorf("access: %s %s: want %s", name, strconv.FormatFloat(v, 'g', -1, 64), want)
 }
