@@ -40,9 +40,11 @@ type Accessibility struct {
 	// (Σ_i W_ij·P_i > 0). For the FCA family Σ_i P_i·A_i equals it.
 	SupplyReached float64
 	// NoAccess counts the districts with no office in range, and
-	// NoAccessPopulation their residents.
+	// NoAccessPopulation their residents; Unrouted counts those of them
+	// the metric does not route at all.
 	NoAccess           int
 	NoAccessPopulation float64
+	Unrouted           int
 }
 
 // DistrictAccess is one district's accessibility.
@@ -59,6 +61,10 @@ type DistrictAccess struct {
 	// OfficesReached counts the offices in range: open, reachable and
 	// within the catchment (every reachable one without a catchment).
 	OfficesReached int
+	// Unrouted is true when the metric routes the district to no office
+	// at all (outside a road network, missing from a cost matrix): its
+	// access is unknown rather than low, and counted as 0.
+	Unrouted bool
 	// Note says why no office is in range; empty when one is.
 	Note string
 }
@@ -291,7 +297,8 @@ func (m *accessModel) notes(a *Accessibility) {
 		}
 		switch {
 		case base.Districts != nil && !base.Districts[i].Reached():
-			d.Note = base.Districts[i].Note
+			d.Note, d.Unrouted = base.Districts[i].Note, true
+			a.Unrouted++
 		case m.opt.Catchment > 0:
 			d.Note = "no open office within " + costText(m.opt.Catchment, m.q)
 		default:

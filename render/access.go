@@ -243,6 +243,9 @@ func AccessMapData(ds *data.Dataset, a catchment.Accessibility, normalize bool) 
 		if normalize {
 			v = d.Norm
 		}
+		if d.Unrouted {
+			v = math.NaN() // unknown, not low
+		}
 		values[i] = v
 		if d.OfficesReached > 0 && v > 0 {
 			positive = append(positive, v)
@@ -269,10 +272,8 @@ func AccessMapData(ds *data.Dataset, a catchment.Accessibility, normalize bool) 
 		Values: values, Classes: classes,
 		Title:   draw.Bilingual{Ja: fmt.Sprintf("窓口へのアクセス指標（%s、校区別）", name), En: fmt.Sprintf("Access to counter service by district (%s)", name)},
 		Heading: draw.Bilingual{Ja: fmt.Sprintf("アクセス指標（%s、五分位）", unit.Ja), En: fmt.Sprintf("Access (%s; quintiles)", unit.En)},
-		Summary: draw.Bilingual{
-			Ja: fmt.Sprintf("校区 %d、人口加重平均 %s、圏内に窓口のない校区 %d（%s 人）", len(a.Districts), sig(mean), a.NoAccess, whole(a.NoAccessPopulation)),
-			En: fmt.Sprintf("%d districts; population-weighted mean %s; %d districts (%s residents) with no office %s", len(a.Districts), sig(mean), a.NoAccess, whole(a.NoAccessPopulation), limit)},
-		NoValue: draw.Bilingual{Ja: "値なし（人口 0）", En: "No value (mean 0)"},
+		Summary: accessSummary(a, mean, limit),
+		NoValue: notRouted,
 		Source:  SourceLine(ds), Notes: accessNotes(a),
 	}
 }
@@ -284,6 +285,28 @@ func valueClasses(cols []color.RGBA) []draw.ValueClass {
 	}
 	return out
 }
+
+// accessSummary is the line under the access map's title.
+func accessSummary(a catchment.Accessibility, mean float64, limit string) draw.Bilingual {
+	var pop float64
+	for _, d := range a.Districts {
+		if d.OfficesReached == 0 && !d.Unrouted {
+			pop += d.Population
+		}
+	}
+	none := a.NoAccess - a.Unrouted
+	b := draw.Bilingual{
+		Ja: fmt.Sprintf("校区 %d、人口加重平均 %s、圏内に窓口のない校区 %d（%s 人）", len(a.Districts), sig(mean), none, whole(pop)),
+		En: fmt.Sprintf("%d districts; population-weighted mean %s; %d districts (%s residents) with no office %s", len(a.Districts), sig(mean), none, whole(pop), limit)}
+	if a.Unrouted > 0 {
+		b.Ja += fmt.Sprintf("、経路なし %d", a.Unrouted)
+		b.En += fmt.Sprintf("; %d not routed", a.Unrouted)
+	}
+	return b
+}
+
+// notRouted is the legend text of districts the metric does not route.
+var notRouted = draw.Bilingual{Ja: "経路なし（道路網・コスト表の範囲外）", En: "Not routed (outside the road network or cost matrix)"}
 
 // AccessChangeMapData is the map of a what-if's change of access by
 // district: losses in reds (quantiles, darkest the largest), no change in
@@ -300,6 +323,9 @@ func AccessChangeMapData(ds *data.Dataset, c catchment.AccessComparison, normali
 		v := d.Delta() * factor
 		if normalize {
 			v = d.NormDelta()
+		}
+		if c.Before.Districts[i].Unrouted {
+			v = math.NaN()
 		}
 		values[i] = v
 		switch {
@@ -330,7 +356,8 @@ func AccessChangeMapData(ds *data.Dataset, c catchment.AccessComparison, normali
 		Summary: draw.Bilingual{
 			Ja: fmt.Sprintf("低下 %d 校区（%s 人）、上昇 %d 校区、人口加重平均 %s、圏内に窓口のない校区 %d → %d", s.Lost, whole(s.LostPopulation), s.Gained, change, s.NoAccessBefore, s.NoAccessAfter),
 			En: fmt.Sprintf("%d districts lose access (%s residents), %d gain; population-weighted mean %s; districts with no office in range %d → %d", s.Lost, whole(s.LostPopulation), s.Gained, change, s.NoAccessBefore, s.NoAccessAfter)},
-		Source: SourceLine(ds), Notes: accessNotes(c.Before),
+		NoValue: notRouted,
+		Source:  SourceLine(ds), Notes: accessNotes(c.Before),
 	}
 }
 

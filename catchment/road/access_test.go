@@ -174,12 +174,12 @@ func TestAccessRoadOnHandMadeNetwork(t *testing.T) {
 			t.Fatal(err)
 		}
 		// d5 lies 16 km off the road: not routed, with the metric's note.
-		if d := a.Districts[5]; d.OfficesReached != 0 || !strings.Contains(d.Note, "outside network coverage") {
+		if d := a.Districts[5]; d.OfficesReached != 0 || !d.Unrouted || !strings.Contains(d.Note, "outside network coverage") {
 			t.Errorf("%s: district 5: %+v", by, d)
 		}
 		// d1 (lon 130.655) is 5.1 km from w and 4.2 km from m along the
 		// road: none within 4 km, but on the network. d2 reaches m only.
-		if d := a.Districts[1]; d.OfficesReached != 0 || !strings.HasPrefix(d.Note, "no open office within ") {
+		if d := a.Districts[1]; d.OfficesReached != 0 || d.Unrouted || !strings.HasPrefix(d.Note, "no open office within ") {
 			t.Errorf("%s: district 1: %+v", by, d)
 		}
 		if a.Districts[2].OfficesReached != 1 {
@@ -222,11 +222,11 @@ func TestAccessRoadOnChuo(t *testing.T) {
 			switch {
 			case d.OfficesReached > 0:
 				in++
-			case strings.Contains(d.Note, "outside network coverage"):
+			case d.Unrouted && strings.Contains(d.Note, "outside network coverage"):
 				out++
 			}
 		}
-		if in == 0 || out == 0 {
+		if in == 0 || out == 0 || out != a.Unrouted {
 			t.Errorf("%s: %d districts with an office in range, %d outside the network", by, in, out)
 		}
 	}

@@ -397,26 +397,29 @@ func accessFlagError(err error, supply string) error {
 	return err
 }
 
-// noAccessNote says on stderr which districts have no office in range.
+// noAccessNote says on stderr which districts have no office in range,
+// and how many of them the metric does not route at all.
 func noAccessNote(e *env, a catchment.Accessibility, when string) {
-	if a.NoAccess == 0 {
-		return
-	}
 	var ids []string
+	var pop float64
 	note := ""
 	for _, d := range a.Districts {
-		if d.OfficesReached == 0 {
+		if d.OfficesReached == 0 && !d.Unrouted {
 			ids = append(ids, d.District.ID)
-			if note == "" {
-				note = d.Note
-			}
+			pop += d.Population
+			note = d.Note
 		}
 	}
-	if len(ids) > 12 {
-		ids = append(ids[:12], fmt.Sprintf("… (%d more)", len(ids)-12))
+	if n := len(ids); n > 0 {
+		if n > 12 {
+			ids = append(ids[:12], fmt.Sprintf("… (%d more)", n-12))
+		}
+		fmt.Fprintf(e.stderr, "note: %d districts (%s residents)%s have %s: access 0 (PySAL gives NaN): %s\n",
+			n, strconv.FormatFloat(pop, 'f', 0, 64), when, note, strings.Join(ids, ", "))
 	}
-	fmt.Fprintf(e.stderr, "note: %d districts (%s residents)%s have no office in range (%s): access 0 (PySAL gives NaN): %s\n",
-		a.NoAccess, strconv.FormatFloat(a.NoAccessPopulation, 'f', 0, 64), when, note, strings.Join(ids, ", "))
+	if a.Unrouted > 0 {
+		fmt.Fprintf(e.stderr, "note: %d districts%s are not routed by the %s metric (see the warnings): access 0, unknown rather than low\n", a.Unrouted, when, a.Metric)
+	}
 }
 
 // writeAccessSummary prints a what-if's stages and key figures above its
