@@ -414,17 +414,32 @@ func WriteAccessMarkdown(w io.Writer, r AccessSection) error {
 	if closes {
 		p("| figure | every office open | after closing %s |\n|---|--:|--:|\n", mdCell(r.Plan))
 		p("| population-weighted mean access | %s | %s |\n", sig(before.Mean), sig(after.Mean))
-		p("| districts with no office %s | %d (%s residents) | %d (%s residents) |\n", limit, before.NoAccess, whole(before.NoAccessPopulation), after.NoAccess, whole(after.NoAccessPopulation))
+		nb, pb := routedNoAccess(before)
+		na, pa := routedNoAccess(after)
+		p("| districts with no office %s | %d (%s residents) | %d (%s residents) |\n", limit, nb, whole(pb), na, whole(pa))
+		if before.Unrouted > 0 {
+			p("| districts the %s metric does not route (left out below) | %d | %d |\n", before.Metric, before.Unrouted, after.Unrouted)
+		}
 		p("| supply reaching residents (%s) | %s | %s |\n", o.Supply, whole(before.SupplyReached), whole(after.SupplyReached))
 		p("| districts whose access falls | | %d (%s residents) |\n\n", c.Summary.Lost, whole(c.Summary.LostPopulation))
 		p("Closed offices (%d): %s. Their supply is not moved to other offices: the index shows what the remaining offices give.\n\n", len(c.Change.Close), strings.Join(c.Change.Close, ", "))
 	} else {
 		p("| figure | every office open |\n|---|--:|\n")
 		p("| population-weighted mean access | %s |\n", sig(before.Mean))
-		p("| districts with no office %s | %d (%s residents) |\n\n", limit, before.NoAccess, whole(before.NoAccessPopulation))
+		nb, pb := routedNoAccess(before)
+		p("| districts with no office %s | %d (%s residents) |\n", limit, nb, whole(pb))
+		if before.Unrouted > 0 {
+			p("| districts the %s metric does not route (left out below) | %d |\n", before.Metric, before.Unrouted)
+		}
+		p("\n")
 	}
 	lowest := func(value func(d catchment.DistrictAccessChange) float64) []catchment.DistrictAccessChange {
-		ds := slices.Clone(c.Districts)
+		var ds []catchment.DistrictAccessChange
+		for _, d := range c.Districts {
+			if !before.Districts[d.Index].Unrouted {
+				ds = append(ds, d) // unknown access is not low access
+			}
+		}
 		sort.SliceStable(ds, func(i, j int) bool {
 			vi, vj := value(ds[i]), value(ds[j])
 			if vi != vj {
@@ -471,6 +486,18 @@ func WriteAccessMarkdown(w io.Writer, r AccessSection) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// routedNoAccess counts the districts the metric routes that have no
+// office in range, with their residents.
+func routedNoAccess(a catchment.Accessibility) (n int, pop float64) {
+	for _, d := range a.Districts {
+		if d.OfficesReached == 0 && !d.Unrouted {
+			n++
+			pop += d.Population
+		}
+	}
+	return n, pop
 }
 
 // sigOrDash is sig(v), or "—" for NaN.
