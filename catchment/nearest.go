@@ -1,7 +1,8 @@
 // Package catchment holds the analyses of a study: the nearest office of
 // another kind, the reorganisation candidates of the distance rule, the
 // assignment of districts to offices, coverage gaps, catchment polygons,
-// service areas and what-if comparisons. A Study owns the data, the metric
+// service areas, what-if comparisons and accessibility indices (2SFCA,
+// enhanced 2SFCA, gravity). A Study owns the data, the metric
 // (geodesic, a road network, a cost matrix: anything that implements
 // Metric) and the indexes, and offers the analyses as methods. Nothing
 // here prints.

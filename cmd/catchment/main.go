@@ -52,6 +52,7 @@ func commands() []command {
 		gapsCommand(),
 		catchmentsCommand(),
 		whatifCommand(),
+		accessCommand(),
 		isochronesCommand(),
 		renderCommand(),
 		chartCommand(),

@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"image"
 	"io"
 	"os"
 	"path/filepath"
@@ -14,6 +16,7 @@ import (
 	"github.com/kumamoto-gis/catchment/data/postgis"
 	"github.com/kumamoto-gis/catchment/internal/atomicfile"
 	"github.com/kumamoto-gis/catchment/render"
+	"github.com/kumamoto-gis/catchment/render/draw"
 	"github.com/kumamoto-gis/catchment/render/vector"
 	"github.com/kumamoto-gis/catchment/render/vector/gpkg"
 	pgwrite "github.com/kumamoto-gis/catchment/render/vector/postgis"
@@ -103,6 +106,26 @@ Example:
 				doc.Images = append(doc.Images, render.ReportImage{File: p.file, Caption: p.caption})
 			}
 		}
+		access, accessNote, err := reportAccess(s, rep)
+		if err != nil {
+			return err
+		}
+		if access != nil {
+			files = append(files, outputFile{name: "access.csv", write: func(w io.Writer) error {
+				return render.AccessChangeTable(access.Comparison).WriteCSV(w)
+			}})
+			doc.Files = append(doc.Files, "access.csv")
+			if !*noMaps {
+				fonts, err := pf.fonts(e, true)
+				if err != nil {
+					return err
+				}
+				for _, ap := range accessPictures(s.Dataset(), access, fonts, pf) {
+					pics = append(pics, ap)
+					access.Images = append(access.Images, render.ReportImage{File: ap.file, Caption: ap.caption})
+				}
+			}
+		}
 		whatif := eachSection(s, rep)
 		drawn, err := drawAll(e, lf.quiet, *out, pics)
 		if err != nil {
@@ -111,6 +134,16 @@ Example:
 		files = append(files, outputFile{name: "report.md", write: func(w io.Writer) error {
 			if err := render.WriteReportMarkdown(w, doc); err != nil {
 				return err
+			}
+			switch {
+			case access != nil:
+				if err := render.WriteAccessMarkdown(w, *access); err != nil {
+					return err
+				}
+			case accessNote != "":
+				if _, err := fmt.Fprintf(w, "## Access to counter service\n\n%s\n\n", accessNote); err != nil {
+					return err
+				}
 			}
 			if whatif == nil {
 				return nil
@@ -268,4 +301,89 @@ func eachSection(s *catchment.Study, rep catchment.Report) *render.WhatIfReport 
 	}
 	sort.Strings(r.Synthetic)
 	return r
+}
+
+// reportAccess is the report's access section: E2SFCA with PySAL's step
+// decay at 5 km (10 min under a time metric), supply counter_count when
+// every office has one (else 1 each), with every office open and after
+// closing the plan's candidates. When the index cannot be computed (a
+// district without population) it returns no section and a note saying
+// why.
+func reportAccess(s *catchment.Study, rep catchment.Report) (*render.AccessSection, string, error) {
+	opt := catchment.AccessOptions{Method: catchment.AccessE2SFCA, Decay: catchment.DecayStep, Catchment: 5000, Supply: catchment.SupplyCounterCount}
+	if s.Metric().Quantity() == catchment.Time {
+		opt.Catchment = 600
+	}
+	for _, o := range s.Offices() {
+		if o.CounterCount == nil {
+			opt.Supply = catchment.SupplyNone
+			break
+		}
+	}
+	ch, plan := planClosures(rep, s)
+	c, err := s.AccessCompare(ch, opt)
+	if err != nil {
+		var unknown *catchment.UnknownOfficeError
+		if errors.As(err, &unknown) {
+			return nil, "", err
+		}
+		return nil, fmt.Sprintf("Left out: %v.", err), nil
+	}
+	return &render.AccessSection{Comparison: c, Plan: plan}, "", nil
+}
+
+// planClosures are the branch offices the plan's distance rule marks: by
+// the city's published road distances when every branch office has one
+// (the plan's own list), else the report's candidates under the study's
+// metric. The change is empty when none is marked.
+func planClosures(rep catchment.Report, s *catchment.Study) (catchment.Change, string) {
+	ch := catchment.Change{Name: "no closures"}
+	published := len(rep.Nearest) > 0
+	for _, r := range rep.Nearest {
+		published = published && r.Office.PublishedKm != nil
+	}
+	how := metricName(s)
+	if published {
+		how = "the city's published road distances"
+		for _, r := range rep.Nearest {
+			if *r.Office.PublishedKm <= rep.MaxKm {
+				ch.Close = append(ch.Close, r.Office.ID)
+			}
+		}
+	} else {
+		for _, c := range rep.Candidates {
+			ch.Close = append(ch.Close, c.Office.ID)
+		}
+	}
+	if len(ch.Close) == 0 {
+		return ch, ""
+	}
+	ch.Name = fmt.Sprintf("closing the %d candidates", len(ch.Close))
+	return ch, fmt.Sprintf("the %d branch offices within %g km of a ward office by %s", len(ch.Close), rep.MaxKm, how)
+}
+
+// metricName names the study's metric in running text.
+func metricName(s *catchment.Study) string {
+	if n := s.Metric().Name(); n != "geodesic" {
+		return n + " metric"
+	}
+	return "straight line"
+}
+
+// accessPictures are the report's access maps: the index with every
+// office open and, when the plan closes offices, its change.
+func accessPictures(ds *data.Dataset, sec *render.AccessSection, fonts *draw.Fonts, pf *pictureFlags) []picture {
+	mopt := draw.MapOptions{Width: pf.width, DPI: pf.dpi, Fonts: fonts}
+	c := sec.Comparison
+	pics := []picture{{file: "map_access.png", caption: "Access to counter service by district, every office open (" + c.Before.Options.Describe(c.Before.Quantity) + ")",
+		draw: func() (image.Image, []string, error) {
+			return draw.RenderValueMap(render.AccessMapData(ds, c.Before, false), mopt)
+		}}}
+	if len(c.Change.Close) > 0 {
+		pics = append(pics, picture{file: "map_access_change.png", caption: "Change of access after " + c.Change.Name + " (today's population-weighted mean = 1)",
+			draw: func() (image.Image, []string, error) {
+				return draw.RenderValueMap(render.AccessChangeMapData(ds, c, true), mopt)
+			}})
+	}
+	return pics
 }
