@@ -185,7 +185,7 @@ func loadLayer(readFile func(string) ([]byte, error), ds *Dataset, layer Layer, 
 	collect := func(r *record) { recs = append(recs, r) }
 	var (
 		fileCRS *crsInfo
-		enc     string
+		encNote string
 		keys    = map[string]bool{}
 	)
 	switch {
@@ -206,11 +206,12 @@ func loadLayer(readFile func(string) ([]byte, error), ds *Dataset, layer Layer, 
 		if err != nil {
 			return nil, fmt.Errorf("layer %s: %w", layer, err)
 		}
-		text, e, err := decodeText(raw)
+		dt, err := decodeText(raw)
 		if err != nil {
 			return nil, fileErr(err)
 		}
-		enc = e
+		text := dt.text
+		encNote = dt.note
 		if ext == ".csv" {
 			b.csv = true
 			if _, err := readCSV(text, layer, res, func(h csvHeader) { b.columns = h.names }, collect); err != nil {
@@ -267,8 +268,8 @@ func loadLayer(readFile func(string) ([]byte, error), ds *Dataset, layer Layer, 
 			b.p.errorf("", f, "the mapping %s.%s=%s names no property of the file; properties are %s", layer, f, res.names[f][0], propertyList(keys))
 		}
 	}
-	if enc == "Shift_JIS" {
-		b.p.warnf("", "", "read as Shift_JIS (CP932); save as UTF-8 to be safe")
+	if encNote != "" {
+		b.p.warnf("", "", "%s", encNote)
 	}
 	b.finish()
 	return b.p.warnings, b.p.err()

@@ -45,10 +45,11 @@ func LoadPopulation(path string, opt Options) ([]PopulationCell, []Warning, erro
 	if err != nil {
 		return nil, nil, fmt.Errorf("layer population: %w", err)
 	}
-	text, enc, err := decodeText(raw)
+	dt, err := decodeText(raw)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
+	text := dt.text
 	res := &resolver{layer: LayerPopulation, fields: populationFields, names: map[string][]string{}, mapped: map[string]bool{}, cache: map[string]match{}}
 	for _, f := range populationFields {
 		res.names[f] = aliases[f]
@@ -121,8 +122,8 @@ func LoadPopulation(path string, opt Options) ([]PopulationCell, []Warning, erro
 			return nil, p.warnings, fmt.Errorf("%s: field population: no feature has a population property (population, 人口); map yours with --field population.population=NAME", path)
 		}
 	}
-	if enc == "Shift_JIS" {
-		p.warnf("", "", "read as Shift_JIS (CP932); save as UTF-8 to be safe")
+	if dt.note != "" {
+		p.warnf("", "", "%s", dt.note)
 	}
 	if len(cells) == 0 && len(p.errs) == 0 {
 		p.errorf("", "", "the population layer is empty (no features or rows)")

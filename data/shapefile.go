@@ -94,8 +94,8 @@ func readShapefile(readFile func(string) ([]byte, error), file string, res *reso
 	if err != nil {
 		return info, fmt.Errorf("%s: %w", filepath.Base(dbfName), err)
 	}
-	if table.encodingFrom == "detected" && table.encoding == "Shift_JIS" {
-		info.notes = append(info.notes, "the .dbf has no .cpg and no code page byte; its text was read as Shift_JIS (CP932), the only encoding that fits — check the names, or add a .cpg holding CP932 or UTF-8")
+	if table.note != "" {
+		info.notes = append(info.notes, table.note)
 	}
 	geoms, err := readSHP(shp)
 	if err != nil {
