@@ -184,9 +184,10 @@ func loadLayer(readFile func(string) ([]byte, error), ds *Dataset, layer Layer, 
 	var recs []*record
 	collect := func(r *record) { recs = append(recs, r) }
 	var (
-		fileCRS *crsInfo
-		encNote string
-		keys    = map[string]bool{}
+		fileCRS  *crsInfo
+		crsWhere = "crs" // where the file names its CRS, for messages
+		encNote  string
+		keys     = map[string]bool{}
 	)
 	switch {
 	case rd != nil:
@@ -222,31 +223,41 @@ func loadLayer(readFile func(string) ([]byte, error), ds *Dataset, layer Layer, 
 			if err != nil {
 				return nil, fileErr(err)
 			}
-			fileCRS = hdr.crs
+			fileCRS, crsWhere = hdr.crs, "member crs"
+			for _, w := range hdr.notes {
+				b.p.warnf("", "", "%s", w)
+			}
 		}
 	case ext == ".shp":
 		sh, err := readShapefile(readFile, file, res, keys, b.shapes, collect)
 		if err != nil {
 			return nil, fileErr(err)
 		}
-		fileCRS = sh.crs
+		fileCRS, crsWhere = sh.crs, "crs ("+path.Base(filepath.ToSlash(sh.prj))+")"
 		for _, w := range sh.notes {
 			b.p.warnf("", "", "%s", w)
 		}
 	}
 	crs := fileCRS
 	if override != nil {
-		if fileCRS != nil && fileCRS.known && fileCRS.name != override.name {
+		switch {
+		case fileCRS != nil && (fileCRS.problem != "" || fileCRS.projected):
+			b.p.warnf("", "crs", "the file's CRS (%s) is not one this loader converts; --crs %s is used instead", fileCRS.name, override.name)
+		case fileCRS != nil && fileCRS.known && fileCRS.name != override.name:
 			b.p.warnf("", "crs", "the file says its CRS is %s; --crs %s is used instead", fileCRS.name, override.name)
 		}
 		crs = override
 	}
 	if crs != nil {
 		switch {
+		case crs.problem != "":
+			return nil, fileErr(fmt.Errorf("%s: %s", crsWhere, strings.ReplaceAll(crs.problem, "--crs LAYER=", "--crs "+string(layer)+"=")))
 		case crs.projected:
-			return nil, fileErr(fmt.Errorf("crs: %s", projectedAdvice(*crs)))
+			return nil, fileErr(fmt.Errorf("%s: %s", crsWhere, projectedAdvice(*crs)))
 		case crs.approx != "":
 			b.p.warnf("", "crs", "the coordinates are on %s: %s", crs.name, crs.approx)
+		case crs.undefined:
+			b.p.warnf("", "crs", "the file declares no CRS (%s); the coordinates are read as WGS84 longitude/latitude — give --crs %s=EPSG:NNNN if they are not", crs.name, layer)
 		case !crs.known && !crs.converts():
 			b.p.warnf("", "crs", "crs %q is not known; the coordinates are read as WGS84 longitude/latitude degrees", crs.name)
 		}
@@ -545,7 +556,7 @@ func (b *builder) point(r *record, at string) orb.Point {
 		}
 		if msg != "" {
 			b.errorf(at, "geometry", "%s", msg)
-		} else if msg := positionMessage(p); msg != "" && !b.once(classify(p[0], p[1]), at, "geometry", msg) {
+		} else if msg := positionMessage(p, b.layer); msg != "" && !b.once(classify(p[0], p[1]), at, "geometry", msg) {
 			b.errorf(at, "geometry", "%s", msg)
 		}
 		return p
@@ -632,7 +643,7 @@ func (b *builder) polygons(r *record, at string) orb.MultiPolygon {
 		mp = convertPolygons(b.conv, mp)
 	}
 	if msg == "" {
-		msg = checkRings(mp, multi)
+		msg = checkRings(mp, multi, b.layer)
 	}
 	if msg != "" {
 		b.errorf(at, "geometry", "%s", msg)

@@ -45,7 +45,7 @@ var badCases = []badCase{
 	{file: "offices_swapped.geojson", layer: LayerOffices, want: []string{"offices_swapped.geojson: feature 0 (id=W1): field geometry:", "latitude and longitude look swapped", "[longitude, latitude]"}},
 	{file: "dir_swapped", want: []string{"dir_swapped/stores.csv: fields lat/lon: 3 of 3 positions lie far outside the other layers", "latitude and longitude look swapped", "--field stores.lat="}},
 	{file: "offices_projected.csv", layer: LayerOffices, want: []string{"offices_projected.csv: line 2: fields lat/lon: (x=-20212.5, y=-29431.2) are not degrees", "projected", "EPSG:6670", "EPSG:4326", "the same in 1 more row)"}},
-	{file: "districts_projected.geojson", layer: LayerDistricts, want: []string{"districts_projected.geojson: feature 0 (id=D1): field geometry:", "projected coordinates in metres", "ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson"}},
+	{file: "districts_projected.geojson", layer: LayerDistricts, want: []string{"districts_projected.geojson: feature 0 (id=D1): field geometry:", "projected coordinates in metres", "--crs districts=EPSG:NNNN", "ogr2ogr -s_srs EPSG:NNNN -t_srs EPSG:4326"}},
 	// A legacy crs member naming plane rectangular zone II is converted.
 	{file: "districts_projected_crs.geojson", layer: LayerDistricts},
 	{file: "districts_wrong_type.geojson", layer: LayerDistricts, want: []string{"districts_wrong_type.geojson: feature 0 (id=D1): field geometry: the geometry is a Point; this layer needs Polygon or MultiPolygon"}},
@@ -404,12 +404,18 @@ func TestCRSWarnings(t *testing.T) {
 		}
 		return p
 	}
-	for _, c := range []struct{ crs, warn string }{
-		{"urn:ogc:def:crs:EPSG::4301", "Tokyo datum"},
-		{"urn:ogc:def:crs:EPSG::9999", "is not known"},
-		{"urn:ogc:def:crs:OGC:1.3:CRS84", ""},
+	for _, c := range []struct{ crs, warn, err string }{
+		{crs: "urn:ogc:def:crs:EPSG::4301", warn: "Tokyo datum"},
+		{crs: "urn:ogc:def:crs:EPSG::9999", err: "member crs: EPSG:9999 is not a CRS this loader converts"},
+		{crs: "urn:ogc:def:crs:OGC:1.3:CRS84"},
 	} {
 		_, warnings, err := Load(Paths{LayerOffices: write("offices.geojson", c.crs)}, Options{})
+		if c.err != "" {
+			if err == nil || !strings.Contains(err.Error(), c.err) || !strings.Contains(err.Error(), "--crs offices=EPSG:NNNN") {
+				t.Errorf("%s: error %v, want %q and advice", c.crs, err, c.err)
+			}
+			continue
+		}
 		if err != nil {
 			t.Fatalf("%s: %v", c.crs, err)
 		}

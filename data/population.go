@@ -89,14 +89,14 @@ func LoadPopulation(path string, opt Options) ([]PopulationCell, []Warning, erro
 		}
 	} else {
 		keys := map[string]bool{}
-		_, err := readGeoJSON(text, res, keys, func(r *record) {
+		hdr, err := readGeoJSON(text, res, keys, func(r *record) {
 			at := fmt.Sprintf("feature %d", r.index)
 			g := geometryOf(r.geom)
 			switch g.Type {
 			case "Point", "MultiPoint":
 				pt, msg := pointGeometry(r.geom)
 				if msg == "" {
-					msg = positionMessage(pt)
+					msg = positionMessage(pt, LayerPopulation)
 				}
 				if msg != "" {
 					p.errorf(at, "geometry", "%s", msg)
@@ -106,7 +106,7 @@ func LoadPopulation(path string, opt Options) ([]PopulationCell, []Warning, erro
 			default:
 				mp, multi, msg := polygonGeometry(r.geom)
 				if msg == "" {
-					msg = checkRings(mp, multi)
+					msg = checkRings(mp, multi, LayerPopulation)
 				}
 				if msg != "" {
 					p.errorf(at, "geometry", "%s", strings.Replace(msg, "this layer needs Polygon or MultiPolygon geometries", "the population layer needs Points, Polygons or MultiPolygons", 1))
@@ -117,6 +117,12 @@ func LoadPopulation(path string, opt Options) ([]PopulationCell, []Warning, erro
 		})
 		if err != nil {
 			return nil, p.warnings, fmt.Errorf("%s: %w", path, err)
+		}
+		if c := hdr.crs; c != nil && (c.converts() || c.problem != "" || c.projected) {
+			return nil, p.warnings, fmt.Errorf("%s: member crs: the file says its coordinates are in %s; the population layer is read in WGS 84 longitude/latitude only — convert it first: ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson", path, c.name)
+		}
+		for _, w := range hdr.notes {
+			p.warnf("", "", "%s", w)
 		}
 		if !anyKey(keys, res) {
 			return nil, p.warnings, fmt.Errorf("%s: field population: no feature has a population property (population, 人口); map yours with --field population.population=NAME", path)
@@ -255,7 +261,7 @@ func readPopulationCSV(text []byte, res *resolver, p *problems, add func(r *reco
 		if !ok {
 			continue
 		}
-		if msg := positionMessage(pt); msg != "" {
+		if msg := positionMessage(pt, LayerPopulation); msg != "" {
 			p.errorf(at, "lat/lon", "%s", msg)
 			continue
 		}

@@ -17,6 +17,7 @@ import (
 // shapefileInfo is what a Shapefile says besides its records.
 type shapefileInfo struct {
 	crs   *crsInfo // from the .prj; nil without one
+	prj   string   // the .prj's path
 	notes []string // warnings about the file as a whole
 }
 
@@ -80,13 +81,13 @@ func readShapefile(readFile func(string) ([]byte, error), file string, res *reso
 	if err != nil {
 		return info, err
 	}
-	prj, _, err := sibling(readFile, file, ".prj")
+	prj, prjName, err := sibling(readFile, file, ".prj")
 	if err != nil {
 		return info, err
 	}
 	if prj != nil {
 		c := crsFromWKT(string(prj))
-		info.crs = &c
+		info.crs, info.prj = &c, prjName
 	} else {
 		info.notes = append(info.notes, "no .prj beside the .shp: the coordinates are taken as WGS84/JGD2011 longitude/latitude (give --crs EPSG:NNNN if they are not)")
 	}
