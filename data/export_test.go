@@ -29,8 +29,10 @@ func FieldFor(layer Layer, opt Options, field string, names []string) string {
 	}
 	best, rank := "", -1
 	for _, n := range names {
-		if m := res.lookup(n); m.field == field && (rank < 0 || m.rank < rank) {
-			best, rank = n, m.rank
+		for _, m := range res.lookup(n) {
+			if m.field == field && (rank < 0 || m.rank < rank) {
+				best, rank = n, m.rank
+			}
 		}
 	}
 	return best

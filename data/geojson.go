@@ -244,15 +244,13 @@ func featureRecord(i int, f *rawFeature, res *resolver, keys map[string]bool) *r
 	best := map[string]int{}
 	for k, v := range f.Properties {
 		keys[k] = true
-		m := res.lookup(k)
-		if m.field == "" {
-			continue
+		for _, m := range res.lookup(k) {
+			if b, ok := best[m.field]; ok && b <= m.rank {
+				continue
+			}
+			best[m.field] = m.rank
+			r.values[m.field] = v
 		}
-		if b, ok := best[m.field]; ok && b <= m.rank {
-			continue
-		}
-		best[m.field] = m.rank
-		r.values[m.field] = v
 	}
 	return r
 }
@@ -394,7 +392,10 @@ func pointGeometry(raw *rawGeometry) (orb.Point, string) {
 		}
 		return orb.Point{}, fmt.Sprintf("the geometry is a MultiPoint of %d points; this layer needs one Point per feature", len(pos))
 	}
-	return orb.Point{}, fmt.Sprintf("the geometry is a %s; this layer needs Point geometries", g.Type)
+	if curveTypes[g.Type] {
+		return orb.Point{}, curvesMessage(g.Type)
+	}
+	return orb.Point{}, fmt.Sprintf("the geometry is a %s; this layer needs Point geometries", clip(g.Type, 30))
 }
 
 // polygonGeometry decodes a Polygon or MultiPolygon, without checking rings.
@@ -443,5 +444,8 @@ func polygonGeometry(raw *rawGeometry) (mp orb.MultiPolygon, multi bool, msg str
 		}
 		return mp, true, ""
 	}
-	return nil, false, fmt.Sprintf("the geometry is a %s; this layer needs Polygon or MultiPolygon geometries", g.Type)
+	if curveTypes[g.Type] {
+		return nil, false, curvesMessage(g.Type)
+	}
+	return nil, false, fmt.Sprintf("the geometry is a %s; this layer needs Polygon or MultiPolygon geometries", clip(g.Type, 30))
 }

@@ -387,3 +387,12 @@ func ringArea(r orb.Ring) float64 {
 	}
 	return math.Abs(s) / 2
 }
+
+// curveTypes are the geometry types with curved edges (ISO SQL/MM, JSON-FG).
+var curveTypes = map[string]bool{"CircularString": true, "CompoundCurve": true, "CurvePolygon": true, "MultiCurve": true, "MultiSurface": true, "Curve": true, "Surface": true}
+
+// curvesMessage says that a geometry of type kind has curves, which are not
+// read, and how to linearise them.
+func curvesMessage(kind string) string {
+	return fmt.Sprintf("the geometry is a %s, with curved edges, which are not read; linearise the curves first, e.g. ogr2ogr -nlt CONVERT_TO_LINEAR out.gpkg in.gpkg", kind)
+}

@@ -215,7 +215,13 @@ func loadLayer(readFile func(string) ([]byte, error), ds *Dataset, layer Layer, 
 		encNote = dt.note
 		if ext == ".csv" {
 			b.csv = true
-			if _, err := readCSV(text, layer, res, func(h csvHeader) { b.columns = h.names }, collect); err != nil {
+			onHeader := func(h csvHeader) {
+				b.columns = h.names
+				_, lat := h.cols[fieldLat]
+				_, wkt := h.cols[fieldWKT]
+				b.wktPoints = wkt && !lat
+			}
+			if _, err := readCSV(text, layer, res, onHeader, collect); err != nil {
 				return nil, fileErr(err)
 			}
 		} else {
@@ -320,6 +326,8 @@ type builder struct {
 	repeated map[coordProblem]*repeat
 	bad      bool // the current record has a problem
 	csv      bool // the file is CSV
+	// wktPoints is set for a CSV of points in a WKT column, not lat/lon.
+	wktPoints bool
 	// shapes holds the decoded geometry of Shapefile and GeoPackage records.
 	shapes map[*record]shape
 	// conv converts the file's coordinates to WGS84 lon/lat; nil when they are.
@@ -543,11 +551,13 @@ func parseKind(s string) (OfficeKind, bool) {
 // point reads a point layer's position from a GeoJSON geometry or from the
 // lat/lon columns of a CSV row.
 func (b *builder) point(r *record, at string) orb.Point {
-	if !r.csv {
+	if !r.csv || b.wktPoints {
 		var p orb.Point
 		var msg string
 		if sh, ok := b.shapes[r]; ok {
 			p, msg = sh.point()
+		} else if r.csv {
+			p, msg = wktPoint(b.text(r, fieldWKT))
 		} else {
 			p, msg = pointGeometry(r.geom)
 		}
@@ -660,10 +670,49 @@ func (b *builder) polygons(r *record, at string) orb.MultiPolygon {
 	return fixed
 }
 
+// wktPoint reads a WKT POINT (or a MULTIPOINT of one point).
+func wktPoint(s string) (orb.Point, string) {
+	if s == "" {
+		return orb.Point{}, "the geometry is empty (no WKT); give a POINT"
+	}
+	if c := wktCurve(s); c != "" {
+		return orb.Point{}, curvesMessage(c)
+	}
+	g, err := geom.UnmarshalWKT(s, geom.NoValidate{})
+	if err != nil {
+		return orb.Point{}, "the WKT cannot be read: " + err.Error()
+	}
+	switch {
+	case g.IsEmpty():
+		return orb.Point{}, "the geometry is empty (" + g.Type().String() + " EMPTY); give a POINT"
+	case g.IsPoint():
+		xy, _ := g.MustAsPoint().XY()
+		return orb.Point{xy.X, xy.Y}, ""
+	case g.IsMultiPoint() && g.MustAsMultiPoint().NumPoints() == 1:
+		xy, _ := g.MustAsMultiPoint().PointN(0).XY()
+		return orb.Point{xy.X, xy.Y}, ""
+	}
+	return orb.Point{}, fmt.Sprintf("the geometry is a %s; this layer needs POINT geometries", g.Type())
+}
+
+// wktCurve returns the curve type a WKT geometry holds, or "".
+func wktCurve(s string) string {
+	up := strings.ToUpper(s[:min(len(s), 4096)])
+	for _, c := range []string{"CIRCULARSTRING", "COMPOUNDCURVE", "CURVEPOLYGON", "MULTICURVE", "MULTISURFACE"} {
+		if strings.Contains(up, c) {
+			return c
+		}
+	}
+	return ""
+}
+
 // wktPolygons reads a WKT POLYGON or MULTIPOLYGON without validating it.
 func wktPolygons(s string) (orb.MultiPolygon, bool, string) {
 	if s == "" {
 		return nil, false, "the geometry is empty (no WKT); give a POLYGON or MULTIPOLYGON"
+	}
+	if c := wktCurve(s); c != "" {
+		return nil, false, curvesMessage(c)
 	}
 	g, err := geom.UnmarshalWKT(s, geom.NoValidate{})
 	if err != nil {

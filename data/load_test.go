@@ -430,3 +430,80 @@ func TestCRSWarnings(t *testing.T) {
 		}
 	}
 }
+
+// TestOneColumnTwoFields: two of our fields may read one column (issue 21:
+// this said the column did not exist), while a field mapped to the column
+// that holds the geometry is refused, saying so (it said to add a WKT
+// column).
+func TestOneColumnTwoFields(t *testing.T) {
+	dir := t.TempDir()
+	csvFile := filepath.Join(dir, "districts.csv")
+	if err := os.WriteFile(csvFile, []byte("NAME,WKT\nA,\"POLYGON ((130 32, 131 32, 131 33, 130 32))\"\nB,\"POLYGON ((131 32, 132 32, 132 33, 131 32))\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	geojsonFile := filepath.Join(dir, "districts.geojson")
+	if err := os.WriteFile(geojsonFile, []byte(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"NAME":"A"},"geometry":{"type":"Polygon","coordinates":[[[130,32],[131,32],[131,33],[130,32]]]}}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	both := Options{Fields: map[Layer]map[string]string{LayerDistricts: {"id": "NAME", "name": "NAME"}}}
+	for _, file := range []string{csvFile, geojsonFile} {
+		ds, _, err := Load(Paths{LayerDistricts: file}, both)
+		if err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		if d := ds.Districts[0]; d.ID != "A" || d.Name != "A" {
+			t.Errorf("%s: district %q named %q, want A, A", file, d.ID, d.Name)
+		}
+	}
+	_, _, err := Load(Paths{LayerDistricts: csvFile}, Options{Fields: map[Layer]map[string]string{LayerDistricts: {"id": "NAME", "name": "WKT"}}})
+	if err == nil || !strings.Contains(err.Error(), `districts.csv: field mapping districts.name=WKT: column "WKT" holds the geometry (wkt); map name to the column that holds it, one of NAME, WKT`) {
+		t.Errorf("name mapped to the WKT column: %v", err)
+	}
+}
+
+// TestCSVWKTPoints: a CSV of points in a WKT column (as GDAL writes and
+// reads it) is read; issue 21: it said "no latitude column".
+func TestCSVWKTPoints(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct{ name, text, want string }{
+		{"points", "id,name,WKT\ns1,A,POINT (130.7 32.8)\ns2,B,\"MULTIPOINT ((130.8 32.9))\"\n", ""},
+		{"lines", "id,WKT\ns1,\"LINESTRING (130 32, 131 33)\"\n", "stores.csv: line 2: field geometry: the geometry is a LineString; this layer needs POINT geometries"},
+		{"curves", "id,WKT\ns1,\"CIRCULARSTRING (0 0, 1 1, 2 0)\"\n", "the geometry is a CIRCULARSTRING, with curved edges, which are not read; linearise the curves first, e.g. ogr2ogr -nlt CONVERT_TO_LINEAR"},
+		{"neither", "id,name\ns1,A\n", "no latitude column (lat, latitude, 緯度, y) in the header \"id,name\", and no WKT column (wkt, geometry, geom, the_geom) of points"},
+	} {
+		file := filepath.Join(dir, "stores.csv")
+		if err := os.WriteFile(file, []byte(c.text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		ds, _, err := Load(Paths{LayerStores: file}, Options{})
+		if c.want != "" {
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("%s: %v, want %q", c.name, err, c.want)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if len(ds.Stores) != 2 || ds.Stores[0].Location != [2]float64{130.7, 32.8} || ds.Stores[1].Location != [2]float64{130.8, 32.9} || ds.Stores[1].Name != "B" {
+			t.Errorf("%s: %+v", c.name, ds.Stores)
+		}
+	}
+}
+
+// TestRepeatedFeatures: a FeatureCollection with two "features" members is
+// read as GDAL reads it, both arrays, numbered on (issue 21: it reported a
+// duplicate id the file did not contain).
+func TestRepeatedFeatures(t *testing.T) {
+	needShared(t)
+	ds, warns, err := Load(Paths{LayerStores: sharedData + "gdal_autotest/derived_probes/dupkey_features.geojson"}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ds.Stores) != 2 || ds.Stores[0].Name != "A" || ds.Stores[1].Name != "B" || ds.Stores[1].ID != "stores-1" {
+		t.Errorf("stores %+v, want A then B", ds.Stores)
+	}
+	if len(warns) != 1 || !strings.Contains(warns[0].Message, `the member "features" appears more than once`) {
+		t.Errorf("warnings %v", warns)
+	}
+}

@@ -50,7 +50,7 @@ func LoadPopulation(path string, opt Options) ([]PopulationCell, []Warning, erro
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	text := dt.text
-	res := &resolver{layer: LayerPopulation, fields: populationFields, names: map[string][]string{}, mapped: map[string]bool{}, cache: map[string]match{}}
+	res := &resolver{layer: LayerPopulation, fields: populationFields, names: map[string][]string{}, mapped: map[string]bool{}, cache: map[string][]match{}}
 	for _, f := range populationFields {
 		res.names[f] = aliases[f]
 	}
@@ -143,7 +143,7 @@ func LoadPopulation(path string, opt Options) ([]PopulationCell, []Warning, erro
 // anyKey reports whether some property name of the file maps to population.
 func anyKey(keys map[string]bool, res *resolver) bool {
 	for k := range keys {
-		if res.lookup(k).field == fieldPopulation {
+		if res.field(k) == fieldPopulation {
 			return true
 		}
 	}
