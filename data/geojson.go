@@ -278,7 +278,11 @@ func jsonError(text []byte, where string, err error) error {
 	}
 	if off >= 0 {
 		line := 1 + bytes.Count(text[:min(int(off), len(text))], []byte("\n"))
-		msg = fmt.Sprintf("line %d: invalid JSON: %s", line, msg)
+		if typ != nil {
+			msg = fmt.Sprintf("line %d: %s", line, msg)
+		} else {
+			msg = fmt.Sprintf("line %d: invalid JSON: %s", line, msg)
+		}
 		if syn != nil && (strings.Contains(msg, "'N'") || strings.Contains(msg, "'I'")) {
 			msg += " — JSON has no NaN or Infinity: give a finite number or remove the feature"
 		}
