@@ -155,3 +155,12 @@ func TestPrimeMeridian(t *testing.T) {
 		t.Errorf("ntf_paris: %v, want a refusal naming the .prj and the datum", err)
 	}
 }
+
+// TestLocalCRS: a local (engineering) CRS is refused with --crs advice, not
+// with ogr2ogr -t_srs, which cannot convert it either (issue 21).
+func TestLocalCRS(t *testing.T) {
+	c := crsFromWKT(`LOCAL_CS["Undefined SRS",LOCAL_DATUM["unknown",32767],UNIT["unknown",0],AXIS["Easting",EAST],AXIS["Northing",NORTH]]`)
+	if !strings.Contains(c.problem, "Undefined SRS is a local (engineering) CRS") || !strings.Contains(c.problem, "--crs LAYER=EPSG:NNNN") || strings.Contains(c.problem, "-t_srs") {
+		t.Errorf("problem %q", c.problem)
+	}
+}
