@@ -350,11 +350,10 @@ func (p *wktParser) node(depth int) (*wktNode, error) {
 
 // name is the first string argument of n.
 func (n *wktNode) name() string {
-	for _, a := range n.args {
-		if s, ok := a.(string); ok {
+	if len(n.args) > 0 {
+		if s, ok := n.args[0].(string); ok {
 			return s
 		}
-		break
 	}
 	return ""
 }

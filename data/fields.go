@@ -150,8 +150,8 @@ func (r *resolver) lookup(name string) []match {
 
 // field returns the one field a name stands for, or "".
 func (r *resolver) field(name string) string {
-	for _, m := range r.lookup(name) {
-		return m.field
+	if ms := r.lookup(name); len(ms) > 0 {
+		return ms[0].field
 	}
 	return ""
 }

@@ -114,7 +114,7 @@ func readShapefile(readFile func(string) ([]byte, error), file string, res *reso
 			props[f.name] = table.rows[i][j]
 		}
 		r := featureRecord(i, &rawFeature{Properties: props}, res, keys)
-		shapes[r] = shape{g: g.g, msg: g.msg}
+		shapes[r] = shape(g)
 		fn(r)
 	}
 	return info, nil
