@@ -169,8 +169,14 @@ func (t *dbfTable) chooseEncoding(cpg string, ldid byte, data []byte) (textEncod
 	}
 	if ok {
 		t.encoding, t.encodingFrom = e.name, "LDID"
-		if e.enc != nil && !isASCII(text) && utf8.Valid(text) {
+		switch {
+		case e.enc == nil || isASCII(text):
+		case utf8.Valid(text):
 			t.note = fmt.Sprintf("the .dbf's language driver byte 0x%02X says %s, as which it was read (as GDAL reads it), but the text is also valid UTF-8 — if names look garbled, add a .cpg holding UTF-8", ldid, e.name)
+		case e.name != encShiftJIS:
+			if d, why, err := detectEncoding(text); err == nil && d.name == encShiftJIS {
+				t.note = fmt.Sprintf("the .dbf's language driver byte 0x%02X says %s, as which it was read (as GDAL reads it), but the text reads as Shift_JIS: %s — if names look garbled, add a .cpg holding CP932", ldid, e.name, why)
+			}
 		}
 		return e, nil
 	}

@@ -90,6 +90,8 @@ func TestDBFCodePages(t *testing.T) {
 		{"no code page, UTF-8", 0, "", []byte("FRØY"), "FRØY", "UTF-8", "detected"},
 		{"no code page, Latin-1", 0, "", encode(t, charmap.Windows1252.NewEncoder(), "Frédéric"), "Frédéric", "Windows-1252", "detected"},
 		{"no code page, Shift_JIS", 0, "", sjis, "熊本市役所", "Shift_JIS", "detected"},
+		// As GDAL reads it, with a warning that it reads as Japanese.
+		{"LDID 0x57 on Shift_JIS text", 0x57, "", sjis, string(encode(t, charmap.ISO8859_1.NewDecoder(), string(sjis))), "ISO-8859-1", "LDID"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			tab, err := readDBF(makeDBF(c.ldid, c.value), c.cpg)
@@ -110,6 +112,9 @@ func TestDBFCodePages(t *testing.T) {
 			}
 			if c.from == "detected" && c.enc != "UTF-8" && !strings.Contains(tab.note, "read as "+c.enc) {
 				t.Errorf("detected %s without saying so: note %q", c.enc, tab.note)
+			}
+			if strings.HasPrefix(c.name, "LDID 0x57 on") && !strings.Contains(tab.note, "says ISO-8859-1, as which it was read (as GDAL reads it), but the text reads as Shift_JIS") {
+				t.Errorf("no warning that the text reads as Shift_JIS: note %q", tab.note)
 			}
 		})
 	}
