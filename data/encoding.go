@@ -188,6 +188,11 @@ func decodeText(b []byte) (decodedText, error) {
 	if utf8.Valid(b) {
 		return decodedText{text: b, enc: encUTF8}, nil
 	}
+	for i, c := range b {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' {
+			return decodedText{}, fmt.Errorf("is neither UTF-8 nor Shift_JIS nor Windows-1252 text (control byte 0x%02X at offset %d); save it as UTF-8", c, i)
+		}
+	}
 	e, why, err := detectEncoding(b)
 	if err != nil {
 		return decodedText{}, err

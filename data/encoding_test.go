@@ -186,6 +186,7 @@ func TestDetectEncoding(t *testing.T) {
 		{"Shift_JIS half-width katakana", encode(t, japanese.ShiftJIS.NewEncoder(), "ｺﾝﾋﾞﾆ 1"), "ｺﾝﾋﾞﾆ 1", "read as Shift_JIS"},
 		{"CP932 extension", []byte{0x87, 0x40}, "①", "read as Shift_JIS"},
 		{"neither decodes", []byte{'a', 0x81, 0xFF}, "", "neither UTF-8 nor Shift_JIS nor Windows-1252"},
+		{"binary", []byte("origin,dest\n\xff\xfe\x00\x01"), "", "neither UTF-8 nor Shift_JIS nor Windows-1252 text (control byte 0x00 at offset 14)"},
 		{"both decode, neither plausible", []byte("a\x8a\x40 \x8a\x40b"), "", "neither Shift_JIS"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
