@@ -93,13 +93,14 @@ func ReadCostMatrix(b []byte, source, unit string) (*CostTable, []Warning, error
 			return nil, nil, fmt.Errorf("cost unit %q: want m, km, s, min or h", unit)
 		}
 	}
-	text, enc, err := decodeText(b)
+	dt, err := decodeText(b)
 	if err != nil {
 		return fail(0, "", "%v", err)
 	}
-	if enc == "Shift_JIS" {
-		p.warnf("", "", "read as Shift_JIS (CP932); save as UTF-8 to be safe")
+	if dt.note != "" {
+		p.warnf("", "", "%s", dt.note)
 	}
+	text := dt.text
 	cr := csv.NewReader(bytes.NewReader(text))
 	cr.ReuseRecord = true
 	cr.TrimLeadingSpace = true

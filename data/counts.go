@@ -69,13 +69,14 @@ func LoadCountsFS(fsys fs.FS, name string, offices []Office) ([]CounterCount, []
 // ReadCounts parses the bytes of a counts CSV named file.
 func ReadCounts(b []byte, file string, offices []Office) ([]CounterCount, []Warning, error) {
 	p := &problems{file: file}
-	text, enc, err := decodeText(b)
+	dt, err := decodeText(b)
 	if err != nil {
 		return nil, nil, &InputError{File: file, Message: err.Error()}
 	}
-	if enc == "Shift_JIS" {
-		p.warnf("", "", "read as Shift_JIS (CP932); save as UTF-8 to be safe")
+	if dt.note != "" {
+		p.warnf("", "", "%s", dt.note)
 	}
+	text := dt.text
 	r := csv.NewReader(bytes.NewReader(text))
 	r.FieldsPerRecord = -1
 	header, err := r.Read()

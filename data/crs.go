@@ -3,6 +3,7 @@ package data
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -28,6 +29,12 @@ type crsInfo struct {
 	toLonLat func(orb.Point) orb.Point
 	// approx says how far toLonLat may be off, for a warning; "" when exact.
 	approx string
+	// problem says why the coordinates cannot be read in this CRS and what
+	// to do; loading them is an error unless --crs overrides the CRS.
+	problem string
+	// undefined is set for a file that says it has no CRS (a GeoPackage
+	// srs_id 0 or -1): its coordinates are read as they are.
+	undefined bool
 }
 
 // converts reports whether the CRS needs its coordinates converted.
@@ -38,19 +45,50 @@ var romans = []string{"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X
 // tokyoApprox is the accuracy of the Tokyo datum shift, for warnings.
 const tokyoApprox = "converted from the Tokyo datum with the 3-parameter shift (-146.414, 507.337, 680.507 m), accurate to a few metres; for survey accuracy convert with the TKY2JGD grid (e.g. ogr2ogr -t_srs EPSG:6668) first"
 
-// lookupCRS interprets a crs name such as "urn:ogc:def:crs:EPSG::6670",
-// "EPSG:4326", "6670" or "urn:ogc:def:crs:OGC:1.3:CRS84".
+// lookupCRS interprets a CRS name as GDAL's SetFromUserInput and
+// importFromURN read the legacy GeoJSON crs member: "EPSG:6670",
+// "urn:ogc:def:crs:EPSG::6670", "http://www.opengis.net/def/crs/EPSG/0/6670",
+// "urn:ogc:def:crs:OGC:1.3:CRS84", a bare code "6670", or a WKT
+// definition. A name it cannot resolve, or an EPSG code the loader does not
+// convert, gives a crsInfo with a problem.
 func lookupCRS(name string) crsInfo {
-	up := strings.ToUpper(strings.TrimSpace(name))
+	s := strings.TrimSpace(name)
+	up := strings.ToUpper(s)
 	if strings.HasSuffix(up, "CRS84") || strings.HasSuffix(up, "CRS:84") {
 		return crsInfo{name: "OGC:CRS84 (WGS 84 longitude/latitude)", known: true}
 	}
-	i := strings.LastIndex(up, ":")
-	code, err := strconv.Atoi(up[i+1:])
-	if err != nil || (i >= 0 && !strings.Contains(up, "EPSG")) {
-		return crsInfo{name: name}
+	if strings.HasPrefix(up, "GEOGCS[") || strings.HasPrefix(up, "PROJCS[") || strings.HasPrefix(up, "GEOGCRS[") || strings.HasPrefix(up, "PROJCRS[") ||
+		strings.HasPrefix(up, "GEODCRS[") || strings.HasPrefix(up, "COMPD_CS[") || strings.HasPrefix(up, "LOCAL_CS[") {
+		return crsFromWKT(s)
 	}
-	return epsgCRS(code)
+	if m := epsgName.FindStringSubmatch(s); m != nil {
+		for _, g := range m[1:] {
+			if code, err := strconv.Atoi(g); err == nil {
+				return epsgCode(code)
+			}
+		}
+	}
+	return crsInfo{name: clip(s, 60), problem: fmt.Sprintf("the CRS %q is not one this loader can resolve; %s", clip(s, 60), crsAdvice)}
+}
+
+// epsgName matches the spellings of an EPSG code: "EPSG:6670",
+// "urn:ogc:def:crs:EPSG::6670", "urn:ogc:def:crs:EPSG:6.3:6670",
+// "http://www.opengis.net/def/crs/EPSG/0/6670",
+// "http://spatialreference.org/ref/epsg/6670/" (and its pages),
+// "https://epsg.io/6670" or just "6670".
+var epsgName = regexp.MustCompile(`(?i)^(?:(?:urn:(?:x-)?ogc:def:crs:)?epsg:(?:[0-9.]*:)?([0-9]+)|https?://(?:www\.)?opengis\.net/def/crs/epsg/[^/]*/([0-9]+)/?|https?://(?:www\.)?spatialreference\.org/ref/epsg/([0-9]+)(?:/[a-z0-9_.]*)*/?|https?://epsg\.io/([0-9]+)(?:\.[a-z0-9]+)?/?|([0-9]+))$`)
+
+// crsAdvice says what to do with a CRS the loader cannot use.
+const crsAdvice = "convert the file to longitude/latitude (e.g. ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson), or give the CRS of its coordinates with --crs LAYER=EPSG:NNNN (EPSG:4326 if they are WGS 84 longitude/latitude already)"
+
+// epsgCode describes an EPSG code named in a file: one the loader does not
+// convert is a problem.
+func epsgCode(code int) crsInfo {
+	c := epsgCRS(code)
+	if !c.known {
+		c.problem = fmt.Sprintf("EPSG:%d is not a CRS this loader converts; %s", code, crsAdvice)
+	}
+	return c
 }
 
 // epsgCRS describes an EPSG code, with its conversion when we have one.
@@ -312,11 +350,10 @@ func (p *wktParser) node(depth int) (*wktNode, error) {
 
 // name is the first string argument of n.
 func (n *wktNode) name() string {
-	for _, a := range n.args {
-		if s, ok := a.(string); ok {
+	if len(n.args) > 0 {
+		if s, ok := n.args[0].(string); ok {
 			return s
 		}
-		break
 	}
 	return ""
 }
@@ -417,18 +454,43 @@ func crsFromWKT(text string) crsInfo {
 	grs := strings.Contains(ellipsoid, "GRS") || strings.Contains(ellipsoid, "WGS")
 	switch root.key {
 	case "GEOGCS", "GEOGCRS", "GEODCRS", "GEOGRAPHICCRS":
+		var c crsInfo
 		switch {
 		case tokyo:
-			c := epsgCRS(4301)
+			c = epsgCRS(4301)
 			c.name = label + " (Tokyo datum)"
-			return c
-		case onJGD || onWGS:
-			return crsInfo{name: label, known: true}
+		case onJGD || onWGS || grs:
+			c = crsInfo{name: label, known: true}
+		default:
+			return crsInfo{name: label, problem: fmt.Sprintf("%s is on the datum %s (ellipsoid %s), which this loader does not convert; %s",
+				label, orUnknown(datum), orUnknown(ellipsoid), crsAdvice)}
 		}
-		return crsInfo{name: label, known: grs}
+		unit, pm, msg := angles(root)
+		if msg != "" {
+			return crsInfo{name: label, problem: fmt.Sprintf("%s: %s; %s", label, msg, crsAdvice)}
+		}
+		if unit != 1 || pm != 0 {
+			// Degrees from Greenwich, then the datum's conversion.
+			inner := c.toLonLat
+			c.toLonLat = func(p orb.Point) orb.Point {
+				q := orb.Point{p[0]*unit + pm, p[1] * unit}
+				if inner != nil {
+					return inner(q)
+				}
+				return q
+			}
+			c.known = true
+			c.name += fmt.Sprintf(" (units of %g°, prime meridian %g° east of Greenwich)", unit, pm)
+		}
+		return c
 	case "PROJCS", "PROJCRS", "PROJECTEDCRS":
+		if unit, pm, msg := angles(root); msg != "" || unit != 1 || pm != 0 {
+			return crsInfo{name: label, problem: fmt.Sprintf("%s is projected from a base CRS with a prime meridian other than Greenwich or angles in other units than degrees, which this loader does not convert; %s", label, crsAdvice)}
+		}
+	case "LOCAL_CS", "ENGCRS", "ENGINEERINGCRS":
+		return crsInfo{name: label, problem: fmt.Sprintf("%s is a local (engineering) CRS, not placed on the Earth, so its coordinates cannot be converted to longitude/latitude; if you know their real CRS, give it with --crs LAYER=EPSG:NNNN", label)}
 	default:
-		return crsInfo{name: label + " (" + root.key + ", not a CRS this loader reads)", projected: true}
+		return crsInfo{name: label, problem: fmt.Sprintf("%s is a %s, not a CRS this loader reads; %s", label, root.key, crsAdvice)}
 	}
 	// A projected CRS: read a transverse Mercator from its parameters.
 	method := ""
@@ -495,4 +557,81 @@ func crsFromWKT(text string) crsInfo {
 		}
 	}
 	return c
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "unknown"
+	}
+	return s
+}
+
+// knownMeridians are the prime meridians of the EPSG registry, in degrees
+// east of Greenwich.
+var knownMeridians = map[string]float64{
+	"GREENWICH": 0, "PARIS": 2.33722917, "BERN": 7.439583333, "MADRID": -3.687938889, "ROME": 12.45233333,
+	"BOGOTA": -74.08091667, "LISBON": -9.131906111, "FERRO": -17.66666667, "BRUSSELS": 4.367975, "STOCKHOLM": 18.05827778,
+	"ATHENS": 23.7163375, "OSLO": 10.72291667, "JAKARTA": 106.8077194, "PARIS_RGS": 2.337208333,
+}
+
+// angles reads the angular unit of a geographic CRS (in degrees per unit)
+// and its prime meridian (in degrees east of Greenwich). WKT 1 gives the
+// prime meridian in the CRS's unit, except the Paris meridian written in
+// degrees beside a unit of grads (as PROJ reads it); WKT 2 gives it a unit
+// of its own. msg says why they cannot be read.
+func angles(root *wktNode) (unit, pm float64, msg string) {
+	geog := root
+	if g := root.find("GEOGCS", "BASEGEOGCRS", "BASEGEODCRS"); g != nil && root.key != "GEOGCS" && root.key != "GEOGCRS" && root.key != "GEODCRS" && root.key != "GEOGRAPHICCRS" {
+		geog = g
+	}
+	unit = 1
+	var u *wktNode
+	if u = geog.child("UNIT", "ANGLEUNIT"); u == nil {
+		if cs := geog.child("CS"); cs != nil || geog.child("AXIS") != nil {
+			for _, a := range geog.args {
+				if ax, ok := a.(*wktNode); ok && ax.key == "AXIS" {
+					if u = ax.child("ANGLEUNIT", "UNIT"); u != nil {
+						break
+					}
+				}
+			}
+		}
+	}
+	if u != nil {
+		rad, ok := u.number(0)
+		if !ok || rad <= 0 || math.IsInf(rad, 0) {
+			return 0, 0, fmt.Sprintf("its angular unit %q has no usable size", clip(u.name(), 20))
+		}
+		if unit = rad * 180 / math.Pi; math.Abs(unit-1) < 1e-9 {
+			unit = 1
+		}
+	}
+	p := geog.child("PRIMEM", "PRIMEMERIDIAN")
+	if p == nil {
+		return unit, 0, ""
+	}
+	v, ok := p.number(0)
+	if !ok || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, 0, fmt.Sprintf("its prime meridian %q has no longitude", clip(p.name(), 20))
+	}
+	name := strings.ToUpper(strings.ReplaceAll(p.name(), " ", "_"))
+	switch pu := p.child("ANGLEUNIT", "UNIT"); {
+	case pu != nil:
+		rad, ok := pu.number(0)
+		if !ok || rad <= 0 || math.IsInf(rad, 0) {
+			return 0, 0, fmt.Sprintf("the unit of its prime meridian %q has no usable size", clip(p.name(), 20))
+		}
+		pm = v * rad * 180 / math.Pi
+	case name == "PARIS" && math.Abs(v-2.33722917) < 1e-8:
+		pm = 2.33722917 // written in degrees whatever the unit
+	default:
+		pm = v * unit
+	}
+	if want, ok := knownMeridians[name]; ok && math.Abs(pm-want) > 1e-6 {
+		return 0, 0, fmt.Sprintf("its prime meridian %s is given as %g°, not the %g° east of Greenwich it is", p.name(), pm, want)
+	}
+	if math.Abs(pm) < 1e-12 {
+		pm = 0
+	}
+	return unit, pm, ""
 }

@@ -44,14 +44,17 @@ func readCSV(text []byte, layer Layer, res *resolver, onHeader func(csvHeader), 
 		}
 		return false
 	}
+	_, hasWKT := hdr.cols[fieldWKT]
 	if needs(fieldLat) {
+		_, hasLat := hdr.cols[fieldLat]
+		_, hasLon := hdr.cols[fieldLon]
 		for _, f := range []string{fieldLat, fieldLon} {
-			if _, ok := hdr.cols[f]; !ok {
-				return hdr, fmt.Errorf("line 1: field %s: no %s column (%s) in the header %q — rename the column or map it with --field %s.%s=COLUMN",
-					f, map[string]string{fieldLat: "latitude", fieldLon: "longitude"}[f], strings.Join(aliases[f], ", "), strings.Join(header, ","), layer, f)
+			if _, ok := hdr.cols[f]; !ok && !(hasWKT && !hasLat && !hasLon) {
+				return hdr, fmt.Errorf("line 1: field %s: no %s column (%s) in the header %q, and no WKT column (%s) of points — rename the column or map it with --field %s.%s=COLUMN (or --field %s.wkt=COLUMN for WKT points)",
+					f, map[string]string{fieldLat: "latitude", fieldLon: "longitude"}[f], strings.Join(aliases[f], ", "), clip(strings.Join(header, ","), 80), strings.Join(aliases[fieldWKT], ", "), layer, f, layer)
 			}
 		}
-	} else if _, ok := hdr.cols[fieldWKT]; !ok {
+	} else if !hasWKT {
 		return hdr, fmt.Errorf("line 1: field wkt: %s are polygons: give them as GeoJSON, or add a column of WKT polygons named %s (or map one with --field %s.wkt=COLUMN)",
 			layer, strings.Join(aliases[fieldWKT], ", "), layer)
 	}

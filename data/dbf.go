@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
-
-	"golang.org/x/text/encoding/japanese"
 )
 
 // dbfField is one column of a dBASE table.
@@ -25,32 +23,18 @@ type dbfTable struct {
 	fields   []dbfField
 	rows     [][]any // per record, per field: string, json.Number, bool or nil
 	deleted  []bool
-	encoding string // "UTF-8", "Shift_JIS" or "ASCII"
+	encoding string // e.g. "UTF-8", "Shift_JIS", "ISO-8859-1", "Windows-1252"
 	// encodingFrom says how the encoding was chosen: ".cpg", "LDID" or "detected".
 	encodingFrom string
+	// note explains the encoding for a warning; "" when nothing is doubtful.
+	note string
 }
 
-// ldidShiftJIS are the dBASE language driver ids of Japanese Shift_JIS
-// (code page 932) in the header byte 29.
-var ldidShiftJIS = map[byte]bool{0x13: true, 0x7B: true}
-
-// cpgEncoding reads the code page named in a .cpg file: "UTF-8", "Shift_JIS",
-// or "" when unknown.
-func cpgEncoding(cpg string) string {
-	s := strings.ToUpper(strings.TrimSpace(strings.TrimPrefix(cpg, "\ufeff")))
-	s = strings.NewReplacer("-", "", "_", "", " ", "").Replace(s)
-	switch s {
-	case "UTF8", "65001":
-		return "UTF-8"
-	case "SJIS", "SHIFTJIS", "CP932", "932", "MS932", "WINDOWS31J", "ANSI932", "SHIFTJIS2004":
-		return "Shift_JIS"
-	}
-	return ""
-}
-
-// readDBF decodes a dBASE table. cpg is the content of the .cpg file, or "".
-// Text is decoded as the .cpg says, else as the LDID byte says, else as
-// UTF-8 when every text value is valid UTF-8, else as Shift_JIS.
+// readDBF decodes a dBASE table. cpg is the content of the .cpg file, or ""
+// when there is none. Text is decoded as GDAL decodes it: as the .cpg
+// says, else as the language driver byte says; without either, as UTF-8
+// when every text is valid UTF-8, else as Shift_JIS or Windows-1252,
+// whichever reads as plausible text (detectEncoding).
 func readDBF(b []byte, cpg string) (*dbfTable, error) {
 	if len(b) < 32 {
 		return nil, fmt.Errorf("the .dbf is %d bytes, shorter than a dBASE header (32 bytes)", len(b))
@@ -87,48 +71,20 @@ func readDBF(b []byte, cpg string) (*dbfTable, error) {
 		// Some writers leave the count wrong; read the records that are there.
 		nrec = avail
 	}
-
-	// Choose the text encoding.
-	enc, from := cpgEncoding(cpg), ".cpg"
-	if enc == "" && ldidShiftJIS[ldid] {
-		enc, from = "Shift_JIS", "LDID"
+	data := b[hdrLen:min(len(b), hdrLen+nrec*recLen)]
+	e, err := t.chooseEncoding(cpg, ldid, data)
+	if err != nil {
+		return nil, err
 	}
-	if enc == "" {
+	enc, from := e.name, map[string]string{".cpg": "as the .cpg says", "LDID": "as the language driver byte says"}[t.encodingFrom]
+	if from == "" {
 		from = "detected"
-		enc = "ASCII"
-		names := make([][]byte, 0, len(t.fields))
-		for _, f := range t.fields {
-			names = append(names, []byte(f.name))
-		}
-		data := b[hdrLen:min(len(b), hdrLen+nrec*recLen)]
-		for _, chunk := range append(names, data) {
-			if !isASCII(chunk) {
-				enc = "UTF-8"
-				if !utf8.Valid(chunk) {
-					enc = "Shift_JIS"
-					break
-				}
-			}
-		}
 	}
-	t.encoding, t.encodingFrom = enc, from
-	decode := func(raw []byte) (string, error) {
-		if enc != "Shift_JIS" || isASCII(raw) {
-			if !utf8.Valid(raw) {
-				return strings.ToValidUTF8(string(raw), "\uFFFD"), fmt.Errorf("is not valid UTF-8")
-			}
-			return string(raw), nil
-		}
-		out, err := japanese.ShiftJIS.NewDecoder().Bytes(raw)
-		if err != nil || bytes.ContainsRune(out, utf8.RuneError) {
-			return string(out), fmt.Errorf("is not valid Shift_JIS")
-		}
-		return string(out), nil
-	}
+	decode := e.decode
 	for i := range t.fields {
 		name, err := decode([]byte(t.fields[i].name))
 		if err != nil {
-			return nil, fmt.Errorf("the .dbf field name %q %v (encoding %s, %s); add a .cpg file naming the code page (UTF-8 or CP932)", name, err, enc, from)
+			return nil, fmt.Errorf("the .dbf field name %q %v (read as %s, %s); %s", clip(name, 20), err, enc, from, dbfAdvice)
 		}
 		t.fields[i].name = strings.TrimSpace(name)
 	}
@@ -173,7 +129,7 @@ func readDBF(b []byte, cpg string) (*dbfTable, error) {
 			default:
 				s, err := decode(bytes.TrimLeft(raw, " "))
 				if err != nil {
-					return nil, fmt.Errorf("record %d: field %s: the text %s (encoding %s, %s); add a .cpg file naming the code page (UTF-8 or CP932)", r, f.name, err, enc, from)
+					return nil, fmt.Errorf("record %d: field %s: the text %q %s (read as %s, %s); %s", r, f.name, clip(s, 20), err, enc, from, dbfAdvice)
 				}
 				if s == "" {
 					row[j] = nil
@@ -187,11 +143,56 @@ func readDBF(b []byte, cpg string) (*dbfTable, error) {
 	return t, nil
 }
 
-func isASCII(b []byte) bool {
-	for _, c := range b {
-		if c >= 0x80 {
-			return false
+// dbfAdvice says how to tell the loader a .dbf's code page.
+const dbfAdvice = "put the code page in a .cpg file beside the .dbf (UTF-8, CP932 or 1252), or convert the Shapefile with ogr2ogr -lco ENCODING=UTF-8"
+
+// chooseEncoding sets the encoding of the table's text, where it came from
+// and, when it is doubtful, a note; data holds the records.
+func (t *dbfTable) chooseEncoding(cpg string, ldid byte, data []byte) (textEncoding, error) {
+	if strings.TrimSpace(strings.TrimPrefix(cpg, "\ufeff")) != "" {
+		e, err := cpgEncoding(cpg)
+		if err != nil {
+			return e, fmt.Errorf("%v; %s", err, dbfAdvice)
 		}
+		t.encoding, t.encodingFrom = e.name, ".cpg"
+		return e, nil
 	}
-	return true
+	// The text to decode: field names and text values.
+	var text []byte
+	for _, f := range t.fields {
+		text = append(append(text, f.name...), '\n')
+	}
+	text = append(text, data...)
+	e, ok, err := ldidEncoding(ldid)
+	if err != nil {
+		return e, fmt.Errorf("%v; %s", err, dbfAdvice)
+	}
+	if ok {
+		t.encoding, t.encodingFrom = e.name, "LDID"
+		switch {
+		case e.enc == nil || isASCII(text):
+		case utf8.Valid(text):
+			t.note = fmt.Sprintf("the .dbf's language driver byte 0x%02X says %s, as which it was read (as GDAL reads it), but the text is also valid UTF-8 — if names look garbled, add a .cpg holding UTF-8", ldid, e.name)
+		case e.name != encShiftJIS:
+			if d, why, err := detectEncoding(text); err == nil && d.name == encShiftJIS {
+				t.note = fmt.Sprintf("the .dbf's language driver byte 0x%02X says %s, as which it was read (as GDAL reads it), but the text reads as Shift_JIS: %s — if names look garbled, add a .cpg holding CP932", ldid, e.name, why)
+			}
+		}
+		return e, nil
+	}
+	t.encodingFrom = "detected"
+	if utf8.Valid(text) {
+		t.encoding = "ASCII"
+		if !isASCII(text) {
+			t.encoding = encUTF8
+		}
+		return utf8Text, nil
+	}
+	e, why, err := detectEncoding(text)
+	if err != nil {
+		return e, fmt.Errorf("the .dbf names no code page (no .cpg, no language driver byte) and its text %v", err)
+	}
+	t.encoding = e.name
+	t.note = fmt.Sprintf("the .dbf names no code page (no .cpg, no language driver byte) and its text is not UTF-8; read as %s: %s — add a .cpg naming the code page to be sure", e.name, why)
+	return e, nil
 }

@@ -18,3 +18,25 @@ func DBFEncoding(raw []byte, cpg string) (encoding, from string, err error) {
 // CRSName identifies a CRS definition (a .prj or GeoPackage WKT) and
 // returns the name messages give it.
 func CRSName(def string) string { return crsFromWKT(def).name }
+
+// FieldFor returns which of names (the properties or columns of a file)
+// the loader reads as field of layer, with the mappings of opt; "" when
+// none.
+func FieldFor(layer Layer, opt Options, field string, names []string) string {
+	res, err := newResolver(layer, opt)
+	if err != nil {
+		return ""
+	}
+	best, rank := "", -1
+	for _, n := range names {
+		for _, m := range res.lookup(n) {
+			if m.field == field && (rank < 0 || m.rank < rank) {
+				best, rank = n, m.rank
+			}
+		}
+	}
+	return best
+}
+
+// Updating reports whether the tests run with -update (rewrite golden files).
+func Updating() bool { return *update }

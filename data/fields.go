@@ -6,7 +6,8 @@ import (
 	"strings"
 )
 
-// Our field names. The coordinate and geometry fields are read only from CSV.
+// Our field names. The coordinate and geometry fields are read only from
+// CSV: points from lat/lon columns, else from a WKT column.
 const (
 	fieldID           = "id"
 	fieldName         = "name"
@@ -44,10 +45,10 @@ var aliases = map[string][]string{
 
 // layerFields lists the fields each layer reads.
 var layerFields = map[Layer][]string{
-	LayerOffices:   {fieldID, fieldName, fieldNameEn, fieldKind, fieldWard, fieldCounterCount, fieldPublishedKm, fieldSource, fieldLat, fieldLon},
+	LayerOffices:   {fieldID, fieldName, fieldNameEn, fieldKind, fieldWard, fieldCounterCount, fieldPublishedKm, fieldSource, fieldLat, fieldLon, fieldWKT},
 	LayerDistricts: {fieldID, fieldName, fieldNameEn, fieldPopulation, fieldWKT},
-	LayerStores:    {fieldID, fieldName, fieldLat, fieldLon},
-	LayerPosts:     {fieldID, fieldName, fieldLat, fieldLon},
+	LayerStores:    {fieldID, fieldName, fieldLat, fieldLon, fieldWKT},
+	LayerPosts:     {fieldID, fieldName, fieldLat, fieldLon, fieldWKT},
 	LayerBoundary:  {fieldWKT},
 	LayerNetwork:   {fieldID, fieldOneway, fieldSpeedKmh, fieldClass, fieldWKT},
 }
@@ -103,18 +104,19 @@ type resolver struct {
 	names map[string][]string
 	// mapped marks the fields the user mapped with Options.Fields.
 	mapped map[string]bool
-	// cache maps a name seen in the file to its field and rank (index in
-	// names); field "" means the name is not ours.
-	cache map[string]match
+	// cache maps a name seen in the file to the fields it stands for.
+	cache map[string][]match
 }
 
+// match is one of our fields a name stands for, and its rank: the index of
+// the name in the field's names (best first).
 type match struct {
 	field string
 	rank  int
 }
 
 func newResolver(layer Layer, opt Options) (*resolver, error) {
-	r := &resolver{layer: layer, fields: layerFields[layer], names: map[string][]string{}, mapped: map[string]bool{}, cache: map[string]match{}}
+	r := &resolver{layer: layer, fields: layerFields[layer], names: map[string][]string{}, mapped: map[string]bool{}, cache: map[string][]match{}}
 	for _, f := range r.fields {
 		r.names[f] = aliases[f]
 	}
@@ -129,41 +131,63 @@ func newResolver(layer Layer, opt Options) (*resolver, error) {
 	return r, nil
 }
 
-// lookup returns the field a name in the file stands for, and its rank.
-func (r *resolver) lookup(name string) match {
+// lookup returns the fields a name in the file stands for: every field
+// mapped to it (two of our fields may read one column), and a field whose
+// alias it is.
+func (r *resolver) lookup(name string) []match {
 	if m, ok := r.cache[name]; ok {
 		return m
 	}
-	m := match{rank: -1}
+	var ms []match
 	key := strings.TrimSpace(name)
 	for _, f := range r.fields {
 		for i, alias := range r.names[f] {
-			if strings.EqualFold(key, alias) && (m.field == "" || r.mapped[f] && !r.mapped[m.field]) {
-				m = match{field: f, rank: i}
+			if strings.EqualFold(key, alias) {
+				ms = append(ms, match{field: f, rank: i})
+				break
 			}
 		}
 	}
-	r.cache[name] = m
-	return m
+	r.cache[name] = ms
+	return ms
 }
 
+// field returns the one field a name stands for, or "".
+func (r *resolver) field(name string) string {
+	if ms := r.lookup(name); len(ms) > 0 {
+		return ms[0].field
+	}
+	return ""
+}
+
+// geometryFields are the fields that hold a CSV row's geometry.
+var geometryFields = map[string]bool{fieldWKT: true, fieldLat: true, fieldLon: true}
+
 // columns maps a CSV header to our fields: field -> column index. A name the
-// user mapped that is not in the header is an error.
+// user mapped that is not in the header is an error, and so is a mapping
+// of a field to a column that holds the geometry.
 func (r *resolver) columns(header []string) (map[string]int, map[string]string, error) {
 	cols := map[string]int{}
 	names := map[string]string{}
 	best := map[string]int{}
 	for i, h := range header {
-		m := r.lookup(h)
-		if m.field == "" {
-			continue
+		ms := r.lookup(h)
+		for _, m := range ms {
+			if b, ok := best[m.field]; ok && b <= m.rank {
+				continue
+			}
+			best[m.field] = m.rank
+			cols[m.field] = i
+			names[m.field] = strings.TrimSpace(h)
 		}
-		if b, ok := best[m.field]; ok && b <= m.rank {
-			continue
+		for _, m := range ms {
+			for _, g := range ms {
+				if r.mapped[m.field] && !geometryFields[m.field] && geometryFields[g.field] && !r.mapped[g.field] {
+					return nil, nil, fmt.Errorf("field mapping %s.%s=%s: column %q holds the geometry (%s); map %s to the column that holds it, one of %s",
+						r.layer, m.field, r.names[m.field][0], strings.TrimSpace(h), g.field, m.field, strings.Join(header, ", "))
+				}
+			}
 		}
-		best[m.field] = m.rank
-		cols[m.field] = i
-		names[m.field] = strings.TrimSpace(h)
 	}
 	for f := range r.mapped {
 		if _, ok := cols[f]; !ok {

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -32,8 +34,8 @@ type rawFeature struct {
 // geojsonHeader holds what a FeatureCollection says outside its features.
 type geojsonHeader struct {
 	crs *crsInfo
-	// crsAfter is set when the crs member came after the features.
-	crsAfter bool
+	// notes are warnings about the file as a whole.
+	notes []string
 }
 
 // readGeoJSON streams the features of a FeatureCollection to fn. Problems
@@ -55,6 +57,7 @@ func readGeoJSON(text []byte, res *resolver, keys map[string]bool, fn func(*reco
 		return hdr, fmt.Errorf("not a GeoJSON FeatureCollection (the file does not start with a JSON object)")
 	}
 	sawType, sawFeatures := false, false
+	index := 0 // of the next feature, across repeated "features" members
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
@@ -62,43 +65,41 @@ func readGeoJSON(text []byte, res *resolver, keys map[string]bool, fn func(*reco
 		}
 		switch key, _ := tok.(string); key {
 		case "type":
-			var typ string
-			if err := dec.Decode(&typ); err != nil {
+			var raw json.RawMessage
+			if err := dec.Decode(&raw); err != nil {
 				return hdr, fail("member type", err)
+			}
+			var typ string
+			if err := json.Unmarshal(raw, &typ); err != nil {
+				return hdr, fmt.Errorf("member type is %s, not the string \"FeatureCollection\"", jsonKind(raw))
 			}
 			if typ != "FeatureCollection" {
 				return hdr, fmt.Errorf("is a GeoJSON %s, not a FeatureCollection; wrap the features in {\"type\": \"FeatureCollection\", \"features\": [...]}", typ)
 			}
 			sawType = true
 		case "crs":
-			var crs struct {
-				Properties struct {
-					Name string `json:"name"`
-				} `json:"properties"`
-			}
-			if err := dec.Decode(&crs); err != nil {
+			var raw json.RawMessage
+			if err := dec.Decode(&raw); err != nil {
 				return hdr, fail("member crs", err)
 			}
-			if crs.Properties.Name != "" {
-				c := lookupCRS(crs.Properties.Name)
-				hdr.crs, hdr.crsAfter = &c, sawFeatures
-				if c.projected && !sawFeatures {
-					return hdr, crsError(c)
-				}
-			}
+			hdr.crs = geojsonCRS(raw)
 		case "features":
+			if sawFeatures {
+				// GDAL reads the features of every "features" member.
+				hdr.notes = append(hdr.notes, fmt.Sprintf("the member \"features\" appears more than once; the features of each are read (%d so far), as GDAL reads them — keep one array", index))
+			}
 			sawFeatures = true
 			if tok, err := dec.Token(); err != nil {
 				return hdr, fail("member features", err)
 			} else if d, ok := tok.(json.Delim); !ok || d != '[' {
-				return hdr, fmt.Errorf("member features is not an array")
+				return hdr, fmt.Errorf("member features holds %s, not an array of features", jsonKind(tok))
 			}
-			for i := 0; dec.More(); i++ {
+			for ; dec.More(); index++ {
 				var f rawFeature
 				if err := dec.Decode(&f); err != nil {
-					return hdr, fail(fmt.Sprintf("feature %d", i), err)
+					return hdr, fail(fmt.Sprintf("feature %d", index), err)
 				}
-				fn(featureRecord(i, &f, res, keys))
+				fn(featureRecord(index, &f, res, keys))
 			}
 			if _, err := dec.Token(); err != nil {
 				return hdr, fail("member features", err)
@@ -113,14 +114,128 @@ func readGeoJSON(text []byte, res *resolver, keys map[string]bool, fn func(*reco
 	if !sawType || !sawFeatures {
 		return hdr, fmt.Errorf("not a GeoJSON FeatureCollection (members \"type\": \"FeatureCollection\" and \"features\" are required)")
 	}
-	if hdr.crs != nil && hdr.crs.projected {
-		return hdr, crsError(*hdr.crs)
-	}
 	return hdr, nil
 }
 
-func crsError(c crsInfo) error {
-	return fmt.Errorf("member crs: the coordinates are in %s, a projected CRS in metres, not longitude/latitude — %s", c.name, reprojectAdvice)
+// crsExample is what a legacy crs member looks like, for messages.
+const crsExample = `{"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::6670"}}`
+
+// geojsonCRS reads a legacy GeoJSON crs member in every form GDAL reads:
+// type "name" (properties.name: "EPSG:6670", a URN or URL, a WKT), type
+// "EPSG" (properties.code), type "OGC" (properties.urn) and type "link" or
+// "url" (properties.href or url: EPSG pages of opengis.net,
+// spatialreference.org and epsg.io are resolved without fetching them).
+// It returns nil for a null member, and a crsInfo with a problem for one
+// it cannot resolve.
+func geojsonCRS(raw json.RawMessage) *crsInfo {
+	bad := func(format string, args ...any) *crsInfo {
+		msg := fmt.Sprintf(format, args...)
+		return &crsInfo{name: "the crs member", problem: msg + "; write it as " + crsExample + ", or remove it if the coordinates are WGS 84 longitude/latitude, or give the CRS with --crs LAYER=EPSG:NNNN"}
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &obj); err != nil || obj == nil {
+		if string(bytes.TrimSpace(raw)) == "null" {
+			return nil
+		}
+		return bad("it holds %s, not an object", jsonKind(raw))
+	}
+	var typ string
+	if err := json.Unmarshal(obj["type"], &typ); err != nil || typ == "" {
+		return bad("its \"type\" is %s, not a string (name, EPSG, OGC or link)", jsonKind(obj["type"]))
+	}
+	var props map[string]json.RawMessage
+	if err := json.Unmarshal(obj["properties"], &props); err != nil || props == nil {
+		return bad("its \"properties\" is %s, not an object", jsonKind(obj["properties"]))
+	}
+	text := func(key string) (string, bool) {
+		var s string
+		if err := json.Unmarshal(props[key], &s); err != nil || strings.TrimSpace(s) == "" {
+			return "", false
+		}
+		return s, true
+	}
+	lower := strings.ToLower(typ)
+	switch {
+	case strings.HasPrefix(lower, "name"):
+		name, ok := text("name")
+		if !ok {
+			return bad("its properties.name is %s, not the name of a CRS", jsonKind(props["name"]))
+		}
+		c := lookupCRS(name)
+		return &c
+	case strings.HasPrefix(lower, "epsg"):
+		var code json.Number
+		if err := json.Unmarshal(props["code"], &code); err != nil {
+			s, _ := text("code")
+			code = json.Number(strings.TrimSpace(s))
+		}
+		n, err := strconv.Atoi(string(code))
+		if err != nil {
+			return bad("its properties.code is %s, not an EPSG code", jsonKind(props["code"]))
+		}
+		c := epsgCode(n)
+		return &c
+	case lower == "ogc":
+		urn, ok := text("urn")
+		if !ok {
+			return bad("its properties.urn is %s, not a URN such as urn:ogc:def:crs:EPSG::6670", jsonKind(props["urn"]))
+		}
+		c := lookupCRS(urn)
+		return &c
+	case strings.HasPrefix(lower, "link"), strings.HasPrefix(lower, "url"):
+		href, ok := text("url")
+		if !ok {
+			href, ok = text("href")
+		}
+		if !ok {
+			return bad("its properties.href is %s, not a link", jsonKind(props["href"]))
+		}
+		c := lookupCRS(href)
+		if c.problem != "" && epsgName.FindString(strings.TrimSpace(href)) == "" {
+			return bad("it links to %q, which the loader does not fetch", clip(href, 60))
+		}
+		return &c
+	}
+	return bad("its type %q is not one of name, EPSG, OGC or link", clip(typ, 20))
+}
+
+// jsonKind names what a JSON value or token is, for messages: "a string",
+// "a number", "an array", "an object", "true", "null" or "nothing".
+func jsonKind(v any) string {
+	switch v := v.(type) {
+	case json.RawMessage:
+		t := bytes.TrimSpace(v)
+		if len(t) == 0 {
+			return "nothing"
+		}
+		switch t[0] {
+		case '"':
+			return "a string"
+		case '[':
+			return "an array"
+		case '{':
+			return "an object"
+		case 't', 'f':
+			return string(t)
+		case 'n':
+			return "null"
+		}
+		return "a number"
+	case json.Delim:
+		if v == '{' {
+			return "an object"
+		}
+		return "an array"
+	case string:
+		return "a string"
+	case json.Number, float64:
+		return "a number"
+	case bool:
+		return fmt.Sprint(v)
+	case nil:
+		return "null"
+	}
+	return "a value"
 }
 
 // featureRecord maps a decoded feature to a record.
@@ -129,15 +244,13 @@ func featureRecord(i int, f *rawFeature, res *resolver, keys map[string]bool) *r
 	best := map[string]int{}
 	for k, v := range f.Properties {
 		keys[k] = true
-		m := res.lookup(k)
-		if m.field == "" {
-			continue
+		for _, m := range res.lookup(k) {
+			if b, ok := best[m.field]; ok && b <= m.rank {
+				continue
+			}
+			best[m.field] = m.rank
+			r.values[m.field] = v
 		}
-		if b, ok := best[m.field]; ok && b <= m.rank {
-			continue
-		}
-		best[m.field] = m.rank
-		r.values[m.field] = v
 	}
 	return r
 }
@@ -156,14 +269,59 @@ func jsonError(text []byte, where string, err error) error {
 		return fmt.Errorf("%sthe JSON ends early; the file is truncated", prefix(where))
 	}
 	msg := strings.TrimPrefix(err.Error(), "json: ")
+	if typ != nil {
+		member := "the value"
+		if typ.Field != "" {
+			member = "member " + typ.Field
+		}
+		msg = fmt.Sprintf("%s is %s, not %s", member, withArticle(typ.Value), kindOf(typ.Type))
+	}
 	if off >= 0 {
 		line := 1 + bytes.Count(text[:min(int(off), len(text))], []byte("\n"))
-		msg = fmt.Sprintf("line %d: invalid JSON: %s", line, msg)
+		if typ != nil {
+			msg = fmt.Sprintf("line %d: %s", line, msg)
+		} else {
+			msg = fmt.Sprintf("line %d: invalid JSON: %s", line, msg)
+		}
 		if syn != nil && (strings.Contains(msg, "'N'") || strings.Contains(msg, "'I'")) {
 			msg += " — JSON has no NaN or Infinity: give a finite number or remove the feature"
 		}
 	}
 	return fmt.Errorf("%s%s", prefix(where), msg)
+}
+
+// withArticle turns the JSON kind of an unmarshal error ("array",
+// "number 1e400") into words.
+func withArticle(v string) string {
+	switch {
+	case v == "array" || v == "object":
+		return "an " + v
+	case v == "string" || strings.HasPrefix(v, "number"):
+		return "a " + v
+	}
+	return v
+}
+
+// kindOf names the JSON value a Go type is decoded from.
+func kindOf(t reflect.Type) string {
+	if t == nil {
+		return "what is expected"
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Float32, reflect.Float64, reflect.Int, reflect.Int64:
+		return "a number"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Pointer:
+		return kindOf(t.Elem())
+	}
+	return "what is expected"
 }
 
 func prefix(where string) string {
@@ -238,7 +396,10 @@ func pointGeometry(raw *rawGeometry) (orb.Point, string) {
 		}
 		return orb.Point{}, fmt.Sprintf("the geometry is a MultiPoint of %d points; this layer needs one Point per feature", len(pos))
 	}
-	return orb.Point{}, fmt.Sprintf("the geometry is a %s; this layer needs Point geometries", g.Type)
+	if curveTypes[g.Type] {
+		return orb.Point{}, curvesMessage(g.Type)
+	}
+	return orb.Point{}, fmt.Sprintf("the geometry is a %s; this layer needs Point geometries", clip(g.Type, 30))
 }
 
 // polygonGeometry decodes a Polygon or MultiPolygon, without checking rings.
@@ -287,5 +448,8 @@ func polygonGeometry(raw *rawGeometry) (mp orb.MultiPolygon, multi bool, msg str
 		}
 		return mp, true, ""
 	}
-	return nil, false, fmt.Sprintf("the geometry is a %s; this layer needs Polygon or MultiPolygon geometries", g.Type)
+	if curveTypes[g.Type] {
+		return nil, false, curvesMessage(g.Type)
+	}
+	return nil, false, fmt.Sprintf("the geometry is a %s; this layer needs Polygon or MultiPolygon geometries", clip(g.Type, 30))
 }

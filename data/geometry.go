@@ -37,17 +37,30 @@ func classify(x, y float64) coordProblem {
 	}
 }
 
-// reprojectAdvice is the advice for projected coordinates.
+// reprojectAdvice is the advice for a file in a projected CRS the loader
+// does not convert.
 const reprojectAdvice = "reproject to EPSG:4326 (longitude/latitude in degrees), e.g. ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson"
 
-// positionMessage explains a bad GeoJSON position, or returns "".
-func positionMessage(p orb.Point) string {
+// metresAdvice is the advice for coordinates in metres in a file that does
+// not say they are: its CRS must be given, since GDAL cannot convert what
+// it does not know either.
+func metresAdvice(layer Layer) string {
+	s := "give the CRS they are in"
+	if layer != "" && layer != LayerPopulation {
+		s += fmt.Sprintf(" with --crs %s=EPSG:NNNN (e.g. EPSG:6670), or", layer)
+	}
+	return s + " convert the file to longitude/latitude: ogr2ogr -s_srs EPSG:NNNN -t_srs EPSG:4326 out.geojson in.geojson"
+}
+
+// positionMessage explains a bad position of layer ("" when unknown), or
+// returns "".
+func positionMessage(p orb.Point, layer Layer) string {
 	x, y := p[0], p[1]
 	switch classify(x, y) {
 	case coordNotFinite:
 		return fmt.Sprintf("position [%v, %v] is not a finite number; give longitude and latitude in degrees", x, y)
 	case coordProjected:
-		return fmt.Sprintf("position [%v, %v] is not in degrees: it looks like projected coordinates in metres (e.g. JGD2011 plane rectangular EPSG:6670) — %s", x, y, reprojectAdvice)
+		return fmt.Sprintf("position [%v, %v] is not in degrees: it looks like projected coordinates in metres (e.g. JGD2011 plane rectangular EPSG:6670) — %s", x, y, metresAdvice(layer))
 	case coordSwapped:
 		return fmt.Sprintf("position [%v, %v]: latitude %v is out of range; latitude and longitude look swapped — GeoJSON positions are [longitude, latitude]: swap them", x, y, y)
 	case coordOutOfRange:
@@ -71,7 +84,7 @@ func ringLabel(i, j int, multi bool) string {
 // checkRings checks the structure and coordinates of polygons: every ring
 // has at least 4 positions, is closed and holds degrees. It returns the
 // first problem found, or "".
-func checkRings(mp orb.MultiPolygon, multi bool) string {
+func checkRings(mp orb.MultiPolygon, multi bool, layer Layer) string {
 	if len(mp) == 0 {
 		return "the geometry is empty (no polygons); give at least one ring"
 	}
@@ -85,7 +98,7 @@ func checkRings(mp orb.MultiPolygon, multi bool) string {
 				return label + " is empty; a ring needs at least 4 positions (the last repeats the first)"
 			}
 			for _, p := range ring {
-				if msg := positionMessage(p); msg != "" {
+				if msg := positionMessage(p, layer); msg != "" {
 					return label + ": " + msg
 				}
 			}
@@ -373,4 +386,13 @@ func ringArea(r orb.Ring) float64 {
 		s += r[i-1][0]*r[i][1] - r[i][0]*r[i-1][1]
 	}
 	return math.Abs(s) / 2
+}
+
+// curveTypes are the geometry types with curved edges (ISO SQL/MM, JSON-FG).
+var curveTypes = map[string]bool{"CircularString": true, "CompoundCurve": true, "CurvePolygon": true, "MultiCurve": true, "MultiSurface": true, "Curve": true, "Surface": true}
+
+// curvesMessage says that a geometry of type kind has curves, which are not
+// read, and how to linearise them.
+func curvesMessage(kind string) string {
+	return fmt.Sprintf("the geometry is a %s, with curved edges, which are not read; linearise the curves first, e.g. ogr2ogr -nlt CONVERT_TO_LINEAR out.gpkg in.gpkg", kind)
 }

@@ -185,9 +185,10 @@ func loadLayer(readFile func(string) ([]byte, error), ds *Dataset, layer Layer, 
 	var recs []*record
 	collect := func(r *record) { recs = append(recs, r) }
 	var (
-		fileCRS *crsInfo
-		enc     string
-		keys    = map[string]bool{}
+		fileCRS  *crsInfo
+		crsWhere = "crs" // where the file names its CRS, for messages
+		encNote  string
+		keys     = map[string]bool{}
 	)
 	switch {
 	case rd != nil:
@@ -207,14 +208,21 @@ func loadLayer(readFile func(string) ([]byte, error), ds *Dataset, layer Layer, 
 		if err != nil {
 			return nil, fmt.Errorf("layer %s: %w", layer, err)
 		}
-		text, e, err := decodeText(raw)
+		dt, err := decodeText(raw)
 		if err != nil {
 			return nil, fileErr(err)
 		}
-		enc = e
+		text := dt.text
+		encNote = dt.note
 		if ext == ".csv" {
 			b.csv = true
-			if _, err := readCSV(text, layer, res, func(h csvHeader) { b.columns = h.names }, collect); err != nil {
+			onHeader := func(h csvHeader) {
+				b.columns = h.names
+				_, lat := h.cols[fieldLat]
+				_, wkt := h.cols[fieldWKT]
+				b.wktPoints = wkt && !lat
+			}
+			if _, err := readCSV(text, layer, res, onHeader, collect); err != nil {
 				return nil, fileErr(err)
 			}
 		} else {
@@ -222,31 +230,41 @@ func loadLayer(readFile func(string) ([]byte, error), ds *Dataset, layer Layer, 
 			if err != nil {
 				return nil, fileErr(err)
 			}
-			fileCRS = hdr.crs
+			fileCRS, crsWhere = hdr.crs, "member crs"
+			for _, w := range hdr.notes {
+				b.p.warnf("", "", "%s", w)
+			}
 		}
 	case ext == ".shp":
 		sh, err := readShapefile(readFile, file, res, keys, b.shapes, collect)
 		if err != nil {
 			return nil, fileErr(err)
 		}
-		fileCRS = sh.crs
+		fileCRS, crsWhere = sh.crs, "crs ("+path.Base(filepath.ToSlash(sh.prj))+")"
 		for _, w := range sh.notes {
 			b.p.warnf("", "", "%s", w)
 		}
 	}
 	crs := fileCRS
 	if override != nil {
-		if fileCRS != nil && fileCRS.known && fileCRS.name != override.name {
+		switch {
+		case fileCRS != nil && (fileCRS.problem != "" || fileCRS.projected):
+			b.p.warnf("", "crs", "the file's CRS (%s) is not one this loader converts; --crs %s is used instead", fileCRS.name, override.name)
+		case fileCRS != nil && fileCRS.known && fileCRS.name != override.name:
 			b.p.warnf("", "crs", "the file says its CRS is %s; --crs %s is used instead", fileCRS.name, override.name)
 		}
 		crs = override
 	}
 	if crs != nil {
 		switch {
+		case crs.problem != "":
+			return nil, fileErr(fmt.Errorf("%s: %s", crsWhere, strings.ReplaceAll(crs.problem, "--crs LAYER=", "--crs "+string(layer)+"=")))
 		case crs.projected:
-			return nil, fileErr(fmt.Errorf("crs: %s", projectedAdvice(*crs)))
+			return nil, fileErr(fmt.Errorf("%s: %s", crsWhere, projectedAdvice(*crs)))
 		case crs.approx != "":
 			b.p.warnf("", "crs", "the coordinates are on %s: %s", crs.name, crs.approx)
+		case crs.undefined:
+			b.p.warnf("", "crs", "the file declares no CRS (%s); the coordinates are read as WGS84 longitude/latitude — give --crs %s=EPSG:NNNN if they are not", crs.name, layer)
 		case !crs.known && !crs.converts():
 			b.p.warnf("", "crs", "crs %q is not known; the coordinates are read as WGS84 longitude/latitude degrees", crs.name)
 		}
@@ -268,8 +286,8 @@ func loadLayer(readFile func(string) ([]byte, error), ds *Dataset, layer Layer, 
 			b.p.errorf("", f, "the mapping %s.%s=%s names no property of the file; properties are %s", layer, f, res.names[f][0], propertyList(keys))
 		}
 	}
-	if enc == "Shift_JIS" {
-		b.p.warnf("", "", "read as Shift_JIS (CP932); save as UTF-8 to be safe")
+	if encNote != "" {
+		b.p.warnf("", "", "%s", encNote)
 	}
 	b.finish()
 	return b.p.warnings, b.p.err()
@@ -309,6 +327,8 @@ type builder struct {
 	repeated map[coordProblem]*repeat
 	bad      bool // the current record has a problem
 	csv      bool // the file is CSV
+	// wktPoints is set for a CSV of points in a WKT column, not lat/lon.
+	wktPoints bool
 	// shapes holds the decoded geometry of Shapefile and GeoPackage records.
 	shapes map[*record]shape
 	// conv converts the file's coordinates to WGS84 lon/lat; nil when they are.
@@ -537,11 +557,13 @@ func parseKind(s string) (OfficeKind, bool) {
 // point reads a point layer's position from a GeoJSON geometry or from the
 // lat/lon columns of a CSV row.
 func (b *builder) point(r *record, at string) orb.Point {
-	if !r.csv {
+	if !r.csv || b.wktPoints {
 		var p orb.Point
 		var msg string
 		if sh, ok := b.shapes[r]; ok {
 			p, msg = sh.point()
+		} else if r.csv {
+			p, msg = wktPoint(b.text(r, fieldWKT))
 		} else {
 			p, msg = pointGeometry(r.geom)
 		}
@@ -550,7 +572,7 @@ func (b *builder) point(r *record, at string) orb.Point {
 		}
 		if msg != "" {
 			b.errorf(at, "geometry", "%s", msg)
-		} else if msg := positionMessage(p); msg != "" && !b.once(classify(p[0], p[1]), at, "geometry", msg) {
+		} else if msg := positionMessage(p, b.layer); msg != "" && !b.once(classify(p[0], p[1]), at, "geometry", msg) {
 			b.errorf(at, "geometry", "%s", msg)
 		}
 		return p
@@ -637,7 +659,7 @@ func (b *builder) polygons(r *record, at string) orb.MultiPolygon {
 		mp = convertPolygons(b.conv, mp)
 	}
 	if msg == "" {
-		msg = checkRings(mp, multi)
+		msg = checkRings(mp, multi, b.layer)
 	}
 	if msg != "" {
 		b.errorf(at, "geometry", "%s", msg)
@@ -654,10 +676,49 @@ func (b *builder) polygons(r *record, at string) orb.MultiPolygon {
 	return fixed
 }
 
+// wktPoint reads a WKT POINT (or a MULTIPOINT of one point).
+func wktPoint(s string) (orb.Point, string) {
+	if s == "" {
+		return orb.Point{}, "the geometry is empty (no WKT); give a POINT"
+	}
+	if c := wktCurve(s); c != "" {
+		return orb.Point{}, curvesMessage(c)
+	}
+	g, err := geom.UnmarshalWKT(s, geom.NoValidate{})
+	if err != nil {
+		return orb.Point{}, "the WKT cannot be read: " + err.Error()
+	}
+	switch {
+	case g.IsEmpty():
+		return orb.Point{}, "the geometry is empty (" + g.Type().String() + " EMPTY); give a POINT"
+	case g.IsPoint():
+		xy, _ := g.MustAsPoint().XY()
+		return orb.Point{xy.X, xy.Y}, ""
+	case g.IsMultiPoint() && g.MustAsMultiPoint().NumPoints() == 1:
+		xy, _ := g.MustAsMultiPoint().PointN(0).XY()
+		return orb.Point{xy.X, xy.Y}, ""
+	}
+	return orb.Point{}, fmt.Sprintf("the geometry is a %s; this layer needs POINT geometries", g.Type())
+}
+
+// wktCurve returns the curve type a WKT geometry holds, or "".
+func wktCurve(s string) string {
+	up := strings.ToUpper(s[:min(len(s), 4096)])
+	for _, c := range []string{"CIRCULARSTRING", "COMPOUNDCURVE", "CURVEPOLYGON", "MULTICURVE", "MULTISURFACE"} {
+		if strings.Contains(up, c) {
+			return c
+		}
+	}
+	return ""
+}
+
 // wktPolygons reads a WKT POLYGON or MULTIPOLYGON without validating it.
 func wktPolygons(s string) (orb.MultiPolygon, bool, string) {
 	if s == "" {
 		return nil, false, "the geometry is empty (no WKT); give a POLYGON or MULTIPOLYGON"
+	}
+	if c := wktCurve(s); c != "" {
+		return nil, false, curvesMessage(c)
 	}
 	g, err := geom.UnmarshalWKT(s, geom.NoValidate{})
 	if err != nil {

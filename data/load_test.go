@@ -45,7 +45,7 @@ var badCases = []badCase{
 	{file: "offices_swapped.geojson", layer: LayerOffices, want: []string{"offices_swapped.geojson: feature 0 (id=W1): field geometry:", "latitude and longitude look swapped", "[longitude, latitude]"}},
 	{file: "dir_swapped", want: []string{"dir_swapped/stores.csv: fields lat/lon: 3 of 3 positions lie far outside the other layers", "latitude and longitude look swapped", "--field stores.lat="}},
 	{file: "offices_projected.csv", layer: LayerOffices, want: []string{"offices_projected.csv: line 2: fields lat/lon: (x=-20212.5, y=-29431.2) are not degrees", "projected", "EPSG:6670", "EPSG:4326", "the same in 1 more row)"}},
-	{file: "districts_projected.geojson", layer: LayerDistricts, want: []string{"districts_projected.geojson: feature 0 (id=D1): field geometry:", "projected coordinates in metres", "ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson"}},
+	{file: "districts_projected.geojson", layer: LayerDistricts, want: []string{"districts_projected.geojson: feature 0 (id=D1): field geometry:", "projected coordinates in metres", "--crs districts=EPSG:NNNN", "ogr2ogr -s_srs EPSG:NNNN -t_srs EPSG:4326"}},
 	// A legacy crs member naming plane rectangular zone II is converted.
 	{file: "districts_projected_crs.geojson", layer: LayerDistricts},
 	{file: "districts_wrong_type.geojson", layer: LayerDistricts, want: []string{"districts_wrong_type.geojson: feature 0 (id=D1): field geometry: the geometry is a Point; this layer needs Polygon or MultiPolygon"}},
@@ -69,7 +69,7 @@ var badCases = []badCase{
 	{file: "offices_ragged.csv", layer: LayerOffices, want: []string{"offices_ragged.csv: line 3: the row has a different number of columns"}},
 	{file: "stores_bad_mapping.csv", layer: LayerStores, opt: Options{Fields: map[Layer]map[string]string{LayerStores: {"name": "名前"}}},
 		want: []string{"stores_bad_mapping.csv: field mapping stores.name=名前: the header has no column \"名前\"", "columns are id, 店名, lat, lon"}},
-	{file: "offices_sjis.csv", layer: LayerOffices, warn: []string{"offices_sjis.csv: read as Shift_JIS"}},
+	{file: "offices_sjis.csv", layer: LayerOffices, warn: []string{"offices_sjis.csv: the text is not UTF-8; read as Shift_JIS: only Shift_JIS decodes every byte", "save the file as UTF-8"}},
 	{file: "offices_bom.geojson", layer: LayerOffices},
 }
 
@@ -354,9 +354,10 @@ func TestDecodeText(t *testing.T) {
 		{append([]byte{0xEF, 0xBB, 0xBF}, "名称"...), "名称", "UTF-8 with BOM"},
 		{[]byte{0x96, 0xBC, 0x8F, 0xCC}, "名称", "Shift_JIS"},
 		{[]byte{0x87, 0x40}, "①", "Shift_JIS"}, // a CP932 (NEC) extension
-		{[]byte{'a', 0xFD, 0xFE}, "", ""},
+		{[]byte{'a', 0x81, ' '}, "", ""},
 	} {
-		got, enc, err := decodeText(c.in)
+		dt, err := decodeText(c.in)
+		got, enc := dt.text, dt.enc
 		if c.enc == "" {
 			if err == nil {
 				t.Errorf("decodeText(% X) = %q, want an error", c.in, got)
@@ -403,12 +404,18 @@ func TestCRSWarnings(t *testing.T) {
 		}
 		return p
 	}
-	for _, c := range []struct{ crs, warn string }{
-		{"urn:ogc:def:crs:EPSG::4301", "Tokyo datum"},
-		{"urn:ogc:def:crs:EPSG::9999", "is not known"},
-		{"urn:ogc:def:crs:OGC:1.3:CRS84", ""},
+	for _, c := range []struct{ crs, warn, err string }{
+		{crs: "urn:ogc:def:crs:EPSG::4301", warn: "Tokyo datum"},
+		{crs: "urn:ogc:def:crs:EPSG::9999", err: "member crs: EPSG:9999 is not a CRS this loader converts"},
+		{crs: "urn:ogc:def:crs:OGC:1.3:CRS84"},
 	} {
 		_, warnings, err := Load(Paths{LayerOffices: write("offices.geojson", c.crs)}, Options{})
+		if c.err != "" {
+			if err == nil || !strings.Contains(err.Error(), c.err) || !strings.Contains(err.Error(), "--crs offices=EPSG:NNNN") {
+				t.Errorf("%s: error %v, want %q and advice", c.crs, err, c.err)
+			}
+			continue
+		}
 		if err != nil {
 			t.Fatalf("%s: %v", c.crs, err)
 		}
@@ -421,5 +428,82 @@ func TestCRSWarnings(t *testing.T) {
 		if c.warn == "" && len(all) > 0 || c.warn != "" && (len(all) != 1 || !strings.Contains(all[0], c.warn)) {
 			t.Errorf("%s: crs warnings %q, want %q", c.crs, all, c.warn)
 		}
+	}
+}
+
+// TestOneColumnTwoFields: two of our fields may read one column (issue 21:
+// this said the column did not exist), while a field mapped to the column
+// that holds the geometry is refused, saying so (it said to add a WKT
+// column).
+func TestOneColumnTwoFields(t *testing.T) {
+	dir := t.TempDir()
+	csvFile := filepath.Join(dir, "districts.csv")
+	if err := os.WriteFile(csvFile, []byte("NAME,WKT\nA,\"POLYGON ((130 32, 131 32, 131 33, 130 32))\"\nB,\"POLYGON ((131 32, 132 32, 132 33, 131 32))\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	geojsonFile := filepath.Join(dir, "districts.geojson")
+	if err := os.WriteFile(geojsonFile, []byte(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"NAME":"A"},"geometry":{"type":"Polygon","coordinates":[[[130,32],[131,32],[131,33],[130,32]]]}}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	both := Options{Fields: map[Layer]map[string]string{LayerDistricts: {"id": "NAME", "name": "NAME"}}}
+	for _, file := range []string{csvFile, geojsonFile} {
+		ds, _, err := Load(Paths{LayerDistricts: file}, both)
+		if err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		if d := ds.Districts[0]; d.ID != "A" || d.Name != "A" {
+			t.Errorf("%s: district %q named %q, want A, A", file, d.ID, d.Name)
+		}
+	}
+	_, _, err := Load(Paths{LayerDistricts: csvFile}, Options{Fields: map[Layer]map[string]string{LayerDistricts: {"id": "NAME", "name": "WKT"}}})
+	if err == nil || !strings.Contains(err.Error(), `districts.csv: field mapping districts.name=WKT: column "WKT" holds the geometry (wkt); map name to the column that holds it, one of NAME, WKT`) {
+		t.Errorf("name mapped to the WKT column: %v", err)
+	}
+}
+
+// TestCSVWKTPoints: a CSV of points in a WKT column (as GDAL writes and
+// reads it) is read; issue 21: it said "no latitude column".
+func TestCSVWKTPoints(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct{ name, text, want string }{
+		{"points", "id,name,WKT\ns1,A,POINT (130.7 32.8)\ns2,B,\"MULTIPOINT ((130.8 32.9))\"\n", ""},
+		{"lines", "id,WKT\ns1,\"LINESTRING (130 32, 131 33)\"\n", "stores.csv: line 2: field geometry: the geometry is a LineString; this layer needs POINT geometries"},
+		{"curves", "id,WKT\ns1,\"CIRCULARSTRING (0 0, 1 1, 2 0)\"\n", "the geometry is a CIRCULARSTRING, with curved edges, which are not read; linearise the curves first, e.g. ogr2ogr -nlt CONVERT_TO_LINEAR"},
+		{"neither", "id,name\ns1,A\n", "no latitude column (lat, latitude, 緯度, y) in the header \"id,name\", and no WKT column (wkt, geometry, geom, the_geom) of points"},
+	} {
+		file := filepath.Join(dir, "stores.csv")
+		if err := os.WriteFile(file, []byte(c.text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		ds, _, err := Load(Paths{LayerStores: file}, Options{})
+		if c.want != "" {
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("%s: %v, want %q", c.name, err, c.want)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if len(ds.Stores) != 2 || ds.Stores[0].Location != [2]float64{130.7, 32.8} || ds.Stores[1].Location != [2]float64{130.8, 32.9} || ds.Stores[1].Name != "B" {
+			t.Errorf("%s: %+v", c.name, ds.Stores)
+		}
+	}
+}
+
+// TestRepeatedFeatures: a FeatureCollection with two "features" members is
+// read as GDAL reads it, both arrays, numbered on (issue 21: it reported a
+// duplicate id the file did not contain).
+func TestRepeatedFeatures(t *testing.T) {
+	needShared(t)
+	ds, warns, err := Load(Paths{LayerStores: sharedData + "gdal_autotest/derived_probes/dupkey_features.geojson"}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ds.Stores) != 2 || ds.Stores[0].Name != "A" || ds.Stores[1].Name != "B" || ds.Stores[1].ID != "stores-1" {
+		t.Errorf("stores %+v, want A then B", ds.Stores)
+	}
+	if len(warns) != 1 || !strings.Contains(warns[0].Message, `the member "features" appears more than once`) {
+		t.Errorf("warnings %v", warns)
 	}
 }

@@ -80,7 +80,7 @@ func (b *builder) link(r *record, at, id string) RoadLink {
 				p = convertPoint(b.conv, p)
 				ls[k] = p
 			}
-			if m := positionMessage(p); m != "" && !b.once(classify(p[0], p[1]), at, "geometry", m) {
+			if m := positionMessage(p, LayerNetwork); m != "" && !b.once(classify(p[0], p[1]), at, "geometry", m) {
 				b.errorf(at, "geometry", "line %d, position %d: %s", i, k, m)
 				return l
 			}

@@ -45,11 +45,12 @@ func LoadPopulation(path string, opt Options) ([]PopulationCell, []Warning, erro
 	if err != nil {
 		return nil, nil, fmt.Errorf("layer population: %w", err)
 	}
-	text, enc, err := decodeText(raw)
+	dt, err := decodeText(raw)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
-	res := &resolver{layer: LayerPopulation, fields: populationFields, names: map[string][]string{}, mapped: map[string]bool{}, cache: map[string]match{}}
+	text := dt.text
+	res := &resolver{layer: LayerPopulation, fields: populationFields, names: map[string][]string{}, mapped: map[string]bool{}, cache: map[string][]match{}}
 	for _, f := range populationFields {
 		res.names[f] = aliases[f]
 	}
@@ -88,14 +89,14 @@ func LoadPopulation(path string, opt Options) ([]PopulationCell, []Warning, erro
 		}
 	} else {
 		keys := map[string]bool{}
-		_, err := readGeoJSON(text, res, keys, func(r *record) {
+		hdr, err := readGeoJSON(text, res, keys, func(r *record) {
 			at := fmt.Sprintf("feature %d", r.index)
 			g := geometryOf(r.geom)
 			switch g.Type {
 			case "Point", "MultiPoint":
 				pt, msg := pointGeometry(r.geom)
 				if msg == "" {
-					msg = positionMessage(pt)
+					msg = positionMessage(pt, LayerPopulation)
 				}
 				if msg != "" {
 					p.errorf(at, "geometry", "%s", msg)
@@ -105,7 +106,7 @@ func LoadPopulation(path string, opt Options) ([]PopulationCell, []Warning, erro
 			default:
 				mp, multi, msg := polygonGeometry(r.geom)
 				if msg == "" {
-					msg = checkRings(mp, multi)
+					msg = checkRings(mp, multi, LayerPopulation)
 				}
 				if msg != "" {
 					p.errorf(at, "geometry", "%s", strings.Replace(msg, "this layer needs Polygon or MultiPolygon geometries", "the population layer needs Points, Polygons or MultiPolygons", 1))
@@ -117,12 +118,18 @@ func LoadPopulation(path string, opt Options) ([]PopulationCell, []Warning, erro
 		if err != nil {
 			return nil, p.warnings, fmt.Errorf("%s: %w", path, err)
 		}
+		if c := hdr.crs; c != nil && (c.converts() || c.problem != "" || c.projected) {
+			return nil, p.warnings, fmt.Errorf("%s: member crs: the file says its coordinates are in %s; the population layer is read in WGS 84 longitude/latitude only — convert it first: ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson", path, c.name)
+		}
+		for _, w := range hdr.notes {
+			p.warnf("", "", "%s", w)
+		}
 		if !anyKey(keys, res) {
 			return nil, p.warnings, fmt.Errorf("%s: field population: no feature has a population property (population, 人口); map yours with --field population.population=NAME", path)
 		}
 	}
-	if enc == "Shift_JIS" {
-		p.warnf("", "", "read as Shift_JIS (CP932); save as UTF-8 to be safe")
+	if dt.note != "" {
+		p.warnf("", "", "%s", dt.note)
 	}
 	if len(cells) == 0 && len(p.errs) == 0 {
 		p.errorf("", "", "the population layer is empty (no features or rows)")
@@ -136,7 +143,7 @@ func LoadPopulation(path string, opt Options) ([]PopulationCell, []Warning, erro
 // anyKey reports whether some property name of the file maps to population.
 func anyKey(keys map[string]bool, res *resolver) bool {
 	for k := range keys {
-		if res.lookup(k).field == fieldPopulation {
+		if res.field(k) == fieldPopulation {
 			return true
 		}
 	}
@@ -254,7 +261,7 @@ func readPopulationCSV(text []byte, res *resolver, p *problems, add func(r *reco
 		if !ok {
 			continue
 		}
-		if msg := positionMessage(pt); msg != "" {
+		if msg := positionMessage(pt, LayerPopulation); msg != "" {
 			p.errorf(at, "lat/lon", "%s", msg)
 			continue
 		}

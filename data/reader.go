@@ -113,16 +113,17 @@ type RawFeature struct {
 // declare it: by a code such as EPSG:6670, or by a WKT definition.
 type CRS struct {
 	// Authority and Code name the CRS in a registry, such as "EPSG" and
-	// 6670; the loader converts the EPSG codes it knows (see the README).
+	// 6670; the loader converts the EPSG codes it knows (see the README)
+	// and refuses others that come without a WKT definition.
 	Authority string
 	Code      int
 	// WKT is the CRS definition (WKT 1 in OGC or ESRI style, or WKT 2),
 	// read when the code is not one the loader knows: by its datum and,
 	// when projected, its transverse Mercator parameters.
 	WKT string
-	// Name calls a CRS that has neither a code nor a definition, such as
-	// "undefined (srs_id 0)"; the coordinates are then read as
-	// longitude/latitude with a warning.
+	// Name calls an undefined CRS, one that has neither a code nor a
+	// definition, such as "undefined (srs_id 0)"; the coordinates are then
+	// read as longitude/latitude with a warning.
 	Name string
 }
 
@@ -144,8 +145,12 @@ func (c CRS) info() *crsInfo {
 		if ci.name == "" {
 			ci.name = code
 		}
+	case c.Name == "" && strings.EqualFold(c.Authority, "EPSG"):
+		ci = epsgCode(c.Code)
 	case c.Name == "":
-		ci.name = code
+		ci = crsInfo{name: code, problem: fmt.Sprintf("%s is not a CRS this loader converts; %s", code, crsAdvice)}
+	case c.Authority == "" && c.Code == 0:
+		ci.undefined = true
 	}
 	return &ci
 }

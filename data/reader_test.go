@@ -130,13 +130,20 @@ func TestReaders(t *testing.T) {
 			name:   "crs named only",
 			source: "PG:dbname=city",
 			reader: &fakeReader{match: "PG:", layer: data.RawLayer{Table: "t", CRS: data.CRS{Name: "undefined (srid 0)"}, Features: officeFeatures(same)}},
-			warn:   []string{`PG:dbname=city (table t): field crs: crs "undefined (srid 0)" is not known; the coordinates are read as WGS84 longitude/latitude degrees`},
+			warn:   []string{`PG:dbname=city (table t): field crs: the file declares no CRS (undefined (srid 0)); the coordinates are read as WGS84 longitude/latitude — give --crs offices=EPSG:NNNN if they are not`},
 		},
 		{
 			name:   "unknown code",
 			source: "PG:dbname=city",
 			reader: &fakeReader{match: "PG:", layer: data.RawLayer{CRS: data.CRS{Authority: "EPSG", Code: 99999}, Features: officeFeatures(same)}},
-			warn:   []string{`crs "EPSG:99999" is not known`},
+			want:   []string{"PG:dbname=city: crs: EPSG:99999 is not a CRS this loader converts", "ogr2ogr -t_srs EPSG:4326", "--crs offices=EPSG:NNNN"},
+		},
+		{
+			name:   "unknown code, --crs given",
+			source: "PG:dbname=city",
+			opt:    data.Options{CRS: map[data.Layer]string{"": "EPSG:4326"}},
+			reader: &fakeReader{match: "PG:", layer: data.RawLayer{CRS: data.CRS{Authority: "EPSG", Code: 99999}, Features: officeFeatures(same)}},
+			warn:   []string{"field crs: the file's CRS (EPSG:99999) is not one this loader converts; --crs EPSG:4326 (WGS 84) is used instead"},
 		},
 		{
 			name:   "projected crs not converted",

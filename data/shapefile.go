@@ -17,6 +17,7 @@ import (
 // shapefileInfo is what a Shapefile says besides its records.
 type shapefileInfo struct {
 	crs   *crsInfo // from the .prj; nil without one
+	prj   string   // the .prj's path
 	notes []string // warnings about the file as a whole
 }
 
@@ -80,13 +81,13 @@ func readShapefile(readFile func(string) ([]byte, error), file string, res *reso
 	if err != nil {
 		return info, err
 	}
-	prj, _, err := sibling(readFile, file, ".prj")
+	prj, prjName, err := sibling(readFile, file, ".prj")
 	if err != nil {
 		return info, err
 	}
 	if prj != nil {
 		c := crsFromWKT(string(prj))
-		info.crs = &c
+		info.crs, info.prj = &c, prjName
 	} else {
 		info.notes = append(info.notes, "no .prj beside the .shp: the coordinates are taken as WGS84/JGD2011 longitude/latitude (give --crs EPSG:NNNN if they are not)")
 	}
@@ -94,8 +95,8 @@ func readShapefile(readFile func(string) ([]byte, error), file string, res *reso
 	if err != nil {
 		return info, fmt.Errorf("%s: %w", filepath.Base(dbfName), err)
 	}
-	if table.encodingFrom == "detected" && table.encoding == "Shift_JIS" {
-		info.notes = append(info.notes, "the .dbf has no .cpg and no code page byte; its text was read as Shift_JIS (CP932), the only encoding that fits — check the names, or add a .cpg holding CP932 or UTF-8")
+	if table.note != "" {
+		info.notes = append(info.notes, table.note)
 	}
 	geoms, err := readSHP(shp, res.layer == LayerNetwork)
 	if err != nil {
@@ -113,7 +114,7 @@ func readShapefile(readFile func(string) ([]byte, error), file string, res *reso
 			props[f.name] = table.rows[i][j]
 		}
 		r := featureRecord(i, &rawFeature{Properties: props}, res, keys)
-		shapes[r] = shape{g: g.g, msg: g.msg}
+		shapes[r] = shape(g)
 		fn(r)
 	}
 	return info, nil

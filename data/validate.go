@@ -93,7 +93,7 @@ func checkRecords(ds *Dataset, layer Layer, p *problems) []site {
 		return at
 	}
 	checkPoint := func(at string, pt orb.Point) {
-		if msg := positionMessage(pt); msg != "" {
+		if msg := positionMessage(pt, layer); msg != "" {
 			p.errorf(at, "geometry", "%s", msg)
 		}
 	}
@@ -107,7 +107,7 @@ func checkRecords(ds *Dataset, layer Layer, p *problems) []site {
 				continue
 			}
 			c := poly.Bound().Center()
-			if msg := positionMessage(c); msg != "" {
+			if msg := positionMessage(c, layer); msg != "" {
 				p.errorf(at, "geometry", "%s", msg)
 				return
 			}

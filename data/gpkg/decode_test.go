@@ -145,7 +145,9 @@ func TestDecodeGeometry(t *testing.T) {
 		tc{name: "header cut short", blob: []byte("GP\x00"), err: `the geometry is not a GeoPackage geometry blob (no "GP" header)`},
 		tc{name: "bad byte order", blob: blob(1, 0, append([]byte{7}, point[1:]...)), err: "the geometry's WKB cannot be read: invalid WKB syntax: invalid byte order: 0x7"},
 		tc{name: "ring count of 2^32-16", blob: blob(1, 0, le().head(3).u32(1).u32(0xFFFFFFF0).b), err: "the geometry's WKB cannot be read: invalid WKB syntax: unexpected EOF"},
-		tc{name: "curve polygon", blob: blob(1, 0, le().head(10).u32(0).b), err: "the geometry's WKB cannot be read: invalid WKB syntax: invalid or unknown geometry type in geom code: 10"},
+		tc{name: "curve polygon", blob: blob(1, 0, le().head(10).u32(0).b), err: "the geometry is a CurvePolygon, with curved edges, which are not read; linearise the curves first, e.g. ogr2ogr -nlt CONVERT_TO_LINEAR out.gpkg in.gpkg"},
+		tc{name: "multi surface ZM", blob: blob(1, 0, le().head(3012).u32(0).b), err: "the geometry is a MultiSurface, with curved edges, which are not read; linearise the curves first, e.g. ogr2ogr -nlt CONVERT_TO_LINEAR out.gpkg in.gpkg"},
+		tc{name: "TIN", blob: blob(1, 0, le().head(16).u32(0).b), err: "the geometry is a TIN; a layer needs points or polygons"},
 		tc{name: "EWKB Z flag (not GeoPackage WKB)", blob: blob(1, 0, le().head(0x80000001).f64(130).f64(32).f64(1).b), err: "the geometry's WKB cannot be read: invalid WKB syntax: invalid or unknown geometry type in geom code: 2147483649"},
 	)
 	for _, c := range cases {

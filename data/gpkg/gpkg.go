@@ -10,6 +10,7 @@ package gpkg
 
 import (
 	"database/sql"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
@@ -31,8 +32,8 @@ import (
 // reads one feature table: the one named in data.Options.Tables (--layer),
 // else the only feature table, else the one named like the layer. The CRS
 // comes from gpkg_spatial_ref_sys, the ids from the primary key when the
-// table has no id column; blob columns other than the geometry are not
-// read.
+// table has no id column (the primary key is a property too); blob columns
+// other than the geometry are not read.
 type Reader struct{}
 
 // Accepts reports whether source is a GeoPackage file, by its extension.
@@ -79,9 +80,12 @@ func (Reader) Read(req data.ReadRequest) (*data.RawLayer, error) {
 // readTable reads the feature table want of db, or picks one for layer.
 func readTable(db *sql.DB, layer data.Layer, want string) (*data.RawLayer, error) {
 	lines := layer == data.LayerNetwork // a road network's lines
+	if err := checkContents(db); err != nil {
+		return nil, err
+	}
 	rows, err := db.Query(`SELECT c.table_name, g.column_name, g.srs_id FROM gpkg_contents c JOIN gpkg_geometry_columns g ON g.table_name = c.table_name WHERE c.data_type = 'features' ORDER BY c.table_name`)
 	if err != nil {
-		return nil, fmt.Errorf("not a GeoPackage (no gpkg_contents or gpkg_geometry_columns table: %v)", sqlMessage(err))
+		return nil, fmt.Errorf("the GeoPackage lists feature tables but its gpkg_geometry_columns table cannot be read (%v); the file is damaged", sqlMessage(err))
 	}
 	type table struct {
 		name, column string
@@ -179,7 +183,10 @@ func readTable(db *sql.DB, layer data.Layer, want string) (*data.RawLayer, error
 					f.Geometry, f.GeometryErr = decodeLines(b)
 				}
 			case c == pk:
+				// The primary key is the feature's id, and a property that
+				// --field can name, as GDAL shows it ("FID Column = fid").
 				f.ID = vals[j]
+				f.Properties[c] = vals[j]
 			default:
 				if _, isBlob := vals[j].([]byte); !isBlob {
 					f.Properties[c] = vals[j]
@@ -192,6 +199,47 @@ func readTable(db *sql.DB, layer data.Layer, want string) (*data.RawLayer, error
 		return nil, fmt.Errorf("table %s: %v", pick.name, sqlMessage(err))
 	}
 	return out, nil
+}
+
+// checkContents checks that db is a GeoPackage (it has gpkg_contents) that
+// holds features, not only rasters.
+func checkContents(db *sql.DB) error {
+	rows, err := db.Query(`SELECT table_name, data_type FROM gpkg_contents ORDER BY table_name`)
+	if err != nil {
+		return fmt.Errorf("not a GeoPackage (it has no gpkg_contents table: %v)", sqlMessage(err))
+	}
+	defer rows.Close()
+	features := 0
+	var rasters []string
+	for rows.Next() {
+		var name, typ sql.NullString
+		if err := rows.Scan(&name, &typ); err != nil {
+			return fmt.Errorf("read gpkg_contents: %v", sqlMessage(err))
+		}
+		switch typ.String {
+		case "features":
+			features++
+		case "tiles", "2d-gridded-coverage":
+			if len(rasters) < 5 {
+				rasters = append(rasters, fmt.Sprintf("%q (%s)", clip(name.String), typ.String))
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read gpkg_contents: %v", sqlMessage(err))
+	}
+	if features == 0 && len(rasters) > 0 {
+		return fmt.Errorf("the GeoPackage holds only raster data (%s), no table of features; a layer needs points or polygons: give a GeoPackage of vector features, a Shapefile or GeoJSON", strings.Join(rasters, ", "))
+	}
+	return nil
+}
+
+// clip shortens a name quoted from a file.
+func clip(s string) string {
+	if r := []rune(s); len(r) > 40 {
+		return string(r[:40]) + "…"
+	}
+	return s
 }
 
 func orNone(s string) string {
@@ -247,6 +295,9 @@ func decodeGeometry(b []byte) (orb.Geometry, error) {
 	if 8+env > len(b) {
 		return nil, errors.New("the geometry blob is cut short")
 	}
+	if kind := unreadType(b[8+env:]); kind != "" {
+		return nil, errors.New(kind)
+	}
 	g, err := geom.UnmarshalWKB(b[8+env:], geom.NoValidate{})
 	if err != nil {
 		return nil, errors.New("the geometry's WKB cannot be read: " + err.Error())
@@ -298,6 +349,9 @@ func decodeLines(b []byte) (orb.Geometry, error) {
 	if flags&0x10 != 0 || 8+env > len(b) {
 		return nil, errors.New("the geometry is empty or cut short")
 	}
+	if why := unreadType(b[8+env:]); why != "" {
+		return nil, errors.New(why)
+	}
 	g, err := geom.UnmarshalWKB(b[8+env:], geom.NoValidate{})
 	if err != nil {
 		return nil, errors.New("the geometry's WKB cannot be read: " + err.Error())
@@ -322,6 +376,31 @@ func decodeLines(b []byte) (orb.Geometry, error) {
 		return out, nil
 	}
 	return nil, fmt.Errorf("the geometry is a %s; a road network needs LineString or MultiLineString geometries", g.Type())
+}
+
+// wkbCurves names the ISO WKB geometry types (code modulo 1000) that the
+// WKB decoder does not read: curves and surfaces.
+var wkbCurves = map[uint32]string{8: "CircularString", 9: "CompoundCurve", 10: "CurvePolygon", 11: "MultiCurve", 12: "MultiSurface",
+	13: "Curve", 14: "Surface", 15: "PolyhedralSurface", 16: "TIN", 17: "Triangle"}
+
+// unreadType says why a WKB geometry of a type the decoder does not read
+// is not read, or returns "".
+func unreadType(wkb []byte) string {
+	if len(wkb) < 5 || wkb[0] > 1 {
+		return ""
+	}
+	code := binary.LittleEndian.Uint32(wkb[1:5])
+	if wkb[0] == 0 {
+		code = binary.BigEndian.Uint32(wkb[1:5])
+	}
+	kind, ok := wkbCurves[code%1000]
+	switch {
+	case !ok || code >= 4000:
+		return ""
+	case code%1000 <= 14:
+		return fmt.Sprintf("the geometry is a %s, with curved edges, which are not read; linearise the curves first, e.g. ogr2ogr -nlt CONVERT_TO_LINEAR out.gpkg in.gpkg", kind)
+	}
+	return fmt.Sprintf("the geometry is a %s; a layer needs points or polygons", kind)
 }
 
 // orbPolygon converts a polygon ring by ring, as the file holds it.

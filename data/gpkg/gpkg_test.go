@@ -105,7 +105,7 @@ func TestMessages(t *testing.T) {
 		{"wrong geometry", data.LayerDistricts, formats + "offices.gpkg", data.Options{},
 			formats + "offices.gpkg (table offices): feature 0 (id=chuo): field geometry: the geometry is a Point; this layer needs Polygon or MultiPolygon geometries"},
 		{"mapping names no column", data.LayerDistricts, formats + "districts_6670.gpkg", data.Options{Fields: map[data.Layer]map[string]string{data.LayerDistricts: {"name": "A27_004"}}},
-			formats + "districts_6670.gpkg (table districts): field name: the mapping districts.name=A27_004 names no property of the file; properties are id, name, name_en, population"},
+			formats + "districts_6670.gpkg (table districts): field name: the mapping districts.name=A27_004 names no property of the file; properties are fid, id, name, name_en, population"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, _, err := data.Load(data.Paths{c.layer: c.file}, withReader(c.opt))
@@ -273,5 +273,18 @@ func readTables(t *testing.T, w io.Writer, file string) {
 				fmt.Fprintf(w, "  feature %d: %s within %.6f\n", f.Index, f.Geometry.GeoJSONType(), f.Geometry.Bound())
 			}
 		}
+	}
+}
+
+// TestRasterOnly: a GeoPackage of tiles alone is refused saying so (issue
+// 21: it said "not a GeoPackage (SQL logic error…)").
+func TestRasterOnly(t *testing.T) {
+	if _, err := os.Stat(corpus); err != nil {
+		t.Skipf("SKIPPING RASTER GEOPACKAGE TEST: %s is absent (%v)", corpus, err)
+	}
+	_, _, err := data.Load(data.Paths{data.LayerDistricts: corpus + "/gpkg/gdrivers/byte.gpkg"}, withReader(data.Options{}))
+	want := `byte.gpkg: the GeoPackage holds only raster data ("byte" (tiles)), no table of features; a layer needs points or polygons`
+	if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "SQL") {
+		t.Errorf("error %v\nwant it to contain %q", err, want)
 	}
 }
