@@ -17,11 +17,28 @@ const Mode os.FileMode = 0o644
 // the same directory, which is flushed, synced and renamed over path. The
 // parent directory is created if missing. If write or any step fails, the
 // temporary file is removed and an existing file at path is left untouched.
+//
+// A path that is a device, pipe or socket (/dev/null, /dev/stdout, a FIFO)
+// is written directly: renaming over it would replace the device with a
+// file. A symbolic link is followed, and the file it points to replaced.
 func WriteFile(path string, write func(w io.Writer) error) (err error) {
-	dir, base := filepath.Split(path)
-	if base == "" {
+	if _, base := filepath.Split(path); base == "" {
 		return fmt.Errorf("write %s: path names a directory", path)
 	}
+	if fi, err := os.Lstat(path); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+		if real, err := filepath.EvalSymlinks(path); err == nil {
+			path = real
+		}
+	}
+	if fi, err := os.Stat(path); err == nil {
+		switch {
+		case fi.IsDir():
+			return fmt.Errorf("write %s: path is a directory", path)
+		case !fi.Mode().IsRegular():
+			return writeSpecial(path, write)
+		}
+	}
+	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
 	}
@@ -74,4 +91,25 @@ func syncDir(dir string) {
 	}
 	d.Sync()
 	d.Close()
+}
+
+// writeSpecial writes to a device, pipe or socket in place.
+func writeSpecial(path string, write func(w io.Writer) error) error {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	bw := bufio.NewWriter(f)
+	if err := write(bw); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := bw.Flush(); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: close: %w", path, err)
+	}
+	return nil
 }

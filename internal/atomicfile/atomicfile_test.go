@@ -143,3 +143,29 @@ func TestWriteFilePanicRemovesTemp(t *testing.T) {
 		t.Errorf("directory holds %q after a panic, want nothing", names)
 	}
 }
+
+// TestWriteFileThroughSymlink replaces the file a link points to and keeps
+// the link.
+func TestWriteFileThroughSymlink(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "real.csv")
+	link := filepath.Join(dir, "latest.csv")
+	if err := os.WriteFile(target, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("real.csv", link); err != nil {
+		t.Skipf("no symlinks here: %v", err)
+	}
+	if err := WriteFile(link, func(w io.Writer) error {
+		_, err := io.WriteString(w, "new")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(target); string(b) != "new" {
+		t.Errorf("target holds %q", b)
+	}
+	if fi, _ := os.Lstat(link); fi.Mode()&os.ModeSymlink == 0 {
+		t.Error("the link was replaced by a file")
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"encoding/binary"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/kumamoto-gis/catchment/internal/atomicfile"
 	"github.com/kumamoto-gis/catchment/render/internal/lonlat"
 	"github.com/kumamoto-gis/catchment/render/vector"
 	"github.com/kumamoto-gis/catchment/render/vector/internal/layer"
@@ -43,8 +45,21 @@ const gpkgSRS = 4326
 // type, SRS EPSG:4326, an R-tree spatial index and typed fields: REAL for
 // floats, INTEGER for integers, BOOLEAN for booleans, TEXT for strings. A
 // feature's ID becomes a TEXT field "id" unless a property has that name.
+//
+// A path that is a device or pipe (/dev/stdout) gets the file's bytes
+// written into it; a symbolic link is followed.
 func Write(path string, layers []Layer) (err error) {
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real
+	}
 	dir := filepath.Dir(path)
+	special := false
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		if fi.IsDir() {
+			return fmt.Errorf("geopackage %s: path is a directory", path)
+		}
+		special, dir = true, os.TempDir()
+	}
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return fmt.Errorf("geopackage %s: %w", path, err)
@@ -59,6 +74,18 @@ func Write(path string, layers []Layer) (err error) {
 	}()
 	if err := writeGPKG(name, layers); err != nil {
 		return fmt.Errorf("geopackage %s: %w", path, err)
+	}
+	if special {
+		defer os.Remove(name)
+		return atomicfile.WriteFile(path, func(w io.Writer) error {
+			f, err := os.Open(name)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			_, err = io.Copy(w, f)
+			return err
+		})
 	}
 	if err := os.Chmod(name, 0o644); err != nil {
 		return fmt.Errorf("geopackage %s: %w", path, err)
