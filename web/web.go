@@ -378,16 +378,6 @@ func officeID(o *data.Office) string {
 	return o.ID
 }
 
-// tableRows is a table as objects, decoded from its JSON form so that
-// values are the numbers and strings the API sends.
-func tableRows(t vector.Table) []map[string]any {
-	var rows []map[string]any
-	if err := json.Unmarshal(tableJSON(t), &rows); err != nil {
-		return nil
-	}
-	return rows
-}
-
 // tableJSON is a table as an array of objects.
 func tableJSON(t vector.Table) json.RawMessage {
 	var b bytes.Buffer
@@ -426,11 +416,12 @@ func (s *Server) handleWhatIf(w http.ResponseWriter, r *http.Request) {
 			reassigned[strconv.Itoa(i)] = id
 		}
 	}
-	var offices []map[string]any
-	for _, o := range tableRows(render.WhatIfOfficeTable(c)) {
-		shifted, _ := o["counter_shifted_in"].(float64)
-		if o["status"] != "open" || o["districts_after"] != o["districts_before"] || shifted != 0 {
-			offices = append(offices, o)
+	// Only the offices whose status or load changes.
+	changed := c
+	changed.Offices = nil
+	for _, o := range c.Offices {
+		if o.Status != catchment.StatusOpen || o.DistrictsAfter != o.DistrictsBefore || o.CounterShiftedIn != 0 {
+			changed.Offices = append(changed.Offices, o)
 		}
 	}
 	resp := map[string]any{
@@ -438,7 +429,7 @@ func (s *Server) handleWhatIf(w http.ResponseWriter, r *http.Request) {
 		"summary":    row,
 		"reassigned": reassigned,
 		"moved":      tableJSON(render.WhatIfDistrictTable(c, true)),
-		"offices":    offices,
+		"offices":    tableJSON(render.WhatIfOfficeTable(changed)),
 		"rule":       catchment.CounterRule,
 	}
 	b, err := json.Marshal(resp)

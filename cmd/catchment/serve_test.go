@@ -482,6 +482,10 @@ func TestServeClickTiming(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if testing.Verbose() {
+			phases, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.dataset.phases`))
+			t.Logf("click %d (%s): %s ms to paint: %s", i+1, id, v, phases)
+		}
 		f, err := strconv.ParseFloat(v, 64)
 		if err != nil {
 			t.Fatalf("click-to-paint %q: %v", v, err)

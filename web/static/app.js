@@ -12,6 +12,7 @@ const T = {
     drop: "シナリオファイルを地図にドロップしても読み込めます。", figures: "主な数値", offices: "窓口ごとの変化",
     moved: "担当が変わる校区", ranking: "1か所ずつ閉じた場合の影響（小さい順）", rank: "順位を計算する",
     export: "書き出し", exp_geojson: "GeoJSON", exp_before: "地図（変更前）PNG", exp_after: "地図（変更後）PNG", exp_md: "report.md",
+    l_ward: "区役所", l_branch: "出張所", l_moved: "担当が変わる校区", l_fill: "塗り：担当する窓口",
     layers: "表示", stores: "コンビニ", posts: "郵便局", gaps: "コンビニのない校区",
     all_open: "すべての窓口が開設", open: "開設", corner: "証明書コーナー", closed: "閉所", new: "新設",
     f_moved_districts: "担当が変わる校区", f_moved_population: "影響を受ける人口", f_weighted_change: "増える距離（人口加重平均）",
@@ -30,6 +31,7 @@ const T = {
     drop: "You can also drop a scenario file on the map.", figures: "Key figures", offices: "Offices that change",
     moved: "Districts that move", ranking: "Closing one office alone, least impact first", rank: "Rank the closures",
     export: "Export", exp_geojson: "GeoJSON", exp_before: "Map before (PNG)", exp_after: "Map after (PNG)", exp_md: "report.md",
+    l_ward: "Ward office", l_branch: "Branch office", l_moved: "District that moves", l_fill: "Fill: the office serving it",
     layers: "Show", stores: "Convenience stores", posts: "Post offices", gaps: "Districts with no store",
     all_open: "every office open", open: "open", corner: "service corner", closed: "closed", new: "new",
     f_moved_districts: "Districts that move", f_moved_population: "Residents affected", f_weighted_change: "Added distance (population-weighted mean)",
@@ -47,7 +49,7 @@ const state = {
   lang: new URLSearchParams(location.search).get("lang") === "en" ? "en" : "ja",
   study: null, status: {}, officeById: {}, districts: null, after: null, moved: new Set(),
   markers: {}, map: null, districtLayer: null, gapLayer: null, storeLayer: null, postLayer: null,
-  last: null, baseline: [], updates: 0, seq: 0, clickAt: null, districtLayers: [], drawn: {},
+  last: null, baseline: [], legend: null, updates: 0, seq: 0, clickAt: null, districtLayers: [], drawn: {},
 };
 
 function t(key, ...args) {
@@ -66,7 +68,25 @@ async function getJSON(url, opts) {
   return { body, headers: r.headers };
 }
 
+// legendHTML is the map's key: every symbol the map draws.
+function legendHTML() {
+  const row = (sym, key) => `<div class="key"><span class="sym">${sym}</span>${t(key)}</div>`;
+  const office = (cls) => `<span class="office ${cls}" style="width:11px;height:11px"></span>`;
+  return [
+    row(office("ward open"), "l_ward"),
+    row(office("branch open"), "l_branch"),
+    row(office("branch corner"), "corner"),
+    row(office("branch closed"), "closed"),
+    row(`<span class="dot" style="background:#2d7d46"></span>`, "stores"),
+    row(`<span class="dot" style="background:#8e44ad"></span>`, "posts"),
+    row(`<span class="area" style="border:2px dashed #c0392b"></span>`, "gaps"),
+    row(`<span class="area" style="border:2.5px solid #111"></span>`, "l_moved"),
+    `<div class="key small">${t("l_fill")}</div>`,
+  ].join("");
+}
+
 function translatePage() {
+  if (state.legend) state.legend.getContainer().innerHTML = legendHTML();
   document.documentElement.lang = state.lang;
   document.querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = t(el.dataset.i18n); });
   document.getElementById("lang").textContent = state.lang === "ja" ? "English" : "日本語";
@@ -134,13 +154,18 @@ async function update() {
   }
   if (seq !== state.seq) return; // a later click wins
   const roundTrip = performance.now() - started;
+  const shown = performance.now();
   showResult(res.body, { compute: res.headers.get("X-Compute-Ms"), roundTrip });
+  const showMs = performance.now() - shown;
   const clickAt = state.clickAt;
   state.clickAt = null;
   // Count the update once the browser has painted it: the click-to-paint
   // time is what a planner waits for.
   requestAnimationFrame(() => setTimeout(() => {
-    if (clickAt != null) document.body.dataset.clickToPaintMs = (performance.now() - clickAt).toFixed(1);
+    if (clickAt != null) {
+      document.body.dataset.clickToPaintMs = (performance.now() - clickAt).toFixed(1);
+      document.body.dataset.phases = `server ${res.headers.get("X-Compute-Ms")} ms, round trip ${roundTrip.toFixed(0)} ms, show ${showMs.toFixed(0)} ms`;
+    }
     state.updates++;
     document.body.dataset.updates = String(state.updates);
     document.getElementById("status").textContent = t("ready");
@@ -319,6 +344,9 @@ async function main() {
     return L.geoJSON(body, { pointToLayer: (f, ll) => L.circleMarker(ll, { radius: 2.5, color: colour, weight: 1, fillOpacity: 0.8, interactive: false }) }).addTo(map);
   };
   [state.storeLayer, state.postLayer] = await Promise.all([points("api/stores.geojson", "#2d7d46"), points("api/posts.geojson", "#8e44ad")]);
+  state.legend = L.control({ position: "bottomleft" });
+  state.legend.onAdd = () => { const d = L.DomUtil.create("div", "legend"); d.innerHTML = legendHTML(); return d; };
+  state.legend.addTo(map);
   // Ward names sit beneath the markers, so a label never hides a branch office.
   map.createPane("labels");
   map.getPane("labels").style.zIndex = 550;
@@ -358,7 +386,8 @@ async function main() {
   const q = new URLSearchParams(location.search);
   const split = (v) => (v || "").split(",").filter(Boolean);
   await applyScenario({ close: split(q.get("close")), downgrade: split(q.get("downgrade")) });
-  document.body.dataset.ready = "true";
+  // Ready once the first result is painted.
+  requestAnimationFrame(() => setTimeout(() => { document.body.dataset.ready = "true"; }, 0));
 }
 
 window.catchmentPage = { state, cycle, applyScenario, loadScenarioFile, rank };
