@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/kumamoto-gis/catchment/data"
@@ -365,5 +366,36 @@ func TestVoronoiCatchments(t *testing.T) {
 				t.Fatalf("point %v in the cell of office %d, nearest is %d (%.1f m vs %.1f m)", p, c.Index, bi, best, second)
 			}
 		}
+	}
+}
+
+// TestThresholdsRefuseNonFinite: a NaN or infinite distance threshold is an
+// error, not an empty answer (NaN compares false with every distance).
+func TestThresholdsRefuseNonFinite(t *testing.T) {
+	ds, _, err := data.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewStudy(ds, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := s.WhatIf()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, km := range []float64{math.NaN(), math.Inf(1), math.Inf(-1), -1, 1e308} {
+		if _, err := s.Candidates(km); err == nil {
+			t.Errorf("Candidates(%g): no error", km)
+		}
+		if _, err := s.Report(km); err == nil {
+			t.Errorf("Report(%g): no error", km)
+		}
+		if _, err := w.Compare(Change{Close: []string{"oe"}}, CompareOptions{MaxKm: km}); err == nil || !strings.Contains(err.Error(), "distance threshold") {
+			t.Errorf("Compare with MaxKm %g: %v", km, err)
+		}
+	}
+	if _, err := s.Candidates(5); err != nil {
+		t.Error(err)
 	}
 }

@@ -82,6 +82,9 @@ func (s *Study) Nearest(from, to data.OfficeKind) ([]NearestRow, error) {
 // maxKm under the study's metric, nearest first: the plan's rule for
 // offices to reorganise.
 func (s *Study) Candidates(maxKm float64) ([]NearestRow, error) {
+	if err := checkKm(maxKm); err != nil {
+		return nil, fmt.Errorf("candidates: %w", err)
+	}
 	rows, err := s.Nearest(data.Branch, data.Ward)
 	if err != nil {
 		return nil, err
@@ -99,4 +102,14 @@ func Candidates(rows []NearestRow, maxKm float64) []NearestRow {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].DistanceM < out[j].DistanceM })
 	return out
+}
+
+// checkKm refuses a distance threshold that is not a finite number of
+// kilometres ≥ 0: NaN compares false with every distance and would give an
+// empty answer without an error.
+func checkKm(km float64) error {
+	if !(km >= 0 && km <= 20037.5) {
+		return fmt.Errorf("distance threshold %g km: want a finite number from 0 to 20037.5 (half the equator)", km)
+	}
+	return nil
 }

@@ -36,6 +36,9 @@ type Report struct {
 // catchments, and the ranking of closing each branch office alone.
 func (s *Study) Report(maxKm float64) (Report, error) {
 	r := Report{MaxKm: maxKm}
+	if err := checkKm(maxKm); err != nil {
+		return r, fmt.Errorf("report: %w", err)
+	}
 	var err error
 	if r.Nearest, err = s.Nearest(data.Branch, data.Ward); err != nil {
 		return r, err

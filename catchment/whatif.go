@@ -628,8 +628,8 @@ func (w *WhatIf) coverage(opt CompareOptions) ([]bool, error) {
 	if opt.CertificateShare < 0 || opt.CertificateShare > 1 || math.IsNaN(opt.CertificateShare) {
 		return nil, fmt.Errorf("what-if: certificate share %g is not between 0 and 1", opt.CertificateShare)
 	}
-	if opt.MaxKm < 0 || math.IsNaN(opt.MaxKm) {
-		return nil, fmt.Errorf("what-if: negative distance threshold %g km", opt.MaxKm)
+	if err := checkKm(opt.MaxKm); err != nil {
+		return nil, fmt.Errorf("what-if: %w", err)
 	}
 	if opt.Coverage == nil {
 		return nil, nil

@@ -205,8 +205,8 @@ func TestNetworkLayerFlags(t *testing.T) {
 	}{
 		{[]string{"--field", "network.oneway=nope"}, "names no property"},
 		{[]string{"--field", "network.oneway=cls"}, `"一般国道" is not a oneway value`},
-		{[]string{"--node-tolerance-m", "-1"}, "node tolerance"},
-		{[]string{"--node-tolerance-m", "NaN"}, "node tolerance"},
+		{[]string{"--node-tolerance-m", "-1"}, "--node-tolerance-m -1: want a distance in metres"},
+		{[]string{"--node-tolerance-m", "NaN"}, "--node-tolerance-m NaN"},
 	} {
 		code, _, stderr := runCLI(t, append(append([]string{"nearest"}, base...), tc.args...)...)
 		if code != 1 || !strings.Contains(stderr, tc.msg) {

@@ -150,7 +150,7 @@ func parse(fs *flag.FlagSet, args []string) error {
 		fmt.Fprintf(fs.Output(), "unexpected argument %q (flags go after the command)\n", fs.Arg(0))
 		return errUsage
 	}
-	return nil
+	return checkNumbers(fs)
 }
 
 // begin parses args (nil: already parsed), checks the output format (of may

@@ -136,7 +136,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
 		{[]string{"nearest", "--format", "xml"}, 1, `--format "xml"`},
 		{[]string{"nearest", "--format", "geojson"}, 1, `--format "geojson"`},
-		{[]string{"candidates", "--max-km", "-1"}, 1, "--max-km must be positive"},
+		{[]string{"candidates", "--max-km", "-1"}, 1, "--max-km -1: want a distance in km"},
 		{[]string{"assign", "--offices", "../../testdata/cli/does-not-exist.csv"}, 1, "does-not-exist.csv"},
 		{[]string{"nearest", "--nope"}, 2, "flag provided but not defined"},
 		{[]string{"nearest", "extra"}, 2, `unexpected argument "extra"`},

@@ -66,7 +66,7 @@ func newChart(opt ChartOptions, rightPt float64) (*chart, error) {
 	if opt.Width < 300 || opt.Width > 20000 || opt.Height < 200 || opt.Height > 20000 {
 		return nil, fmt.Errorf("chart size %d×%d px: want 300–20000 × 200–20000", opt.Width, opt.Height)
 	}
-	if opt.DPI < 36 || opt.DPI > 1200 {
+	if !(opt.DPI >= 36 && opt.DPI <= 1200) {
 		return nil, fmt.Errorf("chart DPI %g: want 36 to 1200", opt.DPI)
 	}
 	fonts, warns, err := resolveFonts(opt.Fonts, opt.FontPath, opt.NoFont)
@@ -292,8 +292,8 @@ func renderScatter(pts []ScatterPoint, opt ChartOptions) (image.Image, *chart, [
 			return nil, nil, nil, fmt.Errorf("scatter chart: point %d (%s): x=%g, y=%g: want finite values, x ≥ 0", i, p.Label, p.X, p.Y)
 		}
 	}
-	if opt.Threshold < 0 || math.IsNaN(opt.Threshold) {
-		return nil, nil, nil, fmt.Errorf("scatter chart: threshold %g km: want ≥ 0", opt.Threshold)
+	if !(opt.Threshold >= 0 && opt.Threshold <= 20037.5) {
+		return nil, nil, nil, fmt.Errorf("scatter chart: threshold %g km: want 0 to 20037.5 (half the equator)", opt.Threshold)
 	}
 	c, err := newChart(opt, 0)
 	if err != nil {
@@ -301,9 +301,15 @@ func renderScatter(pts []ScatterPoint, opt ChartOptions) (image.Image, *chart, [
 	}
 	d := c.opt.DPI
 	dc := c.p.dc
-	xmax, ymax := opt.Threshold, 0.0
+	xmax, ymax := 0.0, 0.0
 	for _, p := range pts {
 		xmax, ymax = math.Max(xmax, p.X), math.Max(ymax, p.Y)
+	}
+	// A threshold far beyond the points would squeeze them into a corner:
+	// it is then named at the right edge instead of drawn.
+	offAxis := xmax > 0 && opt.Threshold > 3*xmax
+	if !offAxis {
+		xmax = math.Max(xmax, opt.Threshold)
 	}
 	xt := niceTicks(0, xmax*1.08, 7)
 	yt := niceTicks(0, ymax*1.12, 6)
@@ -315,7 +321,14 @@ func renderScatter(pts []ScatterPoint, opt ChartOptions) (image.Image, *chart, [
 
 	// The threshold and what it means.
 	pl := newLabelPlacer(c.plot)
-	if opt.Threshold > 0 {
+	if offAxis {
+		s := c.txt(fmt.Sprintf("基準 %s km（軸の外）→", fmtKm(opt.Threshold)), fmt.Sprintf("threshold %s km (off the axis) →", fmtKm(opt.Threshold)))
+		w, asc, desc := c.p.measure(s, 8.5, true)
+		tx, ty := c.plot.X1-w-pt(3, d), c.plot.Y0+pt(3, d)+asc
+		c.p.haloText(s, tx, ty, 8.5, true, colThreshold)
+		pl.block(box{tx, ty - asc, tx + w, ty + desc})
+	}
+	if opt.Threshold > 0 && !offAxis {
 		x := c.X(opt.Threshold)
 		dc.SetColor(colThreshold)
 		dc.SetLineWidth(pt(1.2, d))

@@ -144,6 +144,33 @@ func TestScatterLayout(t *testing.T) {
 	}
 }
 
+// TestScatterThresholdOffAxis: a threshold far beyond the points is named
+// at the right edge, and the axis stays fitted to the points.
+func TestScatterThresholdOffAxis(t *testing.T) {
+	pts := kumamotoScatter(t)
+	fc := fontCases(t)
+	fonts := fc[len(fc)-1].fonts
+	_, near, _, err := renderScatter(pts, ChartOptions{Fonts: fonts, Threshold: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, far, _, err := renderScatter(pts, ChartOptions{Fonts: fonts, Threshold: 20000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if far.x1 != near.x1 {
+		t.Errorf("x axis to %g km with a 20,000 km threshold, %g with 5 km: the points are squeezed", far.x1, near.x1)
+	}
+	if len(far.labels) != len(pts) {
+		t.Errorf("%d of %d points labelled", len(far.labels), len(pts))
+	}
+	if dir := os.Getenv("CATCHMENT_RENDER_OUT"); dir != "" {
+		if err := WritePNG(filepath.Join(dir, "chart_scatter_offaxis.png"), img); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // TestTrendLayout: every office named once at its line's end, names inside
 // the image and clear of each other, panels inside the image, for the
 // embedded series at several sizes and with and without a Japanese font.
@@ -332,6 +359,22 @@ func TestChartErrors(t *testing.T) {
 		},
 		"tiny chart": func() error {
 			_, _, err := RenderScatter(good, ChartOptions{NoFont: true, Width: 100, Height: 100})
+			return err
+		},
+		"threshold Inf": func() error {
+			_, _, err := RenderScatter(good, ChartOptions{NoFont: true, Threshold: math.Inf(1)})
+			return err
+		},
+		"threshold NaN": func() error {
+			_, _, err := RenderScatter(good, ChartOptions{NoFont: true, Threshold: math.NaN()})
+			return err
+		},
+		"threshold 1e308": func() error {
+			_, _, err := RenderScatter(good, ChartOptions{NoFont: true, Threshold: 1e308})
+			return err
+		},
+		"dpi NaN": func() error {
+			_, _, err := RenderScatter(good, ChartOptions{NoFont: true, DPI: math.NaN()})
 			return err
 		},
 		"no series": func() error { _, _, err := RenderTrend(nil, ChartOptions{NoFont: true}); return err },

@@ -121,6 +121,14 @@ func TestRenderMapErrors(t *testing.T) {
 			return err
 		},
 		"width": func() error { _, _, err := RenderMap(MapGaps, md, MapOptions{NoFont: true, Width: 10}); return err },
+		"dpi NaN": func() error {
+			_, _, err := RenderMap(MapGaps, md, MapOptions{NoFont: true, DPI: math.NaN()})
+			return err
+		},
+		"dpi Inf": func() error {
+			_, _, err := RenderMap(MapGaps, md, MapOptions{NoFont: true, DPI: math.Inf(1)})
+			return err
+		},
 		"lon/lat": func() error {
 			_, _, err := RenderMap(MapGaps, MapData{Offices: []MapOffice{{Location: orb.Point{500000, 3600000}}}}, MapOptions{NoFont: true})
 			return err

@@ -62,7 +62,7 @@ func mapOptions(opt MapOptions) (MapOptions, error) {
 	if opt.Width < 400 || opt.Width > 20000 {
 		return opt, fmt.Errorf("map width %d px: want 400 to 20000", opt.Width)
 	}
-	if opt.DPI < 36 || opt.DPI > 1200 {
+	if !(opt.DPI >= 36 && opt.DPI <= 1200) {
 		return opt, fmt.Errorf("map DPI %g: want 36 to 1200", opt.DPI)
 	}
 	return opt, nil
