@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -95,6 +94,9 @@ type openFile struct {
 	CounterCount *float64 `json:"counter_count" yaml:"counter_count"`
 }
 
+// maxScenarioBytes bounds a scenario: thousands of stages fit.
+const maxScenarioBytes = 64 << 20
+
 // LoadScenario reads a scenario file: YAML (.yaml, .yml) or JSON (.json).
 func LoadScenario(path string) (Scenario, error) {
 	var format string
@@ -106,7 +108,7 @@ func LoadScenario(path string) (Scenario, error) {
 	default:
 		return Scenario{}, &data.InputError{File: path, Message: "unknown scenario format: want a .yaml, .yml or .json file"}
 	}
-	b, err := os.ReadFile(path)
+	b, err := data.ReadInput(path)
 	if err != nil {
 		return Scenario{}, fmt.Errorf("read scenario: %w", err)
 	}
@@ -118,9 +120,15 @@ func LoadScenario(path string) (Scenario, error) {
 // key does not silently do nothing. Ids are checked against the offices by
 // Changes.
 func ParseScenario(r io.Reader, source, format string) (Scenario, error) {
-	b, err := io.ReadAll(r)
+	b, err := io.ReadAll(io.LimitReader(r, maxScenarioBytes+1))
 	if err != nil {
 		return Scenario{}, fmt.Errorf("read scenario %s: %w", source, err)
+	}
+	if len(b) > maxScenarioBytes {
+		return Scenario{}, &data.InputError{File: source, Message: fmt.Sprintf("more than %d MiB: a scenario file is a short list of stages", maxScenarioBytes>>20)}
+	}
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		return Scenario{}, &data.InputError{File: source, Message: fmt.Sprintf("a NUL byte at byte %d: not a YAML or JSON text file", i)}
 	}
 	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")) // UTF-8 BOM
 	var f scenarioFile
@@ -144,6 +152,9 @@ func ParseScenario(r io.Reader, source, format string) (Scenario, error) {
 			msg := strings.TrimPrefix(err.Error(), "yaml: ")
 			msg = yamlUnknownField.ReplaceAllString(msg, "unknown key $1")
 			msg = strings.ReplaceAll(msg, "unmarshal errors:\n  ", "")
+			if line := tabIndented(b); line > 0 {
+				msg += fmt.Sprintf(" — line %d is indented with a tab; YAML allows only spaces for indentation", line)
+			}
 			return Scenario{}, &data.InputError{File: source, Message: "invalid YAML: " + msg}
 		}
 	default:
@@ -374,4 +385,15 @@ func officeIDs(offices []data.Office, open []data.Office) []string {
 // knownIDs lists the office ids for an error message.
 func knownIDs(offices []data.Office, open []data.Office) string {
 	return listIDs(officeIDs(offices, open))
+}
+
+// tabIndented is the first line (from 1) whose indentation holds a tab, or 0.
+func tabIndented(b []byte) int {
+	for i, line := range bytes.Split(b, []byte("\n")) {
+		indent := line[:len(line)-len(bytes.TrimLeft(line, " \t"))]
+		if bytes.IndexByte(indent, '\t') >= 0 {
+			return i + 1
+		}
+	}
+	return 0
 }

@@ -579,6 +579,52 @@ func TestScenarioFixtureErrors(t *testing.T) {
 	}
 }
 
+// TestParseScenarioHostile: tabs, NUL bytes and oversized input get a
+// clear error, and no input panics (FuzzParseScenario).
+func TestParseScenarioHostile(t *testing.T) {
+	for _, tc := range []struct{ in, format, want string }{
+		{"stages:\n\t- close: [oe]\n", "yaml", "line 2 is indented with a tab"},
+		{"stages:\x00", "yaml", "a NUL byte at byte 7"},
+		{"{\"stages\": [{\"close\": [\"oe\"]}]}\x00", "json", "a NUL byte"},
+		{strings.Repeat(" ", maxScenarioBytes+1), "yaml", "more than 64 MiB"},
+	} {
+		_, err := ParseScenario(strings.NewReader(tc.in), "s", tc.format)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%.40q: %v, want %q", tc.in, err, tc.want)
+		}
+	}
+}
+
+// FuzzParseScenario feeds the scenario reader arbitrary YAML and JSON:
+// it returns a scenario or an error, never panics, and a scenario it
+// returns names its offices by the ids given.
+func FuzzParseScenario(f *testing.F) {
+	for _, s := range []string{
+		"stages:\n  - close: [oe]\n",
+		"name: x\nstages:\n  - close: [oe, akitsu]\n    downgrade: [tobu]\n  - open:\n      - {id: n1, name: N, kind: branch, lat: 32.8, lon: 130.7}\n",
+		"options: {max_km: 4, certificate_share: 0.5}\nstages: [{close: [oe]}]\n",
+		`{"stages": [{"close": ["oe"]}]}`,
+		"stages:\n  - open:\n      - {id: n1, lat: .nan, lon: 130}\n",
+		"stages: &a [*a]\n",
+		"- - - - - -",
+	} {
+		f.Add(s)
+	}
+	ds, _, err := data.Default()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		for _, format := range []string{"yaml", "json"} {
+			s, err := ParseScenario(strings.NewReader(in), "fuzz", format)
+			if err != nil {
+				continue
+			}
+			s.Changes(ds.Offices) // must not panic either
+		}
+	})
+}
+
 func TestParseIDList(t *testing.T) {
 	for _, tc := range []struct {
 		in   string

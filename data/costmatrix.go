@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strings"
 )
 
@@ -71,7 +70,7 @@ var (
 // cost must be a finite number ≥ 0 and every origin–destination pair
 // appear once. UTF-8 (with or without BOM) and Shift_JIS are read.
 func LoadCostMatrix(path, unit string) (*CostTable, []Warning, error) {
-	b, err := os.ReadFile(path)
+	b, err := readInput(path, DefaultMaxInputBytes)
 	if err != nil {
 		return nil, nil, fmt.Errorf("cost matrix: %w", err)
 	}
@@ -101,6 +100,9 @@ func ReadCostMatrix(b []byte, source, unit string) (*CostTable, []Warning, error
 		p.warnf("", "", "%s", dt.note)
 	}
 	text := dt.text
+	if err := checkLines(text); err != nil {
+		return fail(0, "", "%v", err)
+	}
 	cr := csv.NewReader(bytes.NewReader(text))
 	cr.ReuseRecord = true
 	cr.TrimLeadingSpace = true

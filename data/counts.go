@@ -8,7 +8,6 @@ import (
 	"io"
 	"io/fs"
 	"math"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -50,7 +49,7 @@ var projectedValues = map[string]bool{
 // duplicate (office, year) rows, certificates above the count and a recorded
 // year after a projected one of the same office are errors naming the line.
 func LoadCounts(path string, offices []Office) ([]CounterCount, []Warning, error) {
-	b, err := os.ReadFile(path)
+	b, err := readInput(path, DefaultMaxInputBytes)
 	if err != nil {
 		return nil, nil, fmt.Errorf("load counts: %w", err)
 	}
@@ -77,6 +76,9 @@ func ReadCounts(b []byte, file string, offices []Office) ([]CounterCount, []Warn
 		p.warnf("", "", "%s", dt.note)
 	}
 	text := dt.text
+	if err := checkLines(text); err != nil {
+		return nil, nil, &InputError{File: file, Message: err.Error()}
+	}
 	r := csv.NewReader(bytes.NewReader(text))
 	r.FieldsPerRecord = -1
 	header, err := r.Read()

@@ -13,6 +13,7 @@ import (
 type csvHeader struct {
 	cols  map[string]int    // our field -> column index
 	names map[string]string // our field -> column name as written
+	all   []string          // every column name, as written
 }
 
 // readCSV streams the data rows of a CSV file with a header row to fn.
@@ -20,6 +21,9 @@ type csvHeader struct {
 // onHeader is called with the header before the first row.
 func readCSV(text []byte, layer Layer, res *resolver, onHeader func(csvHeader), fn func(*record)) (csvHeader, error) {
 	var hdr csvHeader
+	if err := checkLines(text); err != nil {
+		return hdr, err
+	}
 	cr := csv.NewReader(bytes.NewReader(text))
 	cr.ReuseRecord = true
 	cr.TrimLeadingSpace = true
@@ -31,6 +35,7 @@ func readCSV(text []byte, layer Layer, res *resolver, onHeader func(csvHeader), 
 		return hdr, csvError(err)
 	}
 	header = append([]string(nil), header...)
+	hdr.all = header
 	hdr.cols, hdr.names, err = res.columns(header)
 	if err != nil {
 		return hdr, err

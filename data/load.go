@@ -44,6 +44,10 @@ type Options struct {
 	// Shapefile readers; the first that accepts a source reads it.
 	// LoadPopulation reads only GeoJSON and CSV and does not ask them.
 	Readers []Reader
+	// MaxInputBytes bounds every input file read from disk
+	// (0: DefaultMaxInputBytes); a larger file, or a stream that goes on
+	// past it, is refused.
+	MaxInputBytes int64
 }
 
 // perLayer returns m[layer], or m[""] when the layer has no entry of its own.
@@ -56,7 +60,7 @@ func perLayer(m map[Layer]string, layer Layer) string {
 
 // Load reads the layers from disk, validates them one by one and across layers.
 func Load(paths Paths, opt Options) (*Dataset, []Warning, error) {
-	return load(os.ReadFile, paths, opt)
+	return load(opt.readFile, paths, opt)
 }
 
 // LoadFS is Load on a file system (used for the embedded default).
@@ -155,6 +159,9 @@ func load(readFile func(string) ([]byte, error), paths Paths, opt Options) (*Dat
 func loadLayer(readFile func(string) ([]byte, error), ds *Dataset, layer Layer, file string, opt Options) ([]Warning, error) {
 	ext := strings.ToLower(path.Ext(filepath.ToSlash(file)))
 	rd := opt.reader(file)
+	if fi, err := os.Stat(file); err == nil && fi.IsDir() && rd == nil {
+		return nil, fmt.Errorf("layer %s: %s is a folder, not a file: give the layer's file, or the folder with --data", layer, file)
+	}
 	switch {
 	case rd != nil:
 	case ext == ".geojson", ext == ".json", ext == ".csv", ext == ".shp":
@@ -218,6 +225,9 @@ func loadLayer(readFile func(string) ([]byte, error), ds *Dataset, layer Layer, 
 			b.csv = true
 			onHeader := func(h csvHeader) {
 				b.columns = h.names
+				for _, c := range h.all {
+					keys[c] = true
+				}
 				_, lat := h.cols[fieldLat]
 				_, wkt := h.cols[fieldWKT]
 				b.wktPoints = wkt && !lat
@@ -270,6 +280,9 @@ func loadLayer(readFile func(string) ([]byte, error), ds *Dataset, layer Layer, 
 		}
 		b.conv = crs.toLonLat
 	}
+	if err := noIDs(layer, recs, keys, b.csv, res); err != nil {
+		return b.p.warnings, fileErr(err)
+	}
 	skipped := map[string]int{}
 	for _, r := range recs {
 		if why := preset.fix(layer, r, res); why != "" {
@@ -291,6 +304,25 @@ func loadLayer(readFile func(string) ([]byte, error), ds *Dataset, layer Layer, 
 	}
 	b.finish()
 	return b.p.warnings, b.p.err()
+}
+
+// noIDs says once that a layer whose records need ids has none at all,
+// listing the file's columns, instead of one error per record.
+func noIDs(layer Layer, recs []*record, keys map[string]bool, csv bool, res *resolver) error {
+	if layer != LayerOffices && layer != LayerDistricts || len(recs) < 2 {
+		return nil
+	}
+	for _, r := range recs {
+		if toText(r.values[fieldID]) != "" || r.fid != nil {
+			return nil
+		}
+	}
+	what, where := "property", "properties"
+	if csv {
+		what, where = "column", "columns"
+	}
+	return fmt.Errorf("field id: none of the %d records has an id: no %s named %s; the file's %s are %s — map one with --field %s.id=NAME",
+		len(recs), what, strings.Join(res.names[fieldID], ", "), where, propertyList(keys), layer)
 }
 
 func propertyList(keys map[string]bool) string {

@@ -3,7 +3,6 @@ package data
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -47,7 +46,7 @@ type RoadLink struct {
 // no, false, F, B, both or empty (two-way).
 func LoadNetwork(file string, opt Options) ([]RoadLink, []Warning, error) {
 	ds := &Dataset{Sources: map[Layer]string{}}
-	w, err := loadLayer(os.ReadFile, ds, LayerNetwork, file, opt)
+	w, err := loadLayer(opt.readFile, ds, LayerNetwork, file, opt)
 	if err != nil {
 		return nil, w, err
 	}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -41,7 +40,7 @@ var populationFields = []string{fieldID, fieldPopulation, fieldLat, fieldLon}
 // without a usable population or geometry are errors naming the feature (or
 // CSV line) and field; a population of 0 is kept.
 func LoadPopulation(path string, opt Options) ([]PopulationCell, []Warning, error) {
-	raw, err := os.ReadFile(path)
+	raw, err := opt.readFile(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("layer population: %w", err)
 	}
@@ -212,6 +211,9 @@ func cellPoint(mp orb.MultiPolygon) orb.Point {
 
 // readPopulationCSV reads rows with population, lat and lon columns.
 func readPopulationCSV(text []byte, res *resolver, p *problems, add func(r *record, g orb.Geometry, at string)) error {
+	if err := checkLines(text); err != nil {
+		return err
+	}
 	cr := csv.NewReader(bytes.NewReader(text))
 	cr.ReuseRecord = true
 	cr.TrimLeadingSpace = true

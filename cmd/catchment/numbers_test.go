@@ -79,6 +79,13 @@ func TestFlagRanges(t *testing.T) {
 	}
 }
 
+// printsOnly are the commands that write nothing unless a flag says so.
+var printsOnly = map[string]bool{"nearest": true, "candidates": true, "assign": true, "gaps": true,
+	"catchments": true, "whatif": true, "isochrones": true, "access": true, "optimize": true, "service": true}
+
+// writes are the flags that name an output.
+var writes = map[string]bool{"o": true, "out": true, "map": true, "pg-out": true, "write-scenario": true}
+
 // FuzzCommandLine runs random command lines: whatever the arguments, the
 // command returns an exit code (no panic) without hanging.
 func FuzzCommandLine(f *testing.F) {
@@ -102,9 +109,14 @@ func FuzzCommandLine(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, line string) {
 		args := strings.Fields(line)
+		// Keep the fuzzer away from the file system and the network: only
+		// commands that print, and no flag that names an output.
+		if len(args) == 0 || !printsOnly[args[0]] {
+			t.Skip()
+		}
 		for _, a := range args {
-			// keep the fuzzer away from the file system and the network
-			if strings.Contains(a, "/") || strings.HasPrefix(a, "--out") || strings.HasPrefix(a, "-o") || a == "serve" || a == "gen" {
+			name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+			if strings.Contains(a, "/") || writes[name] {
 				t.Skip()
 			}
 		}
