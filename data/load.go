@@ -280,15 +280,19 @@ func loadLayer(readFile func(string) ([]byte, error), ds *Dataset, layer Layer, 
 		}
 		b.conv = crs.toLonLat
 	}
-	if err := noIDs(layer, recs, keys, b.csv, res); err != nil {
-		return b.p.warnings, fileErr(err)
-	}
 	skipped := map[string]int{}
+	kept := recs[:0]
 	for _, r := range recs {
 		if why := preset.fix(layer, r, res); why != "" {
 			skipped[why]++
 			continue
 		}
+		kept = append(kept, r)
+	}
+	if err := noIDs(layer, kept, keys, b.csv, res); err != nil {
+		return b.p.warnings, fileErr(err)
+	}
+	for _, r := range kept {
 		b.add(r)
 	}
 	for why, n := range skipped {

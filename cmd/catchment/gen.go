@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/kumamoto-gis/catchment/internal/outdir"
 	"github.com/kumamoto-gis/catchment/internal/synthetic"
 )
 
@@ -50,9 +51,21 @@ Example:
 			return err
 		}
 		p.step("writing")
-		files, err := ds.WriteDir(*out, p.update)
+		tx, err := outdir.Begin(*out, "gen")
+		if err != nil {
+			p.done()
+			return err
+		}
+		defer tx.Abort()
+		files, err := ds.WriteDir(tx.Stage(), p.update)
 		p.done()
 		if err != nil {
+			return err
+		}
+		for _, f := range files {
+			tx.Mark(f.Name)
+		}
+		if err := tx.Commit(); err != nil {
 			return err
 		}
 		if !*quiet {

@@ -12,7 +12,6 @@ import (
 	"github.com/kumamoto-gis/catchment/catchment"
 	"github.com/kumamoto-gis/catchment/catchment/road"
 	"github.com/kumamoto-gis/catchment/data"
-	"github.com/kumamoto-gis/catchment/internal/atomicfile"
 	"github.com/kumamoto-gis/catchment/network"
 	"github.com/kumamoto-gis/catchment/render"
 	"github.com/kumamoto-gis/catchment/render/draw"
@@ -188,13 +187,7 @@ func writeIsochronesDir(e *env, dir string, s *catchment.Study, sa catchment.Ser
 		}},
 		{name: "isochrones.csv", write: t.WriteCSV},
 	}
-	for _, f := range files {
-		path := filepath.Join(dir, f.name)
-		if err := atomicfile.WriteFile(path, f.write); err != nil {
-			return fmt.Errorf("write %s: %w", path, err)
-		}
-	}
-	if err := draw.WritePNG(filepath.Join(dir, "isochrones.png"), img); err != nil {
+	if err := publish(dir, "isochrones", files, []drawn{{"isochrones.png", img}}); err != nil {
 		return err
 	}
 	if !quiet {

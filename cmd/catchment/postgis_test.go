@@ -18,7 +18,13 @@ import (
 	pgwrite "github.com/kumamoto-gis/catchment/render/vector/postgis"
 )
 
-func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+func TestMain(m *testing.M) {
+	// The tests of killed and concurrent runs start this binary as the CLI.
+	if os.Getenv("CATCHMENT_TEST_AS_CLI") == "1" {
+		os.Exit(asCLI())
+	}
+	os.Exit(pgtest.Main(m))
+}
 
 // gdalPG is the GDAL form of a test database URL.
 func gdalPG(t *testing.T, db string) string {

@@ -4,11 +4,14 @@ import (
 	"flag"
 	"fmt"
 	"image"
+	"image/png"
+	"io"
 	"path/filepath"
 	"strings"
 
 	"github.com/kumamoto-gis/catchment/catchment"
 	"github.com/kumamoto-gis/catchment/data"
+	"github.com/kumamoto-gis/catchment/internal/outdir"
 	"github.com/kumamoto-gis/catchment/render"
 	"github.com/kumamoto-gis/catchment/render/draw"
 )
@@ -165,13 +168,13 @@ func (pf *pictureFlags) loadCounts(e *env, ds *data.Dataset, quiet bool) error {
 
 // drawn is a picture drawn in memory, not yet written.
 type drawn struct {
-	path string
+	name string // file name in the output folder
 	img  image.Image
 }
 
 // drawAll draws every picture in memory, printing their warnings; nothing
 // is written, so a failure leaves the output folder as it was.
-func drawAll(e *env, quiet bool, dir string, pics []picture) ([]drawn, error) {
+func drawAll(e *env, quiet bool, pics []picture) ([]drawn, error) {
 	var out []drawn
 	for _, p := range pics {
 		img, w, err := p.draw()
@@ -179,19 +182,45 @@ func drawAll(e *env, quiet bool, dir string, pics []picture) ([]drawn, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, drawn{filepath.Join(dir, p.file), img})
+		out = append(out, drawn{p.file, img})
 	}
 	return out, nil
 }
 
-// writeAll writes drawn pictures, each atomically.
-func writeAll(ds []drawn) error {
-	for _, d := range ds {
-		if err := draw.WritePNG(d.path, d.img); err != nil {
-			return fmt.Errorf("write %s: %w", d.path, err)
+// publish writes a command's files and pictures into the folder dir as
+// one unit (internal/outdir): a failure, a kill or a concurrent run leaves
+// the folder as it was, and files the same command wrote before and not
+// now are removed (except for render and chart, which draw a chosen part).
+func publish(dir, command string, files []outputFile, pics []drawn) error {
+	tx, err := outdir.Begin(dir, command)
+	if err != nil {
+		return err
+	}
+	defer tx.Abort()
+	// render and chart write the maps asked for, beside the others.
+	tx.Prune = command != "render" && command != "chart"
+	for _, f := range files {
+		if f.writePath != nil {
+			path, err := tx.Path(f.name)
+			if err != nil {
+				return err
+			}
+			if err := f.writePath(path); err != nil {
+				return fmt.Errorf("write %s: %w", filepath.Join(dir, f.name), err)
+			}
+			continue
+		}
+		if err := tx.WriteFile(f.name, f.write); err != nil {
+			return fmt.Errorf("write %s: %w", filepath.Join(dir, f.name), err)
 		}
 	}
-	return nil
+	for _, d := range pics {
+		img := d.img
+		if err := tx.WriteFile(d.name, func(w io.Writer) error { return png.Encode(w, img) }); err != nil {
+			return fmt.Errorf("write %s: %w", filepath.Join(dir, d.name), err)
+		}
+	}
+	return tx.Commit()
 }
 
 func renderCommand() command {
@@ -244,11 +273,11 @@ Example:
 			}
 		}
 		printWarnings(e, lf.quiet, s.Warnings())
-		drawn, err := drawAll(e, lf.quiet, *out, studyPictures(s, a, gaps, nil, 0, fonts, pf, kinds))
+		drawn, err := drawAll(e, lf.quiet, studyPictures(s, a, gaps, nil, 0, fonts, pf, kinds))
 		if err != nil {
 			return err
 		}
-		return writeAll(drawn)
+		return publish(*out, "render", nil, drawn)
 	}
 	return c
 }
@@ -329,11 +358,11 @@ Example:
 			}
 			return fmt.Errorf("fewer than 2 branch offices have a counter_count and a nearest ward office")
 		}
-		drawn, err := drawAll(e, lf.quiet, *out, pics)
+		drawn, err := drawAll(e, lf.quiet, pics)
 		if err != nil {
 			return err
 		}
-		return writeAll(drawn)
+		return publish(*out, "chart", nil, drawn)
 	}
 	return c
 }

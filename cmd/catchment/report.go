@@ -7,14 +7,12 @@ import (
 	"fmt"
 	"image"
 	"io"
-	"os"
 	"path/filepath"
 	"sort"
 
 	"github.com/kumamoto-gis/catchment/catchment"
 	"github.com/kumamoto-gis/catchment/data"
 	"github.com/kumamoto-gis/catchment/data/postgis"
-	"github.com/kumamoto-gis/catchment/internal/atomicfile"
 	"github.com/kumamoto-gis/catchment/render"
 	"github.com/kumamoto-gis/catchment/render/draw"
 	"github.com/kumamoto-gis/catchment/render/vector"
@@ -127,7 +125,7 @@ Example:
 			}
 		}
 		whatif := eachSection(s, rep)
-		drawn, err := drawAll(e, lf.quiet, *out, pics)
+		drawn, err := drawAll(e, lf.quiet, pics)
 		if err != nil {
 			return err
 		}
@@ -176,25 +174,13 @@ Example:
 				return err
 			}
 		}
-		if err := os.MkdirAll(*out, 0o755); err != nil {
-			return fmt.Errorf("output folder: %w", err)
-		}
-		for i, f := range files {
-			path := filepath.Join(*out, f.name)
-			if f.writePath != nil {
-				if err := f.writePath(path); err != nil {
-					return fmt.Errorf("write %s: %w", path, err)
-				}
-				continue
-			}
-			if err := atomicfile.WriteFile(path, func(w io.Writer) error {
-				_, err := w.Write(encoded[i])
-				return err
-			}); err != nil {
-				return fmt.Errorf("write %s: %w", path, err)
+		for i := range files {
+			if files[i].writePath == nil {
+				b := encoded[i]
+				files[i].write = func(w io.Writer) error { _, err := w.Write(b); return err }
 			}
 		}
-		if err := writeAll(drawn); err != nil {
+		if err := publish(*out, "report", files, drawn); err != nil {
 			return err
 		}
 		path := filepath.Join(*out, "report.md")

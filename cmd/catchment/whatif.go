@@ -11,7 +11,6 @@ import (
 
 	"github.com/kumamoto-gis/catchment/catchment"
 	"github.com/kumamoto-gis/catchment/data"
-	"github.com/kumamoto-gis/catchment/internal/atomicfile"
 	"github.com/kumamoto-gis/catchment/render"
 	"github.com/kumamoto-gis/catchment/render/draw"
 	"github.com/kumamoto-gis/catchment/render/vector"
@@ -389,16 +388,12 @@ func writeWhatIfDir(e *env, dir string, s *catchment.Study, sc *catchment.Scenar
 		}
 		return render.WriteWhatIfMarkdown(w, rep)
 	}})
-	for _, f := range files {
-		path := filepath.Join(dir, f.name)
-		if err := atomicfile.WriteFile(path, f.write); err != nil {
-			return fmt.Errorf("write %s: %w", path, err)
-		}
-	}
+	var pics []drawn
 	for _, im := range images {
-		if err := draw.WritePNG(filepath.Join(dir, im.name), im.img); err != nil {
-			return err
-		}
+		pics = append(pics, drawn{im.name, im.img})
+	}
+	if err := publish(dir, "whatif", files, pics); err != nil {
+		return err
 	}
 	if !quiet {
 		fmt.Fprintf(e.stderr, "wrote %d files to %s (see %s)\n", len(files)+len(images), dir, filepath.Join(dir, "whatif.md"))
