@@ -194,7 +194,39 @@ func checkValidity(mp orb.MultiPolygon) (fixed orb.MultiPolygon, note, problem s
 	if !ok {
 		return nil, "", fmt.Sprintf("the polygon is invalid (%s) and repairing it leaves no area — fix it, e.g. in QGIS with Vector > Geometry Tools > Fix Geometries", why)
 	}
-	return out, fmt.Sprintf("the polygon was invalid (%s) and was repaired (area changed by %.2f%%); check it on a map", why, 100*change), ""
+	return out, fmt.Sprintf("the polygon was invalid (%s) and was repaired into %s; %s; check it on a map", why, parts(out), asWritten(mp, got)), ""
+}
+
+// parts says how many polygons a repair made.
+func parts(mp orb.MultiPolygon) string {
+	if len(mp) == 1 {
+		return "1 polygon"
+	}
+	return fmt.Sprintf("%d polygons", len(mp))
+}
+
+// asWritten compares the repaired area with the area of the rings as
+// written by the shoelace formula, which is what GIS tools report for the
+// invalid polygon (QGIS's $area): the lobes of a bow-tie count with
+// opposite signs there.
+func asWritten(mp orb.MultiPolygon, repaired float64) string {
+	written := 0.0
+	for _, poly := range mp {
+		a := 0.0
+		for j, ring := range poly {
+			r := math.Abs(shoelace(ring)) / 2
+			if j == 0 {
+				a += r
+			} else {
+				a -= r
+			}
+		}
+		written += a
+	}
+	if written < 1e-9*repaired {
+		return "the rings as written enclose no area by the shoelace formula (their lobes cancel), so tools that measure the invalid polygon give 0"
+	}
+	return fmt.Sprintf("its area differs by %.1f%% from the rings' area as written (shoelace formula, what tools that measure the invalid polygon give)", 100*math.Abs(repaired-written)/written)
 }
 
 // repair rebuilds invalid polygons: every ring is cut at its
