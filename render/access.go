@@ -26,7 +26,7 @@ import (
 func AccessTable(a catchment.Accessibility) vector.Table {
 	t := vector.Table{Columns: []string{"district_id", "district_name", "population", "access", "access_norm", "offices_reached"}}
 	for _, d := range a.Districts {
-		t.Rows = append(t.Rows, []any{d.District.ID, d.District.Name, d.Population, d.Access, number(d.Norm), d.OfficesReached})
+		t.Rows = append(t.Rows, []any{d.District.ID, d.District.Name, count(d.Population), d.Access, number(d.Norm), d.OfficesReached})
 	}
 	return t
 }
@@ -50,7 +50,7 @@ func AccessChangeTable(c catchment.AccessComparison) vector.Table {
 	t := vector.Table{Columns: []string{"district_id", "district_name", "population", "access_before", "access_after", "change",
 		"access_norm_before", "access_norm_after", "offices_reached_before", "offices_reached_after"}}
 	for _, d := range c.Districts {
-		t.Rows = append(t.Rows, []any{d.District.ID, d.District.Name, d.Population, d.Before, d.After, d.Delta(),
+		t.Rows = append(t.Rows, []any{d.District.ID, d.District.Name, count(d.Population), d.Before, d.After, d.Delta(),
 			number(d.NormBefore), number(d.NormAfter), d.OfficesBefore, d.OfficesAfter})
 	}
 	return t
@@ -100,11 +100,7 @@ func roundSig(v float64, n int) float64 {
 // AccessFeatures is the access layer: every district polygon with the
 // AccessTable columns.
 func AccessFeatures(a catchment.Accessibility) []vector.Feature {
-	ids := make([]string, len(a.Districts))
-	for i, d := range a.Districts {
-		ids[i] = d.District.ID
-	}
-	return tableFeatures(AccessTable(a), ids, func(i int) vector.Feature {
+	return tableFeatures(AccessTable(a), func(i int) vector.Feature {
 		return vector.Feature{Geometry: a.Districts[i].District.Geometry}
 	})
 }
@@ -112,11 +108,7 @@ func AccessFeatures(a catchment.Accessibility) []vector.Feature {
 // AccessOfficeFeatures is the offices as points with the AccessOfficeTable
 // columns.
 func AccessOfficeFeatures(a catchment.Accessibility) []vector.Feature {
-	ids := make([]string, len(a.Offices))
-	for i, o := range a.Offices {
-		ids[i] = o.Office.ID
-	}
-	return tableFeatures(AccessOfficeTable(a), ids, func(i int) vector.Feature {
+	return tableFeatures(AccessOfficeTable(a), func(i int) vector.Feature {
 		return vector.Feature{Geometry: a.Offices[i].Office.Location}
 	})
 }
@@ -124,11 +116,7 @@ func AccessOfficeFeatures(a catchment.Accessibility) []vector.Feature {
 // AccessChangeFeatures is every district polygon with the
 // AccessChangeTable columns.
 func AccessChangeFeatures(c catchment.AccessComparison) []vector.Feature {
-	ids := make([]string, len(c.Districts))
-	for i, d := range c.Districts {
-		ids[i] = d.District.ID
-	}
-	return tableFeatures(AccessChangeTable(c), ids, func(i int) vector.Feature {
+	return tableFeatures(AccessChangeTable(c), func(i int) vector.Feature {
 		return vector.Feature{Geometry: c.Districts[i].District.Geometry}
 	})
 }
@@ -136,11 +124,7 @@ func AccessChangeFeatures(c catchment.AccessComparison) []vector.Feature {
 // AccessChangeOfficeFeatures is every office of a what-if as a point with
 // the AccessChangeOfficeTable columns.
 func AccessChangeOfficeFeatures(c catchment.AccessComparison) []vector.Feature {
-	ids := make([]string, len(c.After.Offices))
-	for i, o := range c.After.Offices {
-		ids[i] = o.Office.ID
-	}
-	return tableFeatures(AccessChangeOfficeTable(c), ids, func(i int) vector.Feature {
+	return tableFeatures(AccessChangeOfficeTable(c), func(i int) vector.Feature {
 		return vector.Feature{Geometry: c.After.Offices[i].Office.Location}
 	})
 }

@@ -1,7 +1,6 @@
 package render
 
 import (
-	"fmt"
 	"math"
 	"strings"
 
@@ -63,7 +62,7 @@ func IsochroneTable(sa catchment.ServiceAreas, profile string) vector.Table {
 			ids[k] = d.ID
 		}
 		t.Rows = append(t.Rows, []any{id, name, kind, scope, sa.Metric, profile,
-			isoLimit(sa.Quantity, a.Limit), roundTo(a.AreaM2/1e6, 3), len(a.Districts), roundTo(a.Population, 1), strings.Join(ids, " ")})
+			count(isoLimit(sa.Quantity, a.Limit)), roundTo(a.AreaM2/1e6, 3), len(a.Districts), count(roundTo(a.Population, 1)), strings.Join(ids, " ")})
 	}
 	return t
 }
@@ -74,16 +73,7 @@ func IsochroneTable(sa catchment.ServiceAreas, profile string) vector.Table {
 // should draw the larger limits first.
 func IsochroneFeatures(sa catchment.ServiceAreas, profile string) []vector.Feature {
 	t := IsochroneTable(sa, profile)
-	ids := make([]string, len(sa.Areas))
-	unit := isoUnit(sa.Quantity)
-	for i, a := range sa.Areas {
-		who := "all"
-		if a.Office != nil {
-			who = a.Office.ID
-		}
-		ids[i] = fmt.Sprintf("%s-%g%s", who, isoLimit(sa.Quantity, a.Limit), unit)
-	}
-	return tableFeatures(t, ids, func(i int) vector.Feature { return vector.Feature{Geometry: sa.Areas[i].Geometry} })
+	return tableFeatures(t, func(i int) vector.Feature { return vector.Feature{Geometry: sa.Areas[i].Geometry} })
 }
 
 // IsochroneMap assembles the map data of the service areas of a study.

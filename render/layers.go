@@ -26,8 +26,30 @@ func roundTo(v float64, decimals int) float64 {
 	return math.Round(v*p) / p
 }
 
-// metres rounds a distance to 0.1 m; an unknown (NaN) distance is nil.
-func metres(v float64) any { return number(roundTo(v, 1)) }
+// metres rounds a distance to the millimetre; an unknown (NaN) distance is
+// nil.
+func metres(v float64) any { return number(roundTo(v, 3)) }
+
+// count is a count of people or transactions: an integer when it is whole
+// (so that QGIS and spreadsheets type the column as integer), the number
+// otherwise, nil when unknown (NaN).
+func count(v float64) any {
+	switch {
+	case math.IsNaN(v):
+		return nil
+	case v == math.Trunc(v) && math.Abs(v) < 1<<53:
+		return int64(v)
+	}
+	return v
+}
+
+// optionalCount is count(*v), nil when v is nil.
+func optionalCount(v *float64) any {
+	if v == nil {
+		return nil
+	}
+	return count(*v)
+}
 
 // number is v, or nil when v is NaN (unknown): null in JSON and GeoJSON,
 // empty in CSV and text.
@@ -91,7 +113,7 @@ func AssignTable(a catchment.Assignment) vector.Table {
 	for _, da := range a.Districts {
 		d := da.District
 		oid, oname := officeRef(da.Office)
-		row := []any{d.ID, d.Name, oid, oname, metres(da.DistanceM), optional(d.Population)}
+		row := []any{d.ID, d.Name, oid, oname, metres(da.DistanceM), optionalCount(d.Population)}
 		if routed {
 			row = append(row, a.Metric, number(roundTo(da.TimeS, 1)), da.Note)
 		}
@@ -116,17 +138,16 @@ func CatchmentsTable(cs []catchment.Catchment) vector.Table {
 	t := vector.Table{Columns: []string{"office_id", "office_name", "office_kind", "method", "districts", "population", "area_km2"}}
 	for _, c := range cs {
 		o := c.Office
-		t.Rows = append(t.Rows, []any{o.ID, o.Name, string(o.Kind), string(c.Method), c.Districts, c.Population, roundTo(c.AreaKm2, 3)})
+		t.Rows = append(t.Rows, []any{o.ID, o.Name, string(o.Kind), string(c.Method), c.Districts, count(c.Population), roundTo(c.AreaKm2, 3)})
 	}
 	return t
 }
 
 // tableFeatures turns table rows into features with the given geometries.
-func tableFeatures(t vector.Table, ids []string, geoms func(i int) vector.Feature) []vector.Feature {
+func tableFeatures(t vector.Table, geoms func(i int) vector.Feature) []vector.Feature {
 	fs := make([]vector.Feature, len(t.Rows))
 	for i, row := range t.Rows {
 		f := geoms(i)
-		f.ID = ids[i]
 		for c, v := range row {
 			f.Properties = append(f.Properties, vector.Property{Key: t.Columns[c], Value: v})
 		}
@@ -148,7 +169,7 @@ func DistrictFeatures(a catchment.Assignment, gaps []catchment.GapRow) []vector.
 		}
 		props := []vector.Property{
 			{"district_id", d.ID}, {"district_name", d.Name}, {"district_name_en", d.NameEn},
-			{"population", optional(d.Population)},
+			{"population", optionalCount(d.Population)},
 			{"office_id", oid}, {"office_name", oname}, {"office_kind", kind},
 			{"distance_m", metres(da.DistanceM)},
 		}
@@ -160,7 +181,7 @@ func DistrictFeatures(a catchment.Assignment, gaps []catchment.GapRow) []vector.
 			props = append(props, vector.Property{"stores", g.Stores}, vector.Property{"posts", g.Posts},
 				vector.Property{"gap", g.Gap}, vector.Property{"post_fallback", g.PostFallback()})
 		}
-		fs[i] = vector.Feature{ID: d.ID, Geometry: d.Geometry, Properties: props}
+		fs[i] = vector.Feature{Geometry: d.Geometry, Properties: props}
 	}
 	return fs
 }
@@ -173,8 +194,8 @@ func GapFeatures(gaps []catchment.GapRow) []vector.Feature {
 			continue
 		}
 		d := g.District
-		fs = append(fs, vector.Feature{ID: d.ID, Geometry: d.Geometry, Properties: []vector.Property{
-			{"district_id", d.ID}, {"district_name", d.Name}, {"population", optional(d.Population)},
+		fs = append(fs, vector.Feature{Geometry: d.Geometry, Properties: []vector.Property{
+			{"district_id", d.ID}, {"district_name", d.Name}, {"population", optionalCount(d.Population)},
 			{"stores", g.Stores}, {"posts", g.Posts}, {"gap", g.Gap}, {"post_fallback", g.PostFallback()},
 		}})
 	}
@@ -184,11 +205,7 @@ func GapFeatures(gaps []catchment.GapRow) []vector.Feature {
 // CatchmentFeatures is the catchment layer.
 func CatchmentFeatures(cs []catchment.Catchment) []vector.Feature {
 	t := CatchmentsTable(cs)
-	ids := make([]string, len(cs))
-	for i, c := range cs {
-		ids[i] = c.Office.ID
-	}
-	return tableFeatures(t, ids, func(i int) vector.Feature { return vector.Feature{Geometry: cs[i].Geometry} })
+	return tableFeatures(t, func(i int) vector.Feature { return vector.Feature{Geometry: cs[i].Geometry} })
 }
 
 // OfficeFeatures is the office layer: each office with its kind, the nearest
@@ -204,7 +221,7 @@ func OfficeFeatures(offices []data.Office, nearest []catchment.NearestRow, maxKm
 		props := []vector.Property{
 			{"office_id", o.ID}, {"office_name", o.Name}, {"office_name_en", o.NameEn},
 			{"kind", string(o.Kind)}, {"ward", o.Ward},
-			{"counter_count", optional(o.CounterCount)}, {"published_km", optional(o.PublishedKm)},
+			{"counter_count", optionalCount(o.CounterCount)}, {"published_km", optional(o.PublishedKm)},
 		}
 		if r, ok := byID[o.ID]; ok && r.Reached() {
 			props = append(props, vector.Property{"nearest_id", r.Nearest.ID}, vector.Property{"nearest_name", r.Nearest.Name},
@@ -214,10 +231,10 @@ func OfficeFeatures(offices []data.Office, nearest []catchment.NearestRow, maxKm
 				vector.Property{"distance_m", nil}, vector.Property{"candidate", false})
 		}
 		if a.Offices != nil {
-			props = append(props, vector.Property{"districts", a.Offices[i].Districts}, vector.Property{"population", a.Offices[i].Population})
+			props = append(props, vector.Property{"districts", a.Offices[i].Districts}, vector.Property{"population", count(a.Offices[i].Population)})
 		}
 		props = append(props, vector.Property{"source", o.Source})
-		fs[i] = vector.Feature{ID: o.ID, Geometry: o.Location, Properties: props}
+		fs[i] = vector.Feature{Geometry: o.Location, Properties: props}
 	}
 	return fs
 }

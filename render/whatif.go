@@ -75,22 +75,22 @@ func WhatIfSummaryTable(stages []catchment.StageComparison) vector.Table {
 		s, ch := st.Summary, st.Outcome.Change
 		var withPoint, withPointPop any
 		if s.CoverageKnown {
-			withPoint, withPointPop = s.MovedWithCertPoint, s.MovedPopulationWithCertPoint
+			withPoint, withPointPop = s.MovedWithCertPoint, count(s.MovedPopulationWithCertPoint)
 		}
 		t.Rows = append(t.Rows, []any{
 			st.Stage, ch.Name, joinIDs(ch.Close), joinIDs(ch.Downgrade), joinIDs(openedIDs(ch)),
-			s.Districts, s.Population, s.MovedDistricts, s.MovedPopulation,
+			s.Districts, count(s.Population), s.MovedDistricts, count(s.MovedPopulation),
 			metres(s.MeanChangeM), metres(s.MedianChangeM), metres(s.P90ChangeM), metres(s.MaxChangeM), metres(s.WeightedChangeM), roundTo(s.AddedPersonKm, 1),
 			metres(s.WeightedDistanceBeforeM), metres(s.WeightedDistanceAfterM),
-			s.FullOfficesBefore, s.FullOfficesAfter, roundTo(s.ResidentsPerOfficeBefore, 0), roundTo(s.ResidentsPerOfficeAfter, 0),
-			s.CertOfficesAfter, s.MaxKm, s.BeyondBefore, s.BeyondAfter, s.BeyondPopulationBefore, s.BeyondPopulationAfter, s.NewlyBeyond,
-			s.CertMovedDistricts, s.CertMovedPopulation, s.MovedCertKept,
+			s.FullOfficesBefore, s.FullOfficesAfter, count(roundTo(s.ResidentsPerOfficeBefore, 0)), count(roundTo(s.ResidentsPerOfficeAfter, 0)),
+			s.CertOfficesAfter, s.MaxKm, s.BeyondBefore, s.BeyondAfter, count(s.BeyondPopulationBefore), count(s.BeyondPopulationAfter), s.NewlyBeyond,
+			s.CertMovedDistricts, count(s.CertMovedPopulation), s.MovedCertKept,
 			withPoint, withPointPop,
-			roundTo(s.CounterShifted, 1), joinIDs(s.CounterUnknown), catchment.CounterRule,
+			count(roundTo(s.CounterShifted, 1)), joinIDs(s.CounterUnknown), catchment.CounterRule,
 		})
 		if routed {
 			r := &t.Rows[len(t.Rows)-1]
-			*r = append(*r, s.Metric, s.UnroutedBefore, s.UnroutedAfter, s.UnroutedPopulationBefore, s.UnroutedPopulationAfter,
+			*r = append(*r, s.Metric, s.UnroutedBefore, s.UnroutedAfter, count(s.UnroutedPopulationBefore), count(s.UnroutedPopulationAfter),
 				seconds(s.WeightedTimeBeforeS), seconds(s.WeightedTimeAfterS), seconds(s.WeightedTimeChangeS), seconds(s.MaxTimeChangeS))
 		}
 	}
@@ -157,7 +157,7 @@ func whatIfDistrictRow(c catchment.Comparison, d catchment.DistrictChange) []any
 	bID, bName := officeRef(d.Before)
 	aID, aName := officeRef(d.After)
 	cID, cName := officeRef(d.Cert)
-	row := []any{dist.ID, dist.Name, optional(dist.Population),
+	row := []any{dist.ID, dist.Name, optionalCount(dist.Population),
 		bID, bName, metres(d.BeforeM),
 		aID, aName, metres(d.AfterM), metres(d.DeltaM()), d.Moved(),
 		cID, cName, metres(d.CertM), certPoint, beyond}
@@ -180,18 +180,20 @@ func WhatIfOfficeTable(c catchment.Comparison) vector.Table {
 	for _, o := range c.Offices {
 		off := o.Office
 		t.Rows = append(t.Rows, []any{off.ID, off.Name, string(off.Kind), string(o.Status),
-			o.DistrictsBefore, o.PopulationBefore, o.DistrictsAfter, o.PopulationAfter,
-			o.CertDistrictsAfter, o.CertPopulationAfter,
-			optional(o.CounterBefore), roundTo(o.CounterShiftedOut, 1), roundTo(o.CounterShiftedIn, 1), optionalRounded(o.CounterAfter, 1)})
+			o.DistrictsBefore, count(o.PopulationBefore), o.DistrictsAfter, count(o.PopulationAfter),
+			o.CertDistrictsAfter, count(o.CertPopulationAfter),
+			optionalCount(o.CounterBefore), count(roundTo(o.CounterShiftedOut, 1)), count(roundTo(o.CounterShiftedIn, 1)), optionalCount(roundedPtr(o.CounterAfter, 1))})
 	}
 	return t
 }
 
-func optionalRounded(v *float64, decimals int) any {
+// roundedPtr is *v rounded, nil when v is nil.
+func roundedPtr(v *float64, decimals int) *float64 {
 	if v == nil {
 		return nil
 	}
-	return roundTo(*v, decimals)
+	r := roundTo(*v, decimals)
+	return &r
 }
 
 // WhatIfEachTable ranks the offices by the impact of closing each alone,
@@ -219,8 +221,8 @@ func WhatIfEachTable(imps []catchment.Impact) vector.Table {
 			}
 			taken = append(taken, fmt.Sprintf("%s %.0f%%", sh.Office.ID, 100*share))
 		}
-		t.Rows = append(t.Rows, []any{i + 1, o.ID, o.Name, string(o.Kind), o.Ward, optional(im.CounterShifted),
-			s.MovedDistricts, s.MovedPopulation, metres(s.WeightedChangeM), metres(s.MeanChangeM), metres(s.MaxChangeM), roundTo(s.AddedPersonKm, 1),
+		t.Rows = append(t.Rows, []any{i + 1, o.ID, o.Name, string(o.Kind), o.Ward, optionalCount(roundedPtr(im.CounterShifted, 1)),
+			s.MovedDistricts, count(s.MovedPopulation), metres(s.WeightedChangeM), metres(s.MeanChangeM), metres(s.MaxChangeM), roundTo(s.AddedPersonKm, 1),
 			s.NewlyBeyond, withPoint, strings.Join(taken, ", ")})
 	}
 	return t
@@ -231,11 +233,7 @@ func WhatIfEachTable(imps []catchment.Impact) vector.Table {
 // style moved districts and the change of distance.
 func WhatIfFeatures(c catchment.Comparison) []vector.Feature {
 	t := WhatIfDistrictTable(c, false)
-	ids := make([]string, len(c.Districts))
-	for i, d := range c.Districts {
-		ids[i] = d.District.ID
-	}
-	return tableFeatures(t, ids, func(i int) vector.Feature {
+	return tableFeatures(t, func(i int) vector.Feature {
 		return vector.Feature{Geometry: c.Districts[i].District.Geometry}
 	})
 }
@@ -244,11 +242,7 @@ func WhatIfFeatures(c catchment.Comparison) []vector.Feature {
 // included) as a point with the WhatIfOfficeTable columns.
 func WhatIfOfficeFeatures(c catchment.Comparison) []vector.Feature {
 	t := WhatIfOfficeTable(c)
-	ids := make([]string, len(c.Offices))
-	for i, o := range c.Offices {
-		ids[i] = o.Office.ID
-	}
-	return tableFeatures(t, ids, func(i int) vector.Feature {
+	return tableFeatures(t, func(i int) vector.Feature {
 		return vector.Feature{Geometry: c.Offices[i].Office.Location}
 	})
 }

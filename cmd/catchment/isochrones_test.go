@@ -248,7 +248,7 @@ func TestIsochronesChuo(t *testing.T) {
 	if len(layers) != 1 || layers[0].FeatureCount != len(fc.Features) || !strings.Contains(layers[0].Geometry, "Polygon") {
 		t.Fatalf("ogrinfo: %+v", layers)
 	}
-	for field, typ := range map[string]string{"office_id": "String", "minutes": "Real", "area_km2": "Real", "districts": "Integer", "population": "Real"} {
+	for field, typ := range map[string]string{"office_id": "String", "minutes": "Integer", "area_km2": "Real", "districts": "Integer", "population": "Integer"} {
 		if got := layers[0].Fields[field]; !strings.HasPrefix(got, typ) {
 			t.Errorf("ogrinfo field %s: %q, want %s", field, got, typ)
 		}

@@ -140,7 +140,7 @@ func TestReportFromAndToPostGIS(t *testing.T) {
 		}
 	}
 	info, _ := exec.Command(ogrinfo, "-so", pg, "results.districts").CombinedOutput()
-	for _, w := range []string{"Feature Count: 90", "population: Real", "distance_m: Real", "gap: Integer(Boolean)", "office_id: String"} {
+	for _, w := range []string{"Feature Count: 90", "population: Integer", "distance_m: Real", "gap: Integer(Boolean)", "office_id: String"} {
 		if !strings.Contains(string(info), w) {
 			t.Errorf("results.districts lacks %q:\n%s", w, info)
 		}

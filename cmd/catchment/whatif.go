@@ -149,8 +149,12 @@ Example:
 		if *table == "each" && !*each {
 			return fmt.Errorf("--table each needs --each")
 		}
-		if of.format == "geojson" && sc == nil {
-			return fmt.Errorf("--format geojson needs a scenario (--close, --downgrade or --scenario)")
+		spatial := of.format == "geojson" || of.format == "gpkg" || of.format == "csvwkt"
+		if spatial && sc == nil {
+			return fmt.Errorf("--format %s needs a scenario (--close, --downgrade or --scenario)", of.format)
+		}
+		if spatial && *table != "" {
+			return fmt.Errorf("--table goes with --format table, csv or json; --format %s writes the districts of the scenario as a layer", of.format)
 		}
 
 		ds, err := lf.load(e)
@@ -212,10 +216,11 @@ Example:
 		if *outDir != "" {
 			return writeWhatIfDir(e, *outDir, s, sc, stages, shown, impacts, gaps, *maps, lf.quiet)
 		}
+		if spatial {
+			return of.emit(e, vector.Table{}, "whatif", func() []vector.Feature { return render.WhatIfFeatures(shown.Comparison) })
+		}
 		return of.write(e, func(out io.Writer) error {
 			switch {
-			case of.format == "geojson":
-				return vector.WriteGeoJSON(out, "whatif", render.WhatIfFeatures(shown.Comparison))
 			case *table == "" && of.format == "table":
 				return writeWhatIfText(out, sc, stages, shown, ds, impacts, *all)
 			}
