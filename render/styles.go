@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
+	"sort"
 
 	"github.com/paulmach/orb"
 
@@ -22,17 +24,171 @@ import (
 // catchments, catchments_voronoi, gaps, offices) for its features, and
 // false for a layer that has no style. Write it with its QML method.
 func LayerStyle(layer string, features []vector.Feature) (vector.Style, bool) {
+	var st vector.Style
 	switch layer {
 	case "districts", "assign":
-		return distanceStyle(draw.DefaultBreaks), true
+		st = distanceStyle(draw.DefaultBreaks, "distance_m")
+		st.Labels = nameLabels("district_name", "district_name_en")
 	case "catchments", "catchments_voronoi":
-		return catchmentStyle(features), true
+		st = catchmentStyle(features)
+		st.Labels = nameLabels("office_name", "office_name_en")
 	case "gaps":
-		return gapStyle(), true
+		st = gapStyle()
+		st.Labels = nameLabels("district_name", "district_name_en")
 	case "offices":
-		return officeStyle(), true
+		st = officeStyle("kind")
+		st.Labels = nameLabels("office_name", "office_name_en")
+	case "whatif":
+		st = distanceStyle(draw.DefaultBreaks, "distance_after_m")
+		// Only the districts that move are named, with how much farther.
+		st.Labels = &vector.Labels{Field: `CASE WHEN "moved" THEN "district_name" || ' ' || format_number("change_m" / 1000, 2) || ' km' END`, Expression: true}
+		setLabelLook(st.Labels)
+	case "whatif_offices":
+		st = whatIfOfficeStyle()
+		st.Labels = nameLabels("office_name", "office_name_en")
+	case "isochrones":
+		var ok bool
+		if st, ok = isochroneStyle(features); !ok {
+			return vector.Style{}, false
+		}
+	case "access", "access_change":
+		var ok bool
+		if st, ok = accessStyle(layer, features); !ok {
+			return vector.Style{}, false
+		}
+		st.Labels = nameLabels("district_name", "district_name_en")
+	default:
+		return vector.Style{}, false
 	}
-	return vector.Style{}, false
+	return st, true
+}
+
+// nameLabels labels features with a name field, its romanised form where
+// the name is empty.
+func nameLabels(field, fallback string) *vector.Labels {
+	l := &vector.Labels{Field: fmt.Sprintf(`coalesce(nullif("%s", ''), "%s")`, field, fallback), Expression: true}
+	setLabelLook(l)
+	return l
+}
+
+// setLabelLook gives labels the maps' look: dark text with a white halo in
+// a Japanese gothic font.
+func setLabelLook(l *vector.Labels) {
+	l.Font, l.SizePt, l.HaloMM = "IPAexGothic", 8, 0.6
+	l.Color, l.Halo = color.RGBA{40, 40, 40, 255}, draw.MapColours().Paper
+}
+
+// whatIfOfficeStyle draws offices by their status in a what-if: open ward
+// and branch offices as the maps do, service corners hollow, closed ones
+// grey, new ones green.
+func whatIfOfficeStyle() vector.Style {
+	c := draw.MapColours()
+	marker := func(shape string, fill, outline color.RGBA, sizeMM float64) vector.Symbol {
+		return vector.Symbol{Kind: vector.Marker, Shape: shape, Color: fill, Outline: outline, OutlineWidthMM: 0.4, SizeMM: sizeMM}
+	}
+	return vector.Style{Renderer: vector.Categorized, Attribute: `"status" || ' ' || "kind"`, Classes: []vector.StyleClass{
+		{Value: "open ward", Label: "区役所 Ward office", Symbol: marker("square", c.Ward, c.Paper, 3.2)},
+		{Value: "open branch", Label: "出張所 Branch office", Symbol: marker("circle", c.Branch, c.Paper, 2.4)},
+		{Value: "corner ward", Label: "証明書コーナー（区役所）Service corner (ward)", Symbol: marker("square", c.Paper, c.Ward, 3.2)},
+		{Value: "corner branch", Label: "証明書コーナー Service corner", Symbol: marker("circle", c.Paper, c.Branch, 2.4)},
+		{Value: "closed ward", Label: "閉所（区役所）Closed (ward)", Symbol: marker("square", color.RGBA{153, 153, 153, 255}, c.Paper, 3.2)},
+		{Value: "closed branch", Label: "閉所 Closed", Symbol: marker("circle", color.RGBA{153, 153, 153, 255}, c.Paper, 2.4)},
+		{Value: "new ward", Label: "新設（区役所）New (ward)", Symbol: marker("square", color.RGBA{46, 139, 87, 255}, c.Paper, 3.2)},
+		{Value: "new branch", Label: "新設 New", Symbol: marker("circle", color.RGBA{46, 139, 87, 255}, c.Paper, 2.4)},
+	}}
+}
+
+// isochroneStyle shades service-area bands by their limit (minutes or
+// km), nearest darkest, half transparent so the bands of neighbouring
+// offices show through; each office is named once, on its smallest band.
+func isochroneStyle(features []vector.Feature) (vector.Style, bool) {
+	key := ""
+	var limits []float64
+	seen := map[float64]bool{}
+	for _, f := range features {
+		for _, p := range f.Properties {
+			if p.Key != "minutes" && p.Key != "km" {
+				continue
+			}
+			key = p.Key
+			v, ok := toFloat(p.Value)
+			if ok && !seen[v] {
+				seen[v] = true
+				limits = append(limits, v)
+			}
+		}
+	}
+	if key == "" || len(limits) == 0 {
+		return vector.Style{}, false
+	}
+	sort.Float64s(limits)
+	cols := draw.Sequential(len(limits))
+	st := vector.Style{Renderer: vector.Graduated, Attribute: key}
+	lower := 0.0
+	for i, l := range limits {
+		c := cols[len(cols)-1-i] // the nearest band darkest
+		c.A = 150
+		unit := " min"
+		if key == "km" {
+			unit = " km"
+		}
+		st.Classes = append(st.Classes, vector.StyleClass{Lower: lower, Upper: l, Label: fmt.Sprintf("≤ %g%s", l, unit),
+			Symbol: vector.Symbol{Kind: vector.Fill, Color: c, Outline: draw.MapColours().Paper, OutlineWidthMM: 0.3}})
+		lower = l
+	}
+	st.Labels = &vector.Labels{Field: fmt.Sprintf(`CASE WHEN "%s" = minimum("%s", group_by:="office_name") THEN "office_name" END`, key, key), Expression: true}
+	setLabelLook(st.Labels)
+	return st, true
+}
+
+// accessStyle shades districts by their accessibility index in quintiles
+// (access) or by its change (access_change), as the access maps do.
+func accessStyle(layer string, features []vector.Feature) (vector.Style, bool) {
+	key := "access"
+	if layer == "access_change" {
+		key = "change"
+	}
+	var values []float64
+	for _, f := range features {
+		for _, p := range f.Properties {
+			if p.Key == key {
+				if v, ok := toFloat(p.Value); ok {
+					values = append(values, v)
+				}
+			}
+		}
+	}
+	if len(values) == 0 {
+		return vector.Style{}, false
+	}
+	breaks := draw.QuantileBreaks(values, 5)
+	if len(breaks) == 0 {
+		return vector.Style{}, false
+	}
+	cols := draw.YlGn(len(breaks))
+	st := vector.Style{Renderer: vector.Graduated, Attribute: key}
+	lo := slices.Min(values)
+	for i, hi := range breaks {
+		if i == len(breaks)-1 {
+			hi = math.Max(hi, slices.Max(values))
+		}
+		st.Classes = append(st.Classes, vector.StyleClass{Lower: lo, Upper: hi, Label: fmt.Sprintf("%.3g – %.3g", lo, hi), Symbol: districtFill(cols[i])})
+		lo = hi
+	}
+	return st, true
+}
+
+// toFloat reads a numeric property.
+func toFloat(v any) (float64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return x, !math.IsNaN(x)
+	case int64:
+		return float64(x), true
+	case int:
+		return float64(x), true
+	}
+	return 0, false
 }
 
 // districtFill is a district fill with a thin white border, as the maps
@@ -41,10 +197,11 @@ func districtFill(c color.RGBA) vector.Symbol {
 	return vector.Symbol{Kind: vector.Fill, Color: c, Outline: draw.MapColours().DistrictBorder, OutlineWidthMM: 0.2}
 }
 
-// distanceStyle classes districts by distance_m as the distance map does.
-func distanceStyle(breaks []float64) vector.Style {
+// distanceStyle classes districts by a distance in metres (attr) as the
+// distance map does.
+func distanceStyle(breaks []float64, attr string) vector.Style {
 	cols := draw.Sequential(len(breaks))
-	s := vector.Style{Renderer: vector.Graduated, Attribute: "distance_m"}
+	s := vector.Style{Renderer: vector.Graduated, Attribute: attr}
 	for i, lo := range breaks {
 		hi := math.Inf(1)
 		if i+1 < len(breaks) {
@@ -74,11 +231,11 @@ func gapStyle() vector.Style {
 
 // officeStyle draws ward offices as larger red squares and branch offices
 // as blue circles, as the maps do.
-func officeStyle() vector.Style {
+func officeStyle(attr string) vector.Style {
 	marker := func(shape string, c color.RGBA, sizeMM float64) vector.Symbol {
 		return vector.Symbol{Kind: vector.Marker, Shape: shape, Color: c, Outline: draw.MapColours().Paper, OutlineWidthMM: 0.3, SizeMM: sizeMM}
 	}
-	return vector.Style{Renderer: vector.Categorized, Attribute: "kind", Classes: []vector.StyleClass{
+	return vector.Style{Renderer: vector.Categorized, Attribute: attr, Classes: []vector.StyleClass{
 		{Value: "ward", Label: "区役所 Ward office", Symbol: marker("square", draw.MapColours().Ward, 3.2)},
 		{Value: "branch", Label: "出張所 Branch office", Symbol: marker("circle", draw.MapColours().Branch, 2.4)},
 	}}

@@ -82,8 +82,13 @@ func TestLayerStyle(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", c.layer, err)
 		}
-		// The documents are those the report has always written.
-		want, err := os.ReadFile(filepath.Join("..", "testdata", "render", c.layer+".qml.golden"))
+		golden := filepath.Join("..", "testdata", "render", c.layer+".qml.golden")
+		if *update {
+			if err := os.WriteFile(golden, []byte(s), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want, err := os.ReadFile(golden)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -125,5 +130,41 @@ func TestLayerStyle(t *testing.T) {
 	}
 	if _, ok := LayerStyle("nearest", nil); ok {
 		t.Error("a table has a style")
+	}
+}
+
+// TestEveryLayerLabelled: every layer the CLI writes as GeoJSON or
+// GeoPackage has a style, and every style names its features.
+func TestEveryLayerLabelled(t *testing.T) {
+	iso := []vector.Feature{
+		{Properties: []vector.Property{{"office_id", "a"}, {"office_name", "A"}, {"minutes", int64(5)}}},
+		{Properties: []vector.Property{{"office_id", "a"}, {"office_name", "A"}, {"minutes", int64(10)}}},
+	}
+	acc := []vector.Feature{
+		{Properties: []vector.Property{{"district_name", "x"}, {"access", 0.5}}},
+		{Properties: []vector.Property{{"district_name", "y"}, {"access", 1.5}}},
+	}
+	chg := []vector.Feature{
+		{Properties: []vector.Property{{"district_name", "x"}, {"change", -0.5}}},
+		{Properties: []vector.Property{{"district_name", "y"}, {"change", 0.0}}},
+	}
+	for _, c := range []struct {
+		layer string
+		fs    []vector.Feature
+	}{
+		{"districts", nil}, {"assign", nil}, {"catchments", nil}, {"catchments_voronoi", nil}, {"gaps", nil}, {"offices", nil},
+		{"whatif", nil}, {"whatif_offices", nil}, {"isochrones", iso}, {"access", acc}, {"access_change", chg},
+	} {
+		st, ok := LayerStyle(c.layer, c.fs)
+		if !ok {
+			t.Errorf("%s: no style", c.layer)
+			continue
+		}
+		if st.Labels == nil {
+			t.Errorf("%s: no labels", c.layer)
+		}
+		if _, err := st.QML(); err != nil {
+			t.Errorf("%s: %v", c.layer, err)
+		}
 	}
 }

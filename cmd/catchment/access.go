@@ -298,7 +298,7 @@ Example:
 		case shown == nil:
 			t, features, layer = render.AccessOfficeTable(idx), func() []vector.Feature { return render.AccessOfficeFeatures(idx) }, "access_offices"
 		case *level == "district":
-			t, features = render.AccessChangeTable(*shown), func() []vector.Feature { return render.AccessChangeFeatures(*shown) }
+			t, features, layer = render.AccessChangeTable(*shown), func() []vector.Feature { return render.AccessChangeFeatures(*shown) }, "access_change"
 		default:
 			t, features, layer = render.AccessChangeOfficeTable(*shown), func() []vector.Feature { return render.AccessChangeOfficeFeatures(*shown) }, "access_offices"
 		}

@@ -185,6 +185,14 @@ func writeIsochronesDir(e *env, dir string, s *catchment.Study, sa catchment.Ser
 		{name: "isochrones.geojson", write: func(w io.Writer) error {
 			return vector.WriteGeoJSON(w, "isochrones", render.IsochroneFeatures(sa, profile))
 		}},
+		{name: "isochrones.qml", write: func(w io.Writer) error {
+			qml, err := layerQML("isochrones", render.IsochroneFeatures(sa, profile))
+			if err != nil {
+				return err
+			}
+			_, err = io.WriteString(w, qml)
+			return err
+		}},
 		{name: "isochrones.csv", write: t.WriteCSV},
 	}
 	if err := publish(dir, "isochrones", files, []drawn{{"isochrones.png", img}}); err != nil {

@@ -338,6 +338,15 @@ func writeWhatIfDir(e *env, dir string, s *catchment.Study, sc *catchment.Scenar
 	layer := func(name string, fs []vector.Feature) func(io.Writer) error {
 		return func(w io.Writer) error { return vector.WriteGeoJSON(w, name, fs) }
 	}
+	// styled adds a layer's GeoJSON and its QGIS style.
+	styled := func(name string, fs []vector.Feature) ([]outputFile, error) {
+		out := []outputFile{{name: name + ".geojson", write: layer(name, fs)}}
+		qml, err := layerQML(name, fs)
+		if err != nil || qml == "" {
+			return out, err
+		}
+		return append(out, outputFile{name: name + ".qml", write: func(w io.Writer) error { _, err := io.WriteString(w, qml); return err }}), nil
+	}
 	rep := render.WhatIfReport{Stages: stages, Each: impacts, Synthetic: syntheticLayers(ds)}
 	if sc != nil {
 		rep.Scenario, rep.Description = sc.Name, sc.Description
@@ -345,9 +354,17 @@ func writeWhatIfDir(e *env, dir string, s *catchment.Study, sc *catchment.Scenar
 			outputFile{name: "whatif_summary.csv", write: table(render.WhatIfSummaryTable(stages))},
 			outputFile{name: "whatif_districts.csv", write: table(render.WhatIfDistrictTable(shown.Comparison, false))},
 			outputFile{name: "whatif_offices.csv", write: table(render.WhatIfOfficeTable(shown.Comparison))},
-			outputFile{name: "whatif.geojson", write: layer("whatif", render.WhatIfFeatures(shown.Comparison))},
-			outputFile{name: "whatif_offices.geojson", write: layer("whatif_offices", render.WhatIfOfficeFeatures(shown.Comparison))},
 		)
+		for _, l := range []struct {
+			name string
+			fs   []vector.Feature
+		}{{"whatif", render.WhatIfFeatures(shown.Comparison)}, {"whatif_offices", render.WhatIfOfficeFeatures(shown.Comparison)}} {
+			fs, err := styled(l.name, l.fs)
+			if err != nil {
+				return err
+			}
+			files = append(files, fs...)
+		}
 	} else {
 		rep.Scenario = "closing each branch office alone"
 	}

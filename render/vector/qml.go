@@ -25,6 +25,25 @@ type Style struct {
 	// symbol (none: QGIS draws no feature); a Single style has exactly one,
 	// the symbol of every feature. Every class has a symbol of the same kind.
 	Classes []StyleClass
+	// Labels, when set, names every feature on the map.
+	Labels *Labels
+}
+
+// Labels is how QGIS labels a layer's features: the text of a field (or a
+// QGIS expression) in a font, with a halo, placed around a point or over a
+// polygon's inside (from the classes' symbol kind).
+type Labels struct {
+	// Field is the attribute whose text is drawn, or a QGIS expression
+	// when Expression is set.
+	Field      string
+	Expression bool
+	// Font is the font family ("IPAexGothic"); QGIS substitutes one it
+	// has when the machine lacks it. SizePt is the size in points.
+	Font   string
+	SizePt float64
+	// Color is the text's colour, Halo the buffer's drawn HaloMM around it.
+	Color, Halo color.RGBA
+	HaloMM      float64
 }
 
 // Renderer is how a Style gives features their symbol.
@@ -89,7 +108,11 @@ func (s Style) QML() (string, error) {
 		return "", fmt.Errorf("qml: %w", err)
 	}
 	var b bytes.Buffer
-	b.WriteString(qmlHead)
+	if s.Labels != nil {
+		b.WriteString(qmlHeadLabels)
+	} else {
+		b.WriteString(qmlHead)
+	}
 	switch s.Renderer {
 	case Single:
 		b.WriteString("  <renderer-v2 type=\"singleSymbol\" forceraster=\"0\" symbollevels=\"0\" enableorderby=\"0\">\n")
@@ -111,8 +134,39 @@ func (s Style) QML() (string, error) {
 		writeSymbol(&b, strconv.Itoa(i), c.Symbol)
 	}
 	b.WriteString("    </symbols>\n  </renderer-v2>\n")
+	if s.Labels != nil {
+		kind := Fill
+		if len(s.Classes) > 0 {
+			kind = s.Classes[0].Symbol.Kind
+		}
+		writeLabels(&b, *s.Labels, kind)
+	}
 	b.WriteString(qmlTail)
 	return b.String(), nil
+}
+
+// writeLabels writes QGIS's simple labeling: around a point for markers,
+// over the inside of a polygon (its centroid moved inside) for fills,
+// overlapping labels left out.
+func writeLabels(b *bytes.Buffer, l Labels, kind SymbolKind) {
+	expr := "0"
+	if l.Expression {
+		expr = "1"
+	}
+	placement, layerType := "0", "PointGeometry" // around the point
+	if kind == Fill {
+		placement, layerType = "1", "PolygonGeometry" // over the centroid, moved inside
+	}
+	b.WriteString("  <labeling type=\"simple\">\n    <settings calloutType=\"simple\">\n")
+	fmt.Fprintf(b, "      <text-style fieldName=\"%s\" isExpression=\"%s\" fontFamily=\"%s\" fontSize=\"%s\" fontSizeUnit=\"Point\" textColor=\"%s\" textOpacity=\"1\" fontWeight=\"50\" fontItalic=\"0\" namedStyle=\"Regular\" multilineHeight=\"1\" capitalization=\"0\" allowHtml=\"0\" blendMode=\"0\" previewBkgrdColor=\"255,255,255,255\">\n",
+		esc(l.Field), expr, esc(l.Font), mm(l.SizePt), qmlColor(l.Color))
+	fmt.Fprintf(b, "        <text-buffer bufferDraw=\"1\" bufferSize=\"%s\" bufferSizeUnits=\"MM\" bufferColor=\"%s\" bufferOpacity=\"1\" bufferNoFill=\"1\" bufferJoinStyle=\"128\" bufferBlendMode=\"0\"/>\n",
+		mm(l.HaloMM), qmlColor(l.Halo))
+	b.WriteString("      </text-style>\n")
+	b.WriteString("      <text-format wrapChar=\"\" autoWrapLength=\"0\" multilineAlign=\"3\" formatNumbers=\"0\" decimals=\"3\" plussign=\"0\"/>\n")
+	fmt.Fprintf(b, "      <placement placement=\"%s\" dist=\"1\" distUnits=\"MM\" offsetType=\"0\" quadOffset=\"4\" xOffset=\"0\" yOffset=\"0\" offsetUnits=\"MM\" centroidWhole=\"0\" centroidInside=\"1\" fitInPolygonOnly=\"0\" priority=\"5\" layerType=\"%s\" overlapHandling=\"PreventOverlap\"/>\n", placement, layerType)
+	b.WriteString("      <rendering drawLabels=\"1\" obstacle=\"1\" obstacleType=\"1\" obstacleFactor=\"1\" scaleVisibility=\"0\" scaleMin=\"0\" scaleMax=\"0\" fontLimitPixelSize=\"0\" upsidedownLabels=\"0\" labelPerPart=\"0\" mergeLines=\"0\" minFeatureSize=\"0\" limitNumLabels=\"0\" maxNumLabels=\"2000\" displayAll=\"0\" zIndex=\"0\"/>\n")
+	b.WriteString("    </settings>\n  </labeling>\n")
 }
 
 // check reports why QGIS could not apply s.
@@ -128,6 +182,9 @@ func (s Style) check() error {
 		}
 	default:
 		return fmt.Errorf("unknown renderer %d", s.Renderer)
+	}
+	if l := s.Labels; l != nil && (l.Field == "" || !(l.SizePt > 0) || l.HaloMM < 0) {
+		return fmt.Errorf("labels: want a field, a size > 0 pt and a halo ≥ 0 mm")
 	}
 	for i, c := range s.Classes {
 		if s.Renderer == Graduated && (math.IsNaN(c.Lower) || math.IsInf(c.Lower, 0) || math.IsNaN(c.Upper) || math.IsInf(c.Upper, 0) || c.Lower > c.Upper) {
@@ -150,6 +207,7 @@ func (s Style) check() error {
 }
 
 const qmlHead = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n<qgis version=\"3.28.0\" styleCategories=\"Symbology\">\n"
+const qmlHeadLabels = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n<qgis version=\"3.28.0\" styleCategories=\"Symbology|Labeling\" labelsEnabled=\"1\">\n"
 const qmlTail = "</qgis>\n"
 
 func qmlColor(c color.RGBA) string {
