@@ -1,14 +1,18 @@
 package main
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
 	"image"
+	"image/png"
+	"io"
 	"path/filepath"
 	"strings"
 
 	"github.com/kumamoto-gis/catchment/catchment"
 	"github.com/kumamoto-gis/catchment/data"
+	"github.com/kumamoto-gis/catchment/internal/atomicfile"
 	"github.com/kumamoto-gis/catchment/render"
 	"github.com/kumamoto-gis/catchment/render/draw"
 )
@@ -163,14 +167,15 @@ func (pf *pictureFlags) loadCounts(e *env, ds *data.Dataset, quiet bool) error {
 	return nil
 }
 
-// drawn is a picture drawn in memory, not yet written.
+// drawn is a picture drawn and encoded as PNG in memory, not yet written.
 type drawn struct {
 	path string
-	img  image.Image
+	png  []byte
 }
 
-// drawAll draws every picture in memory, printing their warnings; nothing
-// is written, so a failure leaves the output folder as it was.
+// drawAll draws and encodes every picture in memory, printing their
+// warnings; nothing is written, so a failure leaves the output folder as
+// it was.
 func drawAll(e *env, quiet bool, dir string, pics []picture) ([]drawn, error) {
 	var out []drawn
 	for _, p := range pics {
@@ -179,7 +184,11 @@ func drawAll(e *env, quiet bool, dir string, pics []picture) ([]drawn, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, drawn{filepath.Join(dir, p.file), img})
+		var b bytes.Buffer
+		if err := png.Encode(&b, img); err != nil {
+			return nil, fmt.Errorf("encode %s: %w", p.file, err)
+		}
+		out = append(out, drawn{filepath.Join(dir, p.file), b.Bytes()})
 	}
 	return out, nil
 }
@@ -187,11 +196,24 @@ func drawAll(e *env, quiet bool, dir string, pics []picture) ([]drawn, error) {
 // writeAll writes drawn pictures, each atomically.
 func writeAll(ds []drawn) error {
 	for _, d := range ds {
-		if err := draw.WritePNG(d.path, d.img); err != nil {
+		if err := atomicfile.WriteFile(d.path, func(w io.Writer) error {
+			_, err := w.Write(d.png)
+			return err
+		}); err != nil {
 			return fmt.Errorf("write %s: %w", d.path, err)
 		}
 	}
 	return nil
+}
+
+// pictureBytes are the drawn pictures' PNG bytes by file name, for a page
+// that embeds them.
+func pictureBytes(ds []drawn) map[string][]byte {
+	out := make(map[string][]byte, len(ds))
+	for _, d := range ds {
+		out[filepath.Base(d.path)] = d.png
+	}
+	return out
 }
 
 func renderCommand() command {

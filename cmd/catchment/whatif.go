@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
 	"image"
@@ -161,6 +162,7 @@ Example:
 		if err := require(ds, data.LayerOffices, data.LayerDistricts); err != nil {
 			return err
 		}
+		of.dataset = ds
 		s, err := lf.measuredStudy(e, ds, mf, *withinM)
 		if err != nil {
 			return err
@@ -211,7 +213,10 @@ Example:
 		}
 
 		if *outDir != "" {
-			return writeWhatIfDir(e, *outDir, s, sc, stages, shown, impacts, gaps, *maps, lf.quiet)
+			return writeWhatIfDir(e, *outDir, s, sc, stages, shown, impacts, gaps, *maps, of.readerFlags, lf.quiet)
+		}
+		if of.format == "xlsx" {
+			return of.writeWorkbook(e, whatIfSheets(stages, shown, sc != nil, impacts, *table)...)
 		}
 		return of.write(e, func(out io.Writer) error {
 			switch {
@@ -242,6 +247,26 @@ Example:
 		})
 	}
 	return c
+}
+
+// whatIfSheets are the tables of a what-if workbook: with a scenario its
+// summary, every district and the offices of the stage shown, and with
+// --each the ranking; --table picks one.
+func whatIfSheets(stages []catchment.StageComparison, shown catchment.StageComparison, scenario bool, impacts []catchment.Impact, table string) []render.NamedTable {
+	var c *catchment.Comparison
+	if scenario {
+		c = &shown.Comparison
+	}
+	tables := render.WhatIfTables(stages, c, impacts)
+	if table == "" {
+		return tables
+	}
+	for _, t := range tables {
+		if t.Name == "whatif_"+table {
+			return []render.NamedTable{t}
+		}
+	}
+	return nil
 }
 
 // flagScenarioName names the scenario of --close/--downgrade.
@@ -325,7 +350,7 @@ func syntheticLayers(ds *data.Dataset) []string {
 
 // writeWhatIfDir renders every output first, then writes the files, each
 // whole or not at all.
-func writeWhatIfDir(e *env, dir string, s *catchment.Study, sc *catchment.Scenario, stages []catchment.StageComparison, shown catchment.StageComparison, impacts []catchment.Impact, gaps []catchment.GapRow, maps, quiet bool) error {
+func writeWhatIfDir(e *env, dir string, s *catchment.Study, sc *catchment.Scenario, stages []catchment.StageComparison, shown catchment.StageComparison, impacts []catchment.Impact, gaps []catchment.GapRow, maps bool, rf *readerFlags, quiet bool) error {
 	ds := s.Dataset()
 	var files []outputFile
 	table := func(t vector.Table) func(io.Writer) error {
@@ -350,10 +375,7 @@ func writeWhatIfDir(e *env, dir string, s *catchment.Study, sc *catchment.Scenar
 	if impacts != nil {
 		files = append(files, outputFile{name: "whatif_each.csv", write: table(render.WhatIfEachTable(impacts))})
 	}
-	var images []struct {
-		name string
-		img  image.Image
-	}
+	var pics []picture
 	if maps && sc != nil {
 		source := render.SourceLine(ds)
 		before, after := render.WhatIfMaps(ds, shown.Comparison, gaps, source)
@@ -364,41 +386,63 @@ func writeWhatIfDir(e *env, dir string, s *catchment.Study, sc *catchment.Scenar
 			{"whatif_before.png", "Distance to full counter service, every office open", before},
 			{"whatif_after.png", "Distance to full counter service after " + shown.Outcome.Change.Name, after},
 		} {
-			img, warns, err := draw.RenderMap(draw.MapDistance, m.md, draw.MapOptions{})
-			if err != nil {
-				return fmt.Errorf("map %s: %w", m.name, err)
-			}
-			if !quiet {
-				for _, w := range warns {
-					fmt.Fprintf(e.stderr, "warning: %s: %s\n", m.name, w)
+			pics = append(pics, picture{file: m.name, caption: m.caption, draw: func() (image.Image, []string, error) {
+				img, warns, err := draw.RenderMap(draw.MapDistance, m.md, draw.MapOptions{})
+				if err != nil {
+					return nil, warns, fmt.Errorf("map %s: %w", m.name, err)
 				}
-			}
-			images = append(images, struct {
-				name string
-				img  image.Image
-			}{m.name, img})
+				for i, w := range warns {
+					warns[i] = m.name + ": " + w
+				}
+				return img, warns, nil
+			}})
 			rep.Images = append(rep.Images, render.ReportImage{File: m.name, Caption: m.caption})
 		}
+	}
+	images, err := drawAll(e, quiet, dir, pics)
+	if err != nil {
+		return err
 	}
 	for _, f := range files {
 		rep.Files = append(rep.Files, f.name)
 	}
-	files = append(files, outputFile{name: "whatif.md", write: func(w io.Writer) error {
+	rep.Files = append(rep.Files, "whatif.html", "whatif.xlsx")
+	markdown := func(w io.Writer) error {
 		if _, err := io.WriteString(w, "# What-if report\n\n"); err != nil {
 			return err
 		}
 		return render.WriteWhatIfMarkdown(w, rep)
-	}})
-	for _, f := range files {
+	}
+	var shownComparison *catchment.Comparison
+	if sc != nil {
+		shownComparison = &shown.Comparison
+	}
+	files = append(files, outputFile{name: "whatif.md", write: markdown})
+	files = append(files, rf.readerFiles("whatif", rf.title("catchment whatif: ", "再編案の比較（catchment whatif）: ")+rep.Scenario, ds, s.Metric().Name(),
+		markdown, pictureBytes(images), render.WhatIfTables(stages, shownComparison, impacts))...)
+	if err := rf.encodeCSVFiles(files); err != nil {
+		return err
+	}
+	// Everything is encoded before the first file is written.
+	encoded := make([][]byte, len(files))
+	for i, f := range files {
+		var b bytes.Buffer
+		if err := f.write(&b); err != nil {
+			return fmt.Errorf("%s: %w", f.name, err)
+		}
+		encoded[i] = b.Bytes()
+	}
+	for i, f := range files {
 		path := filepath.Join(dir, f.name)
-		if err := atomicfile.WriteFile(path, f.write); err != nil {
+		if err := atomicfile.WriteFile(path, func(w io.Writer) error {
+			_, err := w.Write(encoded[i])
+			return err
+		}); err != nil {
 			return fmt.Errorf("write %s: %w", path, err)
 		}
 	}
-	for _, im := range images {
-		if err := draw.WritePNG(filepath.Join(dir, im.name), im.img); err != nil {
-			return err
-		}
+	if err := writeAll(images); err != nil {
+		return err
 	}
 	if !quiet {
 		fmt.Fprintf(e.stderr, "wrote %d files to %s (see %s)\n", len(files)+len(images), dir, filepath.Join(dir, "whatif.md"))
