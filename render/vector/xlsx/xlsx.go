@@ -99,7 +99,6 @@ func Write(w io.Writer, wb Workbook) error {
 			return fmt.Errorf("sheet %s: %w", s.Name, err)
 		}
 	}
-	f.SetActiveSheet(0)
 	if err := f.SetDocProps(&excelize.DocProperties{Title: wb.Title, Creator: "catchment", Language: "ja-JP"}); err != nil {
 		return fmt.Errorf("workbook properties: %w", err)
 	}

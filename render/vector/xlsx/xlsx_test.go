@@ -3,11 +3,13 @@ package xlsx
 import (
 	"bytes"
 	"encoding/csv"
+	"io"
 	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -66,6 +68,9 @@ func TestWorkbookReadsBack(t *testing.T) {
 	defer f.Close()
 	if got := f.GetSheetList(); !slices.Equal(got, []string{"概要", "最寄りの区役所", "empty"}) {
 		t.Errorf("sheets %v", got)
+	}
+	if i := f.GetActiveSheetIndex(); i != 0 {
+		t.Errorf("the workbook opens on sheet %d, not the about sheet", i)
 	}
 	if v, _ := f.GetCellValue("概要", "A1"); v != "catchment report" {
 		t.Errorf("about A1 = %q", v)
@@ -250,4 +255,21 @@ func requireTool(t *testing.T, pkg string, find func() (string, bool)) string {
 	}
 	t.Skipf("SKIPPING: %s is not installed (apt-get install %s); the workbook is NOT checked with it", pkg, pkg)
 	return ""
+}
+
+// BenchmarkWriteWorkbook writes four sheets of 19,000 rows, the size of a
+// nation-scale report's district tables.
+func BenchmarkWriteWorkbook(b *testing.B) {
+	rows := make([][]any, 19_000)
+	for i := range rows {
+		rows[i] = []any{"d" + strconv.Itoa(i), "第1校区 (synthetic)", "chuo", "中央区役所", 1234.5 + float64(i), i * 10, 1.2345678901234567 * float64(i), i%3 == 0}
+	}
+	tb := vector.Table{Columns: []string{"district_id", "district_name", "office_id", "office_name", "distance_m", "population", "access", "gap"}, Rows: rows}
+	wb := Workbook{Title: "bench", Sheets: []Sheet{{"s1", tb}, {"s2", tb}, {"s3", tb}, {"s4", tb}}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := Write(io.Discard, wb); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
