@@ -10,6 +10,7 @@ import (
 	"image/png"
 	"io"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -193,6 +194,24 @@ func TestContentsNesting(t *testing.T) {
 		}
 		if !strings.Contains(b.String(), tc.want) {
 			t.Errorf("%q: contents\n%s\nwant\n%s", tc.md, b.String(), tc.want)
+		}
+	}
+}
+
+// BenchmarkWriteLargeReport renders a report with a 19,000-row table, as
+// large as a nation-scale report.md's.
+func BenchmarkWriteLargeReport(b *testing.B) {
+	var md strings.Builder
+	md.WriteString("# Report\n\n## Districts\n\n| district | office | km |\n|---|---|--:|\n")
+	for i := range 19_000 {
+		md.WriteString("| 第" + strconv.Itoa(i) + "校区 | 中央区役所 | 1.25 |\n")
+	}
+	md.WriteString("\n## End\n\nDone.\n")
+	src := []byte(md.String())
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		if err := Write(io.Discard, src, Options{}); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package vector
 import (
 	"bytes"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -209,4 +210,22 @@ func requirePython(t *testing.T, modules ...string) string {
 	}
 	t.Skipf("SKIPPING THE PYTHON READ-BACK: no python3 with %s (apt-get install python3-pandas)", strings.Join(modules, ", "))
 	return ""
+}
+
+// BenchmarkEncodeCSVShiftJIS encodes a 19,000-row district table.
+func BenchmarkEncodeCSVShiftJIS(b *testing.B) {
+	tb := Table{Columns: []string{"district_id", "district_name", "office_name", "distance_m"}}
+	for i := range 19_000 {
+		tb.Rows = append(tb.Rows, []any{i, "第1校区 (synthetic)", "中央区役所", 1234.5})
+	}
+	var text bytes.Buffer
+	if err := tb.WriteCSV(&text); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(text.Len()))
+	for b.Loop() {
+		if err := EncodeCSV(io.Discard, text.Bytes(), ShiftJIS); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
