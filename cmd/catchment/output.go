@@ -36,13 +36,15 @@ func addOutputFlags(fs *flag.FlagSet, formats ...string) *outputFlags {
 	if slices.Contains(formats, "geojson") {
 		formats = append(slices.Clone(formats), "gpkg", "csvwkt")
 	}
+	if slices.Contains(formats, "csv") {
+		formats = append(slices.Clone(formats), "xlsx")
+	}
 	of := &outputFlags{formats: formats, command: fs.Name()}
 	if slices.Contains(formats, "csv") {
-		of.formats = append(slices.Clone(of.formats), "xlsx")
 		of.readerFlags = addReaderFlags(fs)
 	}
 	fs.StringVar(&of.format, "format", "table", "output format: "+strings.Join(formats, "|"))
-	fs.StringVar(&of.out, "o", "", "write to FILE instead of standard output (written whole or not at all); with geojson or gpkg a QGIS style FILE.qml is written beside it")
+	fs.StringVar(&of.out, "o", "", "write to FILE instead of standard output (written whole or not at all); with geojson or gpkg a QGIS style FILE.qml is written beside it; gpkg and xlsx need it")
 	return of
 }
 

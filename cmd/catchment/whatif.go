@@ -56,8 +56,10 @@ Tables (--table): summary (one row per stage), districts (moved districts;
 the summary, offices and moved districts are printed together.
 --out DIR writes everything instead: whatif_summary.csv, whatif_districts.csv,
 whatif_offices.csv, whatif.geojson, whatif_offices.geojson, whatif_each.csv
-(with --each) and whatif.md (the report section); with --maps also
-whatif_before.png and whatif_after.png.
+(with --each), whatif.md (the report section), whatif.html (it as one page)
+and whatif.xlsx (the tables); with --maps also whatif_before.png and
+whatif_after.png, embedded in whatif.html. --format xlsx -o FILE.xlsx writes
+the tables (--table picks one) as a workbook.
 
 Example:
   catchment whatif --close oe
