@@ -6,6 +6,10 @@ import (
 	"testing"
 )
 
+// readerLibraries are the import path prefixes of the libraries that write
+// workbooks and HTML pages.
+var readerLibraries = []string{"github.com/xuri/", "github.com/richardlehane/", "github.com/yuin/goldmark"}
+
 // TestDependencies fails when a library user of package data, catchment
 // (which imports data for the model) or geo would link SQLite, the
 // OpenStreetMap decoders (protobuf, mongo BSON) or the road network: those
@@ -26,6 +30,13 @@ func TestDependencies(t *testing.T) {
 		// network (the road metric is in catchment/road).
 		{module + "catchment", []string{"modernc.org/", "github.com/paulmach/osm", "google.golang.org/protobuf", "go.mongodb.org/", module + "network"}},
 		{module + "geo", []string{"modernc.org/", "github.com/paulmach/osm", "google.golang.org/protobuf", "go.mongodb.org/", module + "data"}},
+		// The readers' formats: the workbook writer (excelize) and the
+		// HTML page (goldmark) are in render/vector/xlsx and
+		// render/htmldoc, out of what a GeoJSON writer links.
+		{module + "catchment", readerLibraries},
+		{module + "geo", readerLibraries},
+		{module + "render/vector", readerLibraries},
+		{module + "render", readerLibraries},
 	} {
 		t.Run(strings.TrimPrefix(c.pkg, module), func(t *testing.T) {
 			out, err := exec.Command(gocmd, "list", "-deps", c.pkg).Output()

@@ -183,6 +183,7 @@ Example:
 		if err != nil {
 			return err
 		}
+		of.dataset = ds
 		s, err := lf.measuredStudy(e, ds, mf, 0)
 		if err != nil {
 			return err

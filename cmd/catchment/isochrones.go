@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
+	stdpng "image/png"
 	"io"
 	"math"
 	"path/filepath"
@@ -114,6 +116,7 @@ Example:
 		if err := require(ds, data.LayerOffices); err != nil {
 			return err
 		}
+		of.dataset = ds
 		s, err := lf.measuredStudy(e, ds, mf, 0)
 		if err != nil {
 			return err
@@ -129,7 +132,7 @@ Example:
 		}
 		profile := string(rm.Graph.Profile)
 		if *outDir != "" {
-			return writeIsochronesDir(e, *outDir, s, sa, profile, mf.network, lf.quiet)
+			return writeIsochronesDir(e, *outDir, s, sa, profile, mf.network, of.readerFlags, lf.quiet)
 		}
 		return of.emit(e, render.IsochroneTable(sa, profile), "isochrones", func() []vector.Feature {
 			return render.IsochroneFeatures(sa, profile)
@@ -167,7 +170,7 @@ func parseLimits(s, name string, maxV float64) ([]float64, error) {
 
 // writeIsochronesDir renders the table, the layer and the map, then writes
 // each file whole or not at all.
-func writeIsochronesDir(e *env, dir string, s *catchment.Study, sa catchment.ServiceAreas, profile, networkPath string, quiet bool) error {
+func writeIsochronesDir(e *env, dir string, s *catchment.Study, sa catchment.ServiceAreas, profile, networkPath string, rf *readerFlags, quiet bool) error {
 	ds := s.Dataset()
 	md := render.IsochroneMap(s, sa, profile,
 		render.SourceLine(ds)+"; roads: "+filepath.Base(networkPath)+" (OpenStreetMap contributors, ODbL)")
@@ -195,7 +198,14 @@ func writeIsochronesDir(e *env, dir string, s *catchment.Study, sa catchment.Ser
 		}},
 		{name: "isochrones.csv", write: t.WriteCSV},
 	}
-	if err := publish(dir, "isochrones", files, []drawn{{"isochrones.png", img}}); err != nil {
+	if err := rf.encodeCSVFiles(files); err != nil {
+		return err
+	}
+	var png bytes.Buffer
+	if err := stdpng.Encode(&png, img); err != nil {
+		return err
+	}
+	if err := publish(dir, "isochrones", files, []drawn{{"isochrones.png", png.Bytes()}}); err != nil {
 		return err
 	}
 	if !quiet {

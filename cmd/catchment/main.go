@@ -173,5 +173,8 @@ func begin(e *env, fs *flag.FlagSet, args []string, lf *layerFlags, of *outputFl
 	if err := require(ds, need...); err != nil {
 		return nil, err
 	}
+	if of != nil {
+		of.dataset = ds
+	}
 	return ds, nil
 }

@@ -178,7 +178,8 @@ func TestOutputFileIsAtomic(t *testing.T) {
 		t.Fatal(stderr)
 	}
 	b, _ := os.ReadFile(path)
-	if !strings.HasPrefix(string(b), "office_id,office_name,nearest_id") {
+	// A CSV file starts with a byte-order mark, for Excel.
+	if !strings.HasPrefix(string(b), "\ufeffoffice_id,office_name,nearest_id") {
 		t.Fatalf("unexpected file: %q", b)
 	}
 	entries, _ := os.ReadDir(dir)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
 	"io"
@@ -8,29 +9,42 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/kumamoto-gis/catchment/data"
 	"github.com/kumamoto-gis/catchment/internal/atomicfile"
 	"github.com/kumamoto-gis/catchment/render"
 	"github.com/kumamoto-gis/catchment/render/vector"
 	"github.com/kumamoto-gis/catchment/render/vector/gpkg"
 )
 
-// outputFlags are --format and -o.
+// outputFlags are --format and -o, and for CSV and workbooks the
+// readerFlags.
 type outputFlags struct {
 	format  string
 	out     string
 	formats []string
+	*readerFlags
+	// dataset, once loaded, gives a workbook's about sheet its sources.
+	dataset *data.Dataset
+	command string
 }
 
 // addOutputFlags registers --format and -o. A command that writes GeoJSON
 // also writes a GeoPackage (gpkg, needs -o) and CSV with a WKT geometry
-// column (csvwkt).
+// column (csvwkt); one that writes CSV also writes an Excel workbook (xlsx,
+// needs -o) and takes --csv-encoding and --sheet-names.
 func addOutputFlags(fs *flag.FlagSet, formats ...string) *outputFlags {
 	if slices.Contains(formats, "geojson") {
 		formats = append(slices.Clone(formats), "gpkg", "csvwkt")
 	}
-	of := &outputFlags{formats: formats}
+	if slices.Contains(formats, "csv") {
+		formats = append(slices.Clone(formats), "xlsx")
+	}
+	of := &outputFlags{formats: formats, command: fs.Name()}
+	if slices.Contains(formats, "csv") {
+		of.readerFlags = addReaderFlags(fs)
+	}
 	fs.StringVar(&of.format, "format", "table", "output format: "+strings.Join(formats, "|"))
-	fs.StringVar(&of.out, "o", "", "write to FILE instead of standard output (written whole or not at all); with geojson or gpkg a QGIS style FILE.qml is written beside it")
+	fs.StringVar(&of.out, "o", "", "write to FILE instead of standard output (written whole or not at all); with geojson or gpkg a QGIS style FILE.qml is written beside it; gpkg and xlsx need it")
 	return of
 }
 
@@ -41,11 +55,35 @@ func (of *outputFlags) check() error {
 	if of.format == "gpkg" && of.out == "" {
 		return fmt.Errorf("--format gpkg writes a database file: give -o FILE.gpkg")
 	}
+	if of.format == "xlsx" && of.out == "" {
+		return fmt.Errorf("--format xlsx writes a workbook: give -o FILE.xlsx")
+	}
+	if of.readerFlags != nil {
+		return of.readerFlags.check()
+	}
 	return nil
 }
 
-// write sends the output to -o (atomically) or to stdout.
+// write sends the output to -o (atomically) or to stdout; CSV in
+// --csv-encoding (by default UTF-8 with a byte-order mark in a file, plain
+// UTF-8 on stdout).
 func (of *outputFlags) write(e *env, fn func(w io.Writer) error) error {
+	if (of.format == "csv" || of.format == "csvwkt") && of.readerFlags != nil {
+		enc, err := of.encoding(of.out != "")
+		if err != nil {
+			return err
+		}
+		// Encoded before the file is opened: an unencodable character
+		// writes nothing.
+		var b bytes.Buffer
+		if err := encodedCSV(enc, fn)(&b); err != nil {
+			return err
+		}
+		fn = func(w io.Writer) error {
+			_, err := w.Write(b.Bytes())
+			return err
+		}
+	}
 	if of.out == "" {
 		return fn(e.stdout)
 	}
@@ -78,6 +116,8 @@ func (of *outputFlags) emit(e *env, t vector.Table, layer string, features func(
 		return of.writeQML(layer, fs)
 	case "csvwkt":
 		return of.write(e, func(w io.Writer) error { return vector.WriteCSVWKT(w, features()) })
+	case "xlsx":
+		return of.writeWorkbook(e, render.Named(sheetOf(layer), t))
 	}
 	return of.write(e, func(w io.Writer) error { return vector.WriteTable(w, of.format, t) })
 }
@@ -106,4 +146,18 @@ func (of *outputFlags) writeQML(layer string, fs []vector.Feature) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
+}
+
+// sheetOf is the name of the table a command's layer holds.
+func sheetOf(layer string) string {
+	if layer == "assign" {
+		return "assignment"
+	}
+	return layer
+}
+
+// writeWorkbook writes tables as the -o workbook, after an about sheet
+// naming the command and the data's sources.
+func (of *outputFlags) writeWorkbook(e *env, tables ...render.NamedTable) error {
+	return of.write(e, of.workbook(of.title("catchment ", "catchment の出力: catchment ")+of.command, of.dataset, "", tables))
 }

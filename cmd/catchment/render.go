@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
 	"image"
@@ -166,14 +167,15 @@ func (pf *pictureFlags) loadCounts(e *env, ds *data.Dataset, quiet bool) error {
 	return nil
 }
 
-// drawn is a picture drawn in memory, not yet written.
+// drawn is a picture drawn and encoded as PNG in memory, not yet written.
 type drawn struct {
 	name string // file name in the output folder
-	img  image.Image
+	png  []byte
 }
 
-// drawAll draws every picture in memory, printing their warnings; nothing
-// is written, so a failure leaves the output folder as it was.
+// drawAll draws and encodes every picture in memory, printing their
+// warnings; nothing is written, so a failure leaves the output folder as
+// it was.
 func drawAll(e *env, quiet bool, pics []picture) ([]drawn, error) {
 	var out []drawn
 	for _, p := range pics {
@@ -182,7 +184,11 @@ func drawAll(e *env, quiet bool, pics []picture) ([]drawn, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, drawn{p.file, img})
+		var b bytes.Buffer
+		if err := png.Encode(&b, img); err != nil {
+			return nil, fmt.Errorf("encode %s: %w", p.file, err)
+		}
+		out = append(out, drawn{p.file, b.Bytes()})
 	}
 	return out, nil
 }
@@ -215,12 +221,22 @@ func publish(dir, command string, files []outputFile, pics []drawn) error {
 		}
 	}
 	for _, d := range pics {
-		img := d.img
-		if err := tx.WriteFile(d.name, func(w io.Writer) error { return png.Encode(w, img) }); err != nil {
+		b := d.png
+		if err := tx.WriteFile(d.name, func(w io.Writer) error { _, err := w.Write(b); return err }); err != nil {
 			return fmt.Errorf("write %s: %w", filepath.Join(dir, d.name), err)
 		}
 	}
 	return tx.Commit()
+}
+
+// pictureBytes are the drawn pictures' PNG bytes by file name, for a page
+// that embeds them.
+func pictureBytes(ds []drawn) map[string][]byte {
+	out := make(map[string][]byte, len(ds))
+	for _, d := range ds {
+		out[d.name] = d.png
+	}
+	return out
 }
 
 func renderCommand() command {

@@ -30,6 +30,10 @@ func reportCommand() command {
   offices.geojson                  offices with nearest ward office and candidate flag
   gaps.geojson                     districts with no convenience store
   report.md                        the key figures in a readable summary
+  report.html                      report.md as one page, pictures embedded (prints on A4)
+  report.xlsx                      the tables, one sheet each, after an about sheet
+CSV files are UTF-8 with a byte-order mark, which Excel reads
+(--csv-encoding utf-8 leaves the mark out; shift_jis for older software).
 Each file is written whole or not at all.
 
 Example:
@@ -49,7 +53,11 @@ Example:
 		pgOut := fs.String("pg-out", "", `with --format postgis: the database to write to, "PG:dbname=… host=… user=…" or postgres://… (the password from PGPASSWORD, ~/.pgpass or a service file)`)
 		schema := fs.String("schema", "catchment", "with --format postgis: the schema of the tables")
 		overwrite := fs.Bool("overwrite", false, "with --format postgis: replace tables that exist")
+		rf := addReaderFlags(fs)
 		if err := parse(fs, args); err != nil {
+			return err
+		}
+		if err := rf.check(); err != nil {
 			return err
 		}
 		if *maxKm <= 0 {
@@ -148,6 +156,12 @@ Example:
 			}
 			return render.WriteWhatIfMarkdown(w, *whatif)
 		}})
+		doc.Files = append(doc.Files, "report.html", "report.xlsx")
+		files = append(files, rf.readerFiles("report", rf.title("catchment report", "窓口配置の分析結果（catchment report）"), s.Dataset(), s.Metric().Name(),
+			files[len(files)-1].write, pictureBytes(drawn), reportTables(&doc, access, whatif))...)
+		if err := rf.encodeCSVFiles(files); err != nil {
+			return err
+		}
 		// Every file is encoded in memory before the first is written, so
 		// that an error leaves the output folder as it was.
 		encoded := make([][]byte, len(files))
@@ -270,6 +284,19 @@ func reportFiles(doc *render.Report, format string) ([]outputFile, []pgwrite.Lay
 		doc.Files = append(doc.Files, f.name)
 	}
 	return files, tables, nil
+}
+
+// reportTables is the one list of the report's tables, the sheets of
+// report.xlsx in order: a section that adds a table adds it here.
+func reportTables(doc *render.Report, access *render.AccessSection, whatif *render.WhatIfReport) []render.NamedTable {
+	tables := render.ReportTables(*doc)
+	if access != nil {
+		tables = append(tables, render.AccessTables(*access)...)
+	}
+	if whatif != nil {
+		tables = append(tables, render.WhatIfTables(nil, nil, whatif.Each)...)
+	}
+	return tables
 }
 
 // eachSection is the report's what-if section: the impact of closing each

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
 	"image"
@@ -54,8 +55,10 @@ Tables (--table): summary (one row per stage), districts (moved districts;
 the summary, offices and moved districts are printed together.
 --out DIR writes everything instead: whatif_summary.csv, whatif_districts.csv,
 whatif_offices.csv, whatif.geojson, whatif_offices.geojson, whatif_each.csv
-(with --each) and whatif.md (the report section); with --maps also
-whatif_before.png and whatif_after.png.
+(with --each), whatif.md (the report section), whatif.html (it as one page)
+and whatif.xlsx (the tables); with --maps also whatif_before.png and
+whatif_after.png, embedded in whatif.html. --format xlsx -o FILE.xlsx writes
+the tables (--table picks one) as a workbook.
 
 Example:
   catchment whatif --close oe
@@ -164,6 +167,7 @@ Example:
 		if err := require(ds, data.LayerOffices, data.LayerDistricts); err != nil {
 			return err
 		}
+		of.dataset = ds
 		s, err := lf.measuredStudy(e, ds, mf, *withinM)
 		if err != nil {
 			return err
@@ -214,7 +218,10 @@ Example:
 		}
 
 		if *outDir != "" {
-			return writeWhatIfDir(e, *outDir, s, sc, stages, shown, impacts, gaps, *maps, lf.quiet)
+			return writeWhatIfDir(e, *outDir, s, sc, stages, shown, impacts, gaps, *maps, of.readerFlags, lf.quiet)
+		}
+		if of.format == "xlsx" {
+			return of.writeWorkbook(e, whatIfSheets(stages, shown, sc != nil, impacts, *table)...)
 		}
 		if spatial {
 			return of.emit(e, vector.Table{}, "whatif", func() []vector.Feature { return render.WhatIfFeatures(shown.Comparison) })
@@ -246,6 +253,26 @@ Example:
 		})
 	}
 	return c
+}
+
+// whatIfSheets are the tables of a what-if workbook: with a scenario its
+// summary, every district and the offices of the stage shown, and with
+// --each the ranking; --table picks one.
+func whatIfSheets(stages []catchment.StageComparison, shown catchment.StageComparison, scenario bool, impacts []catchment.Impact, table string) []render.NamedTable {
+	var c *catchment.Comparison
+	if scenario {
+		c = &shown.Comparison
+	}
+	tables := render.WhatIfTables(stages, c, impacts)
+	if table == "" {
+		return tables
+	}
+	for _, t := range tables {
+		if t.Name == "whatif_"+table {
+			return []render.NamedTable{t}
+		}
+	}
+	return nil
 }
 
 // flagScenarioName names the scenario of --close/--downgrade.
@@ -329,7 +356,7 @@ func syntheticLayers(ds *data.Dataset) []string {
 
 // writeWhatIfDir renders every output first, then writes the files, each
 // whole or not at all.
-func writeWhatIfDir(e *env, dir string, s *catchment.Study, sc *catchment.Scenario, stages []catchment.StageComparison, shown catchment.StageComparison, impacts []catchment.Impact, gaps []catchment.GapRow, maps, quiet bool) error {
+func writeWhatIfDir(e *env, dir string, s *catchment.Study, sc *catchment.Scenario, stages []catchment.StageComparison, shown catchment.StageComparison, impacts []catchment.Impact, gaps []catchment.GapRow, maps bool, rf *readerFlags, quiet bool) error {
 	ds := s.Dataset()
 	var files []outputFile
 	table := func(t vector.Table) func(io.Writer) error {
@@ -371,10 +398,7 @@ func writeWhatIfDir(e *env, dir string, s *catchment.Study, sc *catchment.Scenar
 	if impacts != nil {
 		files = append(files, outputFile{name: "whatif_each.csv", write: table(render.WhatIfEachTable(impacts))})
 	}
-	var images []struct {
-		name string
-		img  image.Image
-	}
+	var pics []picture
 	if maps && sc != nil {
 		source := render.SourceLine(ds)
 		before, after := render.WhatIfMaps(ds, shown.Comparison, gaps, source)
@@ -385,36 +409,56 @@ func writeWhatIfDir(e *env, dir string, s *catchment.Study, sc *catchment.Scenar
 			{"whatif_before.png", "Distance to full counter service, every office open", before},
 			{"whatif_after.png", "Distance to full counter service after " + shown.Outcome.Change.Name, after},
 		} {
-			img, warns, err := draw.RenderMap(draw.MapDistance, m.md, draw.MapOptions{})
-			if err != nil {
-				return fmt.Errorf("map %s: %w", m.name, err)
-			}
-			if !quiet {
-				for _, w := range warns {
-					fmt.Fprintf(e.stderr, "warning: %s: %s\n", m.name, w)
+			pics = append(pics, picture{file: m.name, caption: m.caption, draw: func() (image.Image, []string, error) {
+				img, warns, err := draw.RenderMap(draw.MapDistance, m.md, draw.MapOptions{})
+				if err != nil {
+					return nil, warns, fmt.Errorf("map %s: %w", m.name, err)
 				}
-			}
-			images = append(images, struct {
-				name string
-				img  image.Image
-			}{m.name, img})
+				for i, w := range warns {
+					warns[i] = m.name + ": " + w
+				}
+				return img, warns, nil
+			}})
 			rep.Images = append(rep.Images, render.ReportImage{File: m.name, Caption: m.caption})
 		}
+	}
+	images, err := drawAll(e, quiet, pics)
+	if err != nil {
+		return err
 	}
 	for _, f := range files {
 		rep.Files = append(rep.Files, f.name)
 	}
-	files = append(files, outputFile{name: "whatif.md", write: func(w io.Writer) error {
+	rep.Files = append(rep.Files, "whatif.html", "whatif.xlsx")
+	markdown := func(w io.Writer) error {
 		if _, err := io.WriteString(w, "# What-if report\n\n"); err != nil {
 			return err
 		}
 		return render.WriteWhatIfMarkdown(w, rep)
-	}})
-	var pics []drawn
-	for _, im := range images {
-		pics = append(pics, drawn{im.name, im.img})
 	}
-	if err := publish(dir, "whatif", files, pics); err != nil {
+	var shownComparison *catchment.Comparison
+	if sc != nil {
+		shownComparison = &shown.Comparison
+	}
+	files = append(files, outputFile{name: "whatif.md", write: markdown})
+	files = append(files, rf.readerFiles("whatif", rf.title("catchment whatif: ", "再編案の比較（catchment whatif）: ")+rep.Scenario, ds, s.Metric().Name(),
+		markdown, pictureBytes(images), render.WhatIfTables(stages, shownComparison, impacts))...)
+	if err := rf.encodeCSVFiles(files); err != nil {
+		return err
+	}
+	// Everything is encoded before the first file is written.
+	for i, f := range files {
+		if f.write == nil {
+			continue
+		}
+		var b bytes.Buffer
+		if err := f.write(&b); err != nil {
+			return fmt.Errorf("%s: %w", f.name, err)
+		}
+		encoded := b.Bytes()
+		files[i].write = func(w io.Writer) error { _, err := w.Write(encoded); return err }
+	}
+	if err := publish(dir, "whatif", files, images); err != nil {
 		return err
 	}
 	if !quiet {
