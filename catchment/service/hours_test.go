@@ -54,13 +54,13 @@ func TestHoursBruteForce(t *testing.T) {
 	s, m, gaps := kumamoto(t)
 	sat := data.WeekHours{}
 	for d := 0; d < 5; d++ {
-		sat[d] = []data.Interval{{510, 1035}}
+		sat[d] = []data.Interval{{Open: 510, Close: 1035}}
 	}
-	sat[5] = []data.Interval{{540, 720}}
+	sat[5] = []data.Interval{{Open: 540, Close: 720}}
 	m.Counter.OfficeHours = map[string]data.WeekHours{"chuo": sat}
 	m.Corner.Hours = data.WeekHours{}
 	for d := 0; d < 5; d++ {
-		m.Corner.Hours[d] = []data.Interval{{480, 720}}
+		m.Corner.Hours[d] = []data.Interval{{Open: 480, Close: 720}}
 	}
 	m.Post.GapDistrictsOnly = false // every post office
 	w, err := s.WhatIf()
@@ -131,10 +131,10 @@ func TestHoursPlanFigures(t *testing.T) {
 
 func TestUnionHours(t *testing.T) {
 	a, b, c := data.WeekHours{}, data.WeekHours{}, data.WeekHours{}
-	a[0] = []data.Interval{{0, 60}, {120, 180}}
-	b[0] = []data.Interval{{30, 150}}
-	c[0] = []data.Interval{{10, 20}}
-	c[6] = []data.Interval{{0, 1440}}
+	a[0] = []data.Interval{{Open: 0, Close: 60}, {Open: 120, Close: 180}}
+	b[0] = []data.Interval{{Open: 30, Close: 150}}
+	c[0] = []data.Interval{{Open: 10, Close: 20}}
+	c[6] = []data.Interval{{Open: 0, Close: 1440}}
 	uniq := []data.WeekHours{a, b, c}
 	for _, tc := range []struct {
 		ids  []int
