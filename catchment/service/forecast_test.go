@@ -145,8 +145,8 @@ func TestForecastFlags(t *testing.T) {
 		if math.Abs(r.PerStaff-want) > 1e-9 || r.Below != (want < m.Forecast.ThresholdPerStaff.Value) {
 			t.Errorf("%s: per staff %g below %v, want %g", r.Office.ID, r.PerStaff, r.Below, want)
 		}
-		if r.Work != a.Offices[r.Index].Years[m.Forecast.TargetYear-a.Projection.FirstYear].Work {
-			t.Errorf("%s: forecast work %g is not the target year's", r.Office.ID, r.Work)
+		if r.Work != a.Projection.Offices[r.Index].At(m.Forecast.TargetYear).Work || r.Work != a.Offices[r.Index].Years[m.Forecast.TargetYear-a.Projection.FirstYear].Own {
+			t.Errorf("%s: forecast work %g is not the office's own in the target year", r.Office.ID, r.Work)
 		}
 		if r.Below {
 			flagged++

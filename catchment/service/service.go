@@ -130,15 +130,19 @@ type ChannelCost struct {
 	PerCertificate float64
 }
 
-// ForecastRow is one office's projected counter work in the target year.
+// ForecastRow is one office's projected counter work in the target year,
+// in today's network: the plan's condition on the distance rule looks at
+// each office's own trend.
 type ForecastRow struct {
 	Office *data.Office
 	Index  int
+	// Status is the office's status in the network analysed.
 	Status catchment.OfficeStatus
 	Fit    Fit
 	// Recorded is the office's work in the last recorded year; Work its
-	// projected work in the target year after the load shift.
-	Recorded, Work float64
+	// own projected work in the target year; WorkAfter what it handles
+	// then in the network analysed (after the load shift; 0 when closed).
+	Recorded, Work, WorkAfter float64
 	// Staff is its staff today; PerStaff = Work / Staff.
 	Staff, PerStaff float64
 	// Below is true when PerStaff falls below the model's threshold.
@@ -376,27 +380,19 @@ func perCert(total, n float64) float64 {
 	return total / n
 }
 
-// forecast is each office's work per staff member in the target year.
+// forecast is each study office's own work per staff member in the target
+// year.
 func (a *Analysis) forecast() []ForecastRow {
 	m, p := a.Model, a.Projection
 	k := m.Forecast.TargetYear - p.FirstYear
 	var out []ForecastRow
-	for i, of := range a.Offices {
-		if of.Status == catchment.StatusClosed {
+	for i, op := range p.Offices {
+		if len(op.Years) == 0 {
 			continue
 		}
-		r := ForecastRow{Office: of.Office, Index: i, Status: of.Status, Work: of.Years[k].Work, Staff: of.StaffToday}
-		if i < len(p.Offices) {
-			op := p.Offices[i]
-			r.Fit, r.Note = op.Fit, op.Note
-			r.Recorded = op.At(p.LastRecorded).Work
-		}
-		if of.Status == catchment.StatusCorner {
-			r.Staff = m.Staff.PerKind["corner"].Value
-		}
-		if r.Staff == 0 {
-			r.Staff = m.Staff.PerKind[string(of.Office.Kind)].Value
-		}
+		of := a.Offices[i]
+		r := ForecastRow{Office: of.Office, Index: i, Status: of.Status, Fit: op.Fit, Note: op.Note,
+			Recorded: op.At(p.LastRecorded).Work, Work: op.Years[k].Work, WorkAfter: of.Years[k].Work, Staff: of.StaffToday}
 		r.PerStaff = perCert(r.Work, r.Staff)
 		r.Below = r.PerStaff < m.Forecast.ThresholdPerStaff.Value
 		out = append(out, r)
