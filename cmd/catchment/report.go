@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"image"
 	"io"
@@ -31,6 +32,9 @@ func reportCommand() command {
   catchments_voronoi.geojson       Voronoi catchment per office, clipped to the boundary
   offices.geojson                  offices with nearest ward office and candidate flag
   gaps.geojson                     districts with no convenience store
+  service_*.csv, service_hours.geojson  the certificate service model (see
+                                   catchment service -h) after closing the
+                                   plan's candidates; --model FILE for your own
   report.md                        the key figures in a readable summary
 Each file is written whole or not at all.
 
@@ -46,6 +50,7 @@ Example:
 		withinM := fs.Float64("within-m", 0, "gaps: count points within this many metres of a district (0: inside only)")
 		mf := addMetricFlags(fs)
 		pf := addPictureFlags(fs)
+		sf := addServiceFlags(fs)
 		noMaps := fs.Bool("no-maps", false, "write no PNG maps or charts")
 		format := fs.String("format", "geojson", "layers: geojson (one .geojson and .qml style per layer), gpkg (all layers in report.gpkg) or postgis (tables in the database of --pg-out)")
 		pgOut := fs.String("pg-out", "", `with --format postgis: the database to write to, "PG:dbname=… host=… user=…" or postgres://… (the password from PGPASSWORD, ~/.pgpass or a service file)`)
@@ -54,8 +59,13 @@ Example:
 		if err := parse(fs, args); err != nil {
 			return err
 		}
-		if *maxKm <= 0 {
-			return fmt.Errorf("--max-km must be positive, got %g", *maxKm)
+		if err := positiveFlag("max-km", *maxKm); err != nil {
+			return err
+		}
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		if err := sf.check(set); err != nil {
+			return err
 		}
 		ds, err := lf.load(e)
 		if err != nil {
@@ -126,6 +136,31 @@ Example:
 				}
 			}
 		}
+		svc, svcNote, err := reportService(e, s, rep, sf, set["counts"], lf.quiet)
+		if err != nil {
+			return err
+		}
+		var svcSection render.ServiceSection
+		if svc != nil {
+			sfiles := serviceFiles(svc)
+			var names []string
+			for _, f := range sfiles {
+				names = append(names, f.name)
+			}
+			files = append(files, sfiles...)
+			var images []render.ReportImage
+			if !*noMaps {
+				fonts, err := pf.fonts(e, true)
+				if err != nil {
+					return err
+				}
+				for _, sp := range servicePictures(svc, fonts, pf) {
+					pics = append(pics, sp)
+					images = append(images, render.ReportImage{File: sp.file, Caption: sp.caption})
+				}
+			}
+			svcSection = serviceSection(svc, images, names)
+		}
 		whatif := eachSection(s, rep)
 		drawn, err := drawAll(e, lf.quiet, *out, pics)
 		if err != nil {
@@ -142,6 +177,16 @@ Example:
 				}
 			case accessNote != "":
 				if _, err := fmt.Fprintf(w, "## Access to counter service\n\n%s\n\n", accessNote); err != nil {
+					return err
+				}
+			}
+			switch {
+			case svc != nil:
+				if err := render.WriteServiceMarkdown(w, svcSection); err != nil {
+					return err
+				}
+			case svcNote != "":
+				if _, err := fmt.Fprintf(w, "## Certificate service\n\n%s\n\n", svcNote); err != nil {
 					return err
 				}
 			}
