@@ -529,15 +529,19 @@ func OpenAtMapData(ds *data.Dataset, h *service.Hours, st *service.HoursState) d
 
 // WhatIfServiceText is the what-if's one-paragraph service summary for a
 // terminal: staff and cost per certificate today and in the target year.
-func WhatIfServiceText(a *service.Analysis) string {
+func WhatIfServiceText(a *service.Analysis, demo bool) string {
 	first, last := a.Years[0], a.Years[len(a.Years)-1]
 	for _, y := range a.Years {
 		if y.Year == a.Model.ReferenceYear {
 			first = y
 		}
 	}
-	return fmt.Sprintf("Certificate service (%s): counter staff %s today → %s needed in fiscal %d after this change (at %s transactions a staff member); counter cost per certificate in fiscal %d: %s yen not reorganised, %s yen reorganised (fiscal %d: %s yen). Run `catchment service` with the same flags for the tables.",
-		a.Model.Name, numfmt.Thousands(last.NotReorganised.Staff), numfmt.Thousands(last.Reorganised.Staff), last.Year, numfmt.Whole(a.Model.Staff.WorkloadPerStaff.Value),
+	tag := ""
+	if demo {
+		tag = ", DEMO counter counts"
+	}
+	return fmt.Sprintf("Certificate service (%s%s): counter staff %s today → %s needed in fiscal %d after this change (at %s transactions a staff member); counter cost per certificate in fiscal %d: %s yen not reorganised, %s yen reorganised (fiscal %d: %s yen). Run `catchment service` with the same flags for the tables.",
+		a.Model.Name, tag, numfmt.Thousands(last.NotReorganised.Staff), numfmt.Thousands(last.Reorganised.Staff), last.Year, numfmt.Whole(a.Model.Staff.WorkloadPerStaff.Value),
 		last.Year, fmtYen(last.NotReorganised.PerCertificate), fmtYen(last.Reorganised.PerCertificate), first.Year, fmtYen(first.NotReorganised.PerCertificate))
 }
 

@@ -58,6 +58,12 @@ whatif_offices.csv, whatif.geojson, whatif_offices.geojson, whatif_each.csv
 (with --each) and whatif.md (the report section); with --maps also
 whatif_before.png and whatif_after.png.
 
+With counter counts (the embedded DEMO series, or --counts FILE) the
+certificate service model (--model FILE; default the embedded model of the
+plan) runs on the stage shown: the text output ends with its staff and cost
+per certificate, and --out adds the service_*.csv tables and its section in
+whatif.md (--maps: its charts and maps). See catchment service -h.
+
 Example:
   catchment whatif --close oe
   catchment whatif --downgrade oe,akitsu --format csv --table offices
@@ -80,8 +86,11 @@ Example:
 		all := fs.Bool("all", false, "districts table: list every district, not only those that move")
 		stage := fs.Int("stage", 0, "stage whose districts and offices are shown (default: the last)")
 		outDir := fs.String("out", "", "write every what-if file to this folder")
-		maps := fs.Bool("maps", false, "with --out: also draw whatif_before.png and whatif_after.png")
+		maps := fs.Bool("maps", false, "with --out: also draw whatif_before.png and whatif_after.png (and the service charts and maps)")
 		mf := addMetricFlags(fs)
+		sf := addServiceFlags(fs)
+		cf := &pictureFlags{width: 1600}
+		fs.StringVar(&cf.counts, "counts", "", "CSV of counter transactions per office and year, for the certificate service section")
 		if err := parse(fs, args); err != nil {
 			return err
 		}
@@ -90,6 +99,9 @@ Example:
 		}
 		set := map[string]bool{}
 		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		if err := sf.check(set); err != nil {
+			return err
+		}
 		switch {
 		case *scenarioPath != "" && (*closeIDs != "" || *downIDs != ""):
 			return fmt.Errorf("give either --scenario or --close/--downgrade, not both")
@@ -161,6 +173,9 @@ Example:
 		if err := require(ds, data.LayerOffices, data.LayerDistricts); err != nil {
 			return err
 		}
+		if err := cf.loadCounts(e, ds, lf.quiet); err != nil {
+			return err
+		}
 		s, err := lf.measuredStudy(e, ds, mf, *withinM)
 		if err != nil {
 			return err
@@ -210,15 +225,34 @@ Example:
 			shown = stages[k-1]
 		}
 
+		// The certificate service model on the stage shown, when the study
+		// has counter counts (or the model names some).
+		var svc *serviceRun
+		if sc != nil && (len(ds.Counts) > 0 || sf.model != "") {
+			m, err := sf.load(e, ds, set["counts"], lf.quiet)
+			if err != nil {
+				return err
+			}
+			if svc, err = analyseService(s, m, &shown.Comparison, gaps, *maxKm); err != nil {
+				return err
+			}
+		}
 		if *outDir != "" {
-			return writeWhatIfDir(e, *outDir, s, sc, stages, shown, impacts, gaps, *maps, lf.quiet)
+			return writeWhatIfDir(e, *outDir, s, sc, stages, shown, impacts, gaps, *maps, lf.quiet, svc, cf)
 		}
 		return of.write(e, func(out io.Writer) error {
 			switch {
 			case of.format == "geojson":
 				return vector.WriteGeoJSON(out, "whatif", render.WhatIfFeatures(shown.Comparison))
 			case *table == "" && of.format == "table":
-				return writeWhatIfText(out, sc, stages, shown, ds, impacts, *all)
+				if err := writeWhatIfText(out, sc, stages, shown, ds, impacts, *all); err != nil {
+					return err
+				}
+				if svc != nil {
+					_, err := fmt.Fprintf(out, "\n%s\n", render.WhatIfServiceText(svc.analysis, svc.demo))
+					return err
+				}
+				return nil
 			}
 			name := *table
 			if name == "" {
@@ -325,7 +359,7 @@ func syntheticLayers(ds *data.Dataset) []string {
 
 // writeWhatIfDir renders every output first, then writes the files, each
 // whole or not at all.
-func writeWhatIfDir(e *env, dir string, s *catchment.Study, sc *catchment.Scenario, stages []catchment.StageComparison, shown catchment.StageComparison, impacts []catchment.Impact, gaps []catchment.GapRow, maps, quiet bool) error {
+func writeWhatIfDir(e *env, dir string, s *catchment.Study, sc *catchment.Scenario, stages []catchment.StageComparison, shown catchment.StageComparison, impacts []catchment.Impact, gaps []catchment.GapRow, maps, quiet bool, svc *serviceRun, pf *pictureFlags) error {
 	ds := s.Dataset()
 	var files []outputFile
 	table := func(t vector.Table) func(io.Writer) error {
@@ -383,11 +417,46 @@ func writeWhatIfDir(e *env, dir string, s *catchment.Study, sc *catchment.Scenar
 	for _, f := range files {
 		rep.Files = append(rep.Files, f.name)
 	}
+	var svcSection render.ServiceSection
+	if svc != nil {
+		sfiles := serviceFiles(svc)
+		var names []string
+		for _, f := range sfiles {
+			names = append(names, f.name)
+		}
+		files = append(files, sfiles...)
+		var svcImages []render.ReportImage
+		if maps {
+			fonts, err := pf.fonts(e, true)
+			if err != nil {
+				return err
+			}
+			for _, p := range servicePictures(svc, fonts, pf) {
+				img, warns, err := p.draw()
+				if err != nil {
+					return fmt.Errorf("%s: %w", p.file, err)
+				}
+				warn(e, quiet, warns)
+				images = append(images, struct {
+					name string
+					img  image.Image
+				}{p.file, img})
+				svcImages = append(svcImages, render.ReportImage{File: p.file, Caption: p.caption})
+			}
+		}
+		svcSection = serviceSection(svc, svcImages, names)
+	}
 	files = append(files, outputFile{name: "whatif.md", write: func(w io.Writer) error {
 		if _, err := io.WriteString(w, "# What-if report\n\n"); err != nil {
 			return err
 		}
-		return render.WriteWhatIfMarkdown(w, rep)
+		if err := render.WriteWhatIfMarkdown(w, rep); err != nil {
+			return err
+		}
+		if svc == nil {
+			return nil
+		}
+		return render.WriteServiceMarkdown(w, svcSection)
 	}})
 	for _, f := range files {
 		path := filepath.Join(dir, f.name)
