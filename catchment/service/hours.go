@@ -129,11 +129,12 @@ func HoursAccess(s *catchment.Study, m *data.ServiceModel, opt HoursOptions) (*H
 	if c := opt.Comparison; c != nil {
 		offices = c.Outcome.Offices
 	}
+	ds := s.Dataset()
+	h.Points = make([]Point, 0, len(offices)+len(ds.Stores)+len(ds.Posts))
 	for i := range offices {
 		o := &offices[i]
 		h.Points = append(h.Points, Point{Channel: ChannelCounter, ID: o.ID, Name: o.Name, Office: o, Location: o.Location, Hours: m.CounterHours(o.ID)})
 	}
-	ds := s.Dataset()
 	for i, p := range ds.Stores {
 		h.Points = append(h.Points, Point{Channel: ChannelStore, ID: pointID("store", i, p.ID), Name: p.Name, Location: p.Location, Hours: m.Store.Hours})
 	}
@@ -187,24 +188,38 @@ func HoursAccess(s *catchment.Study, m *data.ServiceModel, opt HoursOptions) (*H
 	for _, w := range costs.Warnings() {
 		h.Notes = append(h.Notes, w.String())
 	}
-	for _, st := range states {
-		// Each distinct set of hours once, and each union of them once.
-		ids, uniq := scheduleIDs(st.Hours)
-		within := make([][]int, len(origins))
-		counts := make([]map[Channel]int, len(origins))
-		err := costs.Within(opt.Limit, func(o int, r catchment.Reach) bool {
-			if st.Active[r.To] {
-				within[o] = append(within[o], ids[r.To])
-				if counts[o] == nil {
-					counts[o] = map[Channel]int{}
-				}
-				counts[o][st.Channels[r.To]]++
+	// One walk over the pairs within the limit for every network: per
+	// district, the hours ids of the active points and a count per channel.
+	type reached struct {
+		ids    []int
+		uniq   []data.WeekHours
+		within []idSet // per district, the ids of the hours reached
+		counts []map[Channel]int
+	}
+	rs := make([]reached, len(states))
+	for k, st := range states {
+		rs[k].ids, rs[k].uniq = scheduleIDs(st.Hours)
+		rs[k].within, rs[k].counts = make([]idSet, len(origins)), make([]map[Channel]int, len(origins))
+	}
+	err = costs.Within(opt.Limit, func(o int, r catchment.Reach) bool {
+		for k, st := range states {
+			if !st.Active[r.To] {
+				continue
 			}
-			return true
-		})
-		if err != nil {
-			return nil, fmt.Errorf("service hours: %w", err)
+			rk := &rs[k]
+			rk.within[o] = rk.within[o].add(rk.ids[r.To])
+			if rk.counts[o] == nil {
+				rk.counts[o] = map[Channel]int{}
+			}
+			rk.counts[o][st.Channels[r.To]]++
 		}
+		return true
+	})
+	if err != nil {
+		return nil, fmt.Errorf("service hours: %w", err)
+	}
+	for k, st := range states {
+		uniq, within, counts := rs[k].uniq, rs[k].within, rs[k].counts
 		open := make([]bool, len(h.Points))
 		for i := range open {
 			open[i] = st.Active[i] && st.Hours[i].OpenAt(opt.At)
@@ -223,10 +238,10 @@ func HoursAccess(s *catchment.Study, m *data.ServiceModel, opt HoursOptions) (*H
 			if dh.Within == nil {
 				dh.Within = map[Channel]int{}
 			}
-			key := setKey(within[o])
+			key := within[o].key()
 			v, ok := cache[key]
 			if !ok {
-				v = unionHours(uniq, within[o])
+				v = unionHours(uniq, within[o].ids())
 				cache[key] = v
 			}
 			dh.HoursPerWeek = v
@@ -288,16 +303,19 @@ func postPoints(districts []data.District, posts []data.ServicePoint, gaps []cat
 }
 
 // scheduleIDs numbers the distinct hours of hs: ids[i] is the number of
-// hs[i], uniq the distinct hours.
+// hs[i], uniq the distinct hours (a handful: each channel's and the
+// offices' own).
 func scheduleIDs(hs []data.WeekHours) (ids []int, uniq []data.WeekHours) {
-	seen := map[string]int{}
 	ids = make([]int, len(hs))
 	for i, w := range hs {
-		k := w.String()
-		id, ok := seen[k]
-		if !ok {
+		id := -1
+		for k := len(uniq) - 1; k >= 0 && id < 0; k-- {
+			if sameHours(uniq[k], w) {
+				id = k
+			}
+		}
+		if id < 0 {
 			id = len(uniq)
-			seen[k] = id
 			uniq = append(uniq, w)
 		}
 		ids[i] = id
@@ -305,16 +323,55 @@ func scheduleIDs(hs []data.WeekHours) (ids []int, uniq []data.WeekHours) {
 	return ids, uniq
 }
 
-// setKey names a set of schedule ids (sorted, without repeats; sorts ids in place).
-func setKey(ids []int) string {
-	sort.Ints(ids)
-	var b strings.Builder
-	for i, id := range ids {
-		if i > 0 && ids[i-1] == id {
-			continue
+// sameHours reports whether a and b open at the same times.
+func sameHours(a, b data.WeekHours) bool {
+	for d := range a {
+		if len(a[d]) != len(b[d]) {
+			return false
 		}
-		b.WriteString(strconv.Itoa(id))
-		b.WriteByte(',')
+		for k := range a[d] {
+			if a[d][k] != b[d][k] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// idSet is a set of small non-negative ids as a bit set.
+type idSet []uint64
+
+// add returns the set with id in it.
+func (s idSet) add(id int) idSet {
+	for len(s) <= id/64 {
+		s = append(s, 0)
+	}
+	s[id/64] |= 1 << (id % 64)
+	return s
+}
+
+// ids lists the set's ids, ascending.
+func (s idSet) ids() []int {
+	var out []int
+	for w, bits := range s {
+		for b := 0; b < 64; b++ {
+			if bits&(1<<b) != 0 {
+				out = append(out, w*64+b)
+			}
+		}
+	}
+	return out
+}
+
+// key names the set (trailing empty words do not count).
+func (s idSet) key() string {
+	for len(s) > 0 && s[len(s)-1] == 0 {
+		s = s[:len(s)-1]
+	}
+	var b strings.Builder
+	for _, w := range s {
+		b.WriteString(strconv.FormatUint(w, 16))
+		b.WriteByte('.')
 	}
 	return b.String()
 }
