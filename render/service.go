@@ -426,10 +426,23 @@ func hoursOffices(ds *data.Dataset, h *service.Hours, st *service.HoursState) []
 		if !st.Active[i] && i >= len(ds.Offices) {
 			continue // a new office of the other network
 		}
-		o := p.Office
-		out = append(out, draw.MapOffice{ID: o.ID, Name: o.Name, NameEn: o.NameEn, Kind: string(o.Kind), Closed: !st.Active[i], Location: o.Location})
+		out = append(out, mapOfficeIn(p.Office, st, i, !st.Active[i]))
 	}
 	return out
+}
+
+// mapOfficeIn is an office as a map of network st draws it: a service
+// corner says so after its name.
+func mapOfficeIn(o *data.Office, st *service.HoursState, i int, closed bool) draw.MapOffice {
+	mo := draw.MapOffice{ID: o.ID, Name: o.Name, NameEn: o.NameEn, Kind: string(o.Kind), Closed: closed, Location: o.Location}
+	if st.Active[i] && st.Channels[i] == service.ChannelCorner {
+		mo.Name += "（証明書コーナー）"
+		if mo.NameEn == "" {
+			mo.NameEn = o.ID
+		}
+		mo.NameEn += " (service corner)"
+	}
+	return mo
 }
 
 func sortedUnique(v []float64) []float64 {
@@ -487,8 +500,7 @@ func OpenAtMapData(ds *data.Dataset, h *service.Hours, st *service.HoursState) d
 			if open {
 				openCounters++
 			}
-			o := p.Office
-			offices = append(offices, draw.MapOffice{ID: o.ID, Name: o.Name, NameEn: o.NameEn, Kind: string(o.Kind), Closed: !open, Location: o.Location})
+			offices = append(offices, mapOfficeIn(p.Office, st, i, !open))
 		}
 	}
 	at := h.At.String()
