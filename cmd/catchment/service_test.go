@@ -227,3 +227,51 @@ func TestReportAndWhatIfHaveServiceSection(t *testing.T) {
 		t.Errorf("whatif text: exit %d, %s\n%s", code, stderr, text)
 	}
 }
+
+// TestServiceModelNamesItsCounts: a model's counts key (relative to the
+// model file) replaces the study's series unless --counts is given.
+func TestServiceModelNamesItsCounts(t *testing.T) {
+	base, err := os.ReadFile("../../data/kumamoto/service_model.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	model := filepath.Join(dir, "model.yaml")
+	if err := os.WriteFile(model, append(base, []byte("\ncounts: my_counts.csv\n")...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	counts := "office_id,year,count,certificates\nchuo,2013,1000,800\nchuo,2014,2000,1600\noe,2014,500,400\n"
+	if err := os.WriteFile(filepath.Join(dir, "my_counts.csv"), []byte(counts), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := runCLI(t, "service", "--model", model, "--table", "years", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var years []map[string]any
+	if err := json.Unmarshal([]byte(out), &years); err != nil {
+		t.Fatal(err)
+	}
+	if years[0]["year"] != 2013.0 || years[1]["certificates"] != 2000.0 || years[1]["recorded"] != true {
+		t.Errorf("years from the model's counts: %v %v", years[0], years[1])
+	}
+	// --counts wins over the model's.
+	code, out, stderr = runCLI(t, "service", "--model", model, "--counts", "../../data/kumamoto/counter_counts.csv", "--table", "years", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if err := json.Unmarshal([]byte(out), &years); err != nil {
+		t.Fatal(err)
+	}
+	if years[0]["year"] != 2012.0 {
+		t.Errorf("--counts did not win: first year %v", years[0]["year"])
+	}
+	// A model's counts naming an unknown office: an error naming the file.
+	if err := os.WriteFile(filepath.Join(dir, "my_counts.csv"), []byte("office_id,year,count\nnowhere,2014,5\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = runCLI(t, "service", "--model", model)
+	if code != 1 || !strings.Contains(stderr, "my_counts.csv") || !strings.Contains(stderr, "nowhere") {
+		t.Errorf("bad model counts: exit %d, %q", code, stderr)
+	}
+}
