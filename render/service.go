@@ -771,16 +771,9 @@ func WriteServiceMarkdown(w io.Writer, s ServiceSection) error {
 		})
 		p("\n")
 		if h.After != nil {
-			changed, pop := 0, 0.0
-			for i, b := range h.Before.Districts {
-				a := h.After.Districts[i]
-				if a.HoursPerWeek != b.HoursPerWeek || a.Nearest != b.Nearest {
-					changed++
-					pop += b.Population
-				}
-			}
+			changed, pop := h.Changed()
 			if changed == 0 {
-				p("The change alters no district's certificate hours within %s nor its nearest point open at %s.\n\n", s.Limit, h.At)
+				p("The change alters no district's certificate hours within %s nor its nearest point open at %s: the maps after the change would be the same as today's.\n\n", s.Limit, h.At)
 			} else {
 				p("The change alters the hours within %s or the nearest point open at %s of %s (%s residents); `service_hours.csv` lists them.\n\n", s.Limit, h.At, districtsWord(changed), numfmt.Whole(pop))
 			}

@@ -254,6 +254,23 @@ func HoursAccess(s *catchment.Study, m *data.ServiceModel, opt HoursOptions) (*H
 	return h, nil
 }
 
+// Changed counts the districts (and their residents) whose hours a week
+// within the limit or nearest open point differ after the change; 0 when
+// there is no change.
+func (h *Hours) Changed() (districts int, population float64) {
+	if h.After == nil {
+		return 0, 0
+	}
+	for i, b := range h.Before.Districts {
+		a := h.After.Districts[i]
+		if a.HoursPerWeek != b.HoursPerWeek || a.Nearest != b.Nearest {
+			districts++
+			population += b.Population
+		}
+	}
+	return districts, population
+}
+
 func anyTrue(v []bool) bool {
 	for _, b := range v {
 		if b {

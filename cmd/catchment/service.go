@@ -41,8 +41,9 @@ Tables (--table): plan, inputs, years, offices, forecast, hours. With
 --format table and no --table, a summary of them all is printed.
 --out DIR writes every table (service_*.csv), service_hours.geojson, the
 charts chart_service_cost.png and chart_service_channels.png, the maps
-map_service_hours.png and map_service_at.png (with a change also
-map_service_hours_after.png and map_service_at_after.png) and service.md.
+map_service_hours.png and map_service_at.png (with a change that alters some
+district's hours or nearest open point, also map_service_hours_after.png and
+map_service_at_after.png) and service.md.
 
 Example:
   catchment service
@@ -496,8 +497,8 @@ func servicePictures(r *serviceRun, fonts *draw.Fonts, pf *pictureFlags) []pictu
 			}},
 	}
 	states := []*service.HoursState{&h.Before}
-	if h.After != nil {
-		states = append(states, h.After)
+	if n, _ := h.Changed(); n > 0 {
+		states = append(states, h.After) // else the same maps again
 	}
 	for i, st := range states {
 		suffix, when := "", "today"
