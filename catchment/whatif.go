@@ -505,6 +505,20 @@ type OfficeChange struct {
 	CounterShiftedOut float64
 	// CounterAfter = CounterBefore − out + in; nil when CounterBefore is unknown.
 	CounterAfter *float64
+	// ShedTo says, for a closed office or a service corner, which offices
+	// with full counter service take the load it sheds and what fraction
+	// each takes (CounterRule; the fractions sum to 1), whether or not its
+	// counter_count is known, so that any year's volume can be shifted the
+	// same way. Ascending by office index; nil for an office with full
+	// service.
+	ShedTo []LoadShare
+}
+
+// LoadShare is the fraction of a shed counter load that one office takes.
+type LoadShare struct {
+	Office   *data.Office
+	Index    int // index into Outcome.Offices
+	Fraction float64
 }
 
 // Summary is the key figures of a change.
@@ -678,47 +692,23 @@ func (w *WhatIf) officeChanges(out outcome, share float64) []OfficeChange {
 		oc[i] = o
 	}
 	for x := range n {
-		s := out.status[x]
-		if s.fullService() || oc[x].CounterBefore == nil {
+		if out.status[x].fullService() {
+			continue
+		}
+		oc[x].ShedTo = w.shedTo(out, x)
+		if oc[x].CounterBefore == nil {
 			continue
 		}
 		shed := *oc[x].CounterBefore
-		if s == StatusCorner {
+		if out.status[x] == StatusCorner {
 			shed *= 1 - share
 		}
 		if shed == 0 {
 			continue
 		}
 		oc[x].CounterShiftedOut = shed
-		takers := map[int]float64{}
-		var total, count float64
-		for _, d := range w.served[x] {
-			y := int(out.full.office[d])
-			if y < 0 {
-				continue // not routed after: takes no load
-			}
-			takers[y] += w.pop[d]
-			total += w.pop[d]
-			count++
-		}
-		switch {
-		case total > 0:
-			for y, pop := range takers {
-				oc[y].CounterShiftedIn += shed * pop / total
-			}
-		case count > 0:
-			clear(takers)
-			for _, d := range w.served[x] {
-				if y := int(out.full.office[d]); y >= 0 {
-					takers[y]++
-				}
-			}
-			for y, k := range takers {
-				oc[y].CounterShiftedIn += shed * k / count
-			}
-		default:
-			y := nearestFull(out, x)
-			oc[y].CounterShiftedIn += shed
+		for _, ls := range oc[x].ShedTo {
+			oc[ls.Index].CounterShiftedIn += shed * ls.Fraction
 		}
 	}
 	for i := range oc {
@@ -728,6 +718,43 @@ func (w *WhatIf) officeChanges(out outcome, share float64) []OfficeChange {
 		}
 	}
 	return oc
+}
+
+// shedTo is where office x's shed counter load goes (CounterRule): to the
+// offices that take over its districts for full counter service, in
+// proportion to the population each takes (by number of districts when the
+// population is unknown), or to the nearest office with full service when
+// it served no district that is routed after the change.
+func (w *WhatIf) shedTo(out outcome, x int) []LoadShare {
+	takers := map[int]float64{}
+	var total float64
+	for _, d := range w.served[x] {
+		if y := int(out.full.office[d]); y >= 0 {
+			takers[y] += w.pop[d]
+			total += w.pop[d]
+		}
+	}
+	if total == 0 { // no population known: count districts
+		for y := range takers {
+			takers[y] = 0
+		}
+		for _, d := range w.served[x] {
+			if y := int(out.full.office[d]); y >= 0 {
+				takers[y]++
+				total++
+			}
+		}
+	}
+	if total == 0 {
+		y := nearestFull(out, x)
+		return []LoadShare{{Office: &out.offices[y], Index: y, Fraction: 1}}
+	}
+	shares := make([]LoadShare, 0, len(takers))
+	for y, v := range takers {
+		shares = append(shares, LoadShare{Office: &out.offices[y], Index: y, Fraction: v / total})
+	}
+	sort.Slice(shares, func(a, b int) bool { return shares[a].Index < shares[b].Index })
+	return shares
 }
 
 // nearestFull is the office with full counter service nearest to office x

@@ -280,6 +280,58 @@ func TestCounterLoadShift(t *testing.T) {
 	}
 }
 
+// TestShedTo checks where a closed office's load goes, worked by hand on
+// lineStudy, whether or not its counter_count is known.
+func TestShedTo(t *testing.T) {
+	w := lineStudy(t)
+	type share struct {
+		id string
+		f  float64
+	}
+	for _, tc := range []struct {
+		name string
+		ch   Change
+		want map[string][]share // per shedding office
+	}{
+		// b's 400 residents: 200 to w (b1, b2), 200 to e (b3).
+		{"close b", Change{Close: []string{"b"}}, map[string][]share{"b": {{"w", 0.5}, {"e", 0.5}}}},
+		{"corner b", Change{Downgrade: []string{"b"}}, map[string][]share{"b": {{"w", 0.5}, {"e", 0.5}}}},
+		// e's counter_count is unknown: its districts still say where its load would go.
+		{"close e", Change{Close: []string{"e"}}, map[string][]share{"e": {{"b", 1}}}},
+		// w and b close: everything goes to e.
+		{"close w, b", Change{Close: []string{"w", "b"}}, map[string][]share{"w": {{"e", 1}}, "b": {{"e", 1}}}},
+	} {
+		c, err := w.Compare(tc.ch, CompareOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range c.Offices {
+			want := tc.want[o.Office.ID]
+			var got []share
+			sum := 0.0
+			for _, ls := range o.ShedTo {
+				got = append(got, share{ls.Office.ID, ls.Fraction})
+				sum += ls.Fraction
+				if c.Offices[ls.Index].Office != ls.Office {
+					t.Errorf("%s: share of %s points to office %d, not its index", tc.name, o.Office.ID, ls.Index)
+				}
+			}
+			if len(got) != len(want) {
+				t.Errorf("%s: %s sheds to %v, want %v", tc.name, o.Office.ID, got, want)
+				continue
+			}
+			for i := range got {
+				if got[i].id != want[i].id || math.Abs(got[i].f-want[i].f) > 1e-12 {
+					t.Errorf("%s: %s sheds to %v, want %v", tc.name, o.Office.ID, got, want)
+				}
+			}
+			if len(got) > 0 && math.Abs(sum-1) > 1e-12 {
+				t.Errorf("%s: %s's fractions sum to %g", tc.name, o.Office.ID, sum)
+			}
+		}
+	}
+}
+
 func approxEqual(a, b []float64) bool {
 	if len(a) != len(b) {
 		return false

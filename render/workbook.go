@@ -44,6 +44,12 @@ var tableNames = map[string]struct{ ja, about, aboutJa string }{
 	"whatif_offices":   {"窓口の変化", "every office's districts, population and counter load before and after", "窓口ごとの再編前後の担当校区・人口・窓口取扱件数"},
 	"whatif_each":      {"単独閉鎖の影響順位", "each branch office closed alone, least impact (added person-km) first", "出張所を一つずつ閉じた場合の影響順位（増加人キロの小さい順）"},
 	"isochrones":       {"到達圏", "service areas: area, districts and population within each limit", "到達圏ごとの面積・校区数・人口"},
+	"service_plan":     {"証明書単価の再現", "the plan's yen per certificate recomputed from the model's inputs", "計画の証明書1件あたり費用をモデルの入力から再計算"},
+	"service_inputs":   {"サービスモデルの入力", "every input of the certificate service model with its source", "証明書サービスモデルの入力値と出典"},
+	"service_years":    {"年度別の証明書と費用", "certificates by channel, staff and cost per year", "年度ごとの経路別証明書件数・職員数・費用"},
+	"service_offices":  {"窓口別の業務量", "each office's counter work and staff per year after the load shift", "移管後の窓口ごと・年度ごとの業務量と職員数"},
+	"service_forecast": {"窓口取扱件数の予測", "each office's counter trend projected to the target year", "窓口ごとの取扱件数の推移と目標年度の予測"},
+	"service_hours":    {"証明書取得可能時間", "certificate hours a week within reach of each district, before and after", "校区ごとの証明書を取得できる週あたり時間（再編前後）"},
 }
 
 // Named gives t its names by its English name; a name without a line in

@@ -53,6 +53,7 @@ func commands() []command {
 		catchmentsCommand(),
 		whatifCommand(),
 		accessCommand(),
+		serviceCommand(),
 		isochronesCommand(),
 		renderCommand(),
 		chartCommand(),

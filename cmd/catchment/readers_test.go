@@ -69,7 +69,8 @@ func TestReportReaderFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer wb.Close()
-	want := []string{"概要", "最寄りの区役所", "再編候補", "校区の担当窓口", "コンビニ空白校区", "窓口の担当区域", "アクセス指標の変化", "単独閉鎖の影響順位"}
+	want := []string{"概要", "最寄りの区役所", "再編候補", "校区の担当窓口", "コンビニ空白校区", "窓口の担当区域", "アクセス指標の変化", "単独閉鎖の影響順位",
+		"証明書単価の再現", "サービスモデルの入力", "年度別の証明書と費用", "窓口別の業務量", "窓口取扱件数の予測", "証明書取得可能時間"}
 	if got := wb.GetSheetList(); !slices.Equal(got, want) {
 		t.Fatalf("sheets %v, want %v", got, want)
 	}
@@ -290,7 +291,8 @@ func TestWhatIfOutReaderFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer wb.Close()
-	if got := wb.GetSheetList(); !slices.Equal(got, []string{"about", "whatif_summary", "whatif_districts", "whatif_offices", "whatif_each"}) {
+	if got := wb.GetSheetList(); !slices.Equal(got, []string{"about", "whatif_summary", "whatif_districts", "whatif_offices", "whatif_each",
+		"service_plan", "service_inputs", "service_years", "service_offices", "service_forecast", "service_hours"}) {
 		t.Errorf("sheets %v", got)
 	}
 	rows, _ := wb.GetRows("whatif_districts", excelize.Options{RawCellValue: true})
@@ -299,8 +301,9 @@ func TestWhatIfOutReaderFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := strings.Count(string(page), `<img src="data:image/png;base64,`); n != 2 {
-		t.Errorf("whatif.html embeds %d pictures, want the 2 maps", n)
+	pngs, _ := filepath.Glob(filepath.Join(dir, "*.png"))
+	if n := strings.Count(string(page), `<img src="data:image/png;base64,`); n != len(pngs) || n < 2 {
+		t.Errorf("whatif.html embeds %d pictures, want the %d beside it (the 2 maps and the service charts)", n, len(pngs))
 	}
 	if err := wellFormedXML(page); err != nil {
 		t.Errorf("whatif.html: %v", err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"image"
 	"io"
@@ -29,6 +30,9 @@ func reportCommand() command {
   catchments_voronoi.geojson       Voronoi catchment per office, clipped to the boundary
   offices.geojson                  offices with nearest ward office and candidate flag
   gaps.geojson                     districts with no convenience store
+  service_*.csv, service_hours.geojson  the certificate service model (see
+                                   catchment service -h) after closing the
+                                   plan's candidates; --model FILE for your own
   report.md                        the key figures in a readable summary
   report.html                      report.md as one page, pictures embedded (prints on A4)
   report.xlsx                      the tables, one sheet each, after an about sheet
@@ -48,6 +52,7 @@ Example:
 		withinM := fs.Float64("within-m", 0, "gaps: count points within this many metres of a district (0: inside only)")
 		mf := addMetricFlags(fs)
 		pf := addPictureFlags(fs)
+		sf := addServiceFlags(fs)
 		noMaps := fs.Bool("no-maps", false, "write no PNG maps or charts")
 		format := fs.String("format", "geojson", "layers: geojson (one .geojson and .qml style per layer), gpkg (all layers in report.gpkg) or postgis (tables in the database of --pg-out)")
 		pgOut := fs.String("pg-out", "", `with --format postgis: the database to write to, "PG:dbname=… host=… user=…" or postgres://… (the password from PGPASSWORD, ~/.pgpass or a service file)`)
@@ -60,8 +65,13 @@ Example:
 		if err := rf.check(); err != nil {
 			return err
 		}
-		if *maxKm <= 0 {
-			return fmt.Errorf("--max-km must be positive, got %g", *maxKm)
+		if err := positiveFlag("max-km", *maxKm); err != nil {
+			return err
+		}
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		if err := sf.check(set); err != nil {
+			return err
 		}
 		ds, err := lf.load(e)
 		if err != nil {
@@ -132,6 +142,31 @@ Example:
 				}
 			}
 		}
+		svc, svcNote, err := reportService(e, s, rep, sf, set["counts"], lf.quiet)
+		if err != nil {
+			return err
+		}
+		var svcSection render.ServiceSection
+		if svc != nil {
+			sfiles := serviceFiles(svc)
+			var names []string
+			for _, f := range sfiles {
+				names = append(names, f.name)
+			}
+			files = append(files, sfiles...)
+			var images []render.ReportImage
+			if !*noMaps {
+				fonts, err := pf.fonts(e, true)
+				if err != nil {
+					return err
+				}
+				for _, sp := range servicePictures(svc, fonts, pf) {
+					pics = append(pics, sp)
+					images = append(images, render.ReportImage{File: sp.file, Caption: sp.caption})
+				}
+			}
+			svcSection = serviceSection(svc, images, names)
+		}
 		whatif := eachSection(s, rep)
 		drawn, err := drawAll(e, lf.quiet, pics)
 		if err != nil {
@@ -151,6 +186,16 @@ Example:
 					return err
 				}
 			}
+			switch {
+			case svc != nil:
+				if err := render.WriteServiceMarkdown(w, svcSection); err != nil {
+					return err
+				}
+			case svcNote != "":
+				if _, err := fmt.Fprintf(w, "## Certificate service\n\n%s\n\n", svcNote); err != nil {
+					return err
+				}
+			}
 			if whatif == nil {
 				return nil
 			}
@@ -158,7 +203,7 @@ Example:
 		}})
 		doc.Files = append(doc.Files, "report.html", "report.xlsx")
 		files = append(files, rf.readerFiles("report", rf.title("catchment report", "窓口配置の分析結果（catchment report）"), s.Dataset(), s.Metric().Name(),
-			files[len(files)-1].write, pictureBytes(drawn), reportTables(&doc, access, whatif))...)
+			files[len(files)-1].write, pictureBytes(drawn), reportTables(&doc, access, whatif, svc))...)
 		if err := rf.encodeCSVFiles(files); err != nil {
 			return err
 		}
@@ -288,13 +333,16 @@ func reportFiles(doc *render.Report, format string) ([]outputFile, []pgwrite.Lay
 
 // reportTables is the one list of the report's tables, the sheets of
 // report.xlsx in order: a section that adds a table adds it here.
-func reportTables(doc *render.Report, access *render.AccessSection, whatif *render.WhatIfReport) []render.NamedTable {
+func reportTables(doc *render.Report, access *render.AccessSection, whatif *render.WhatIfReport, svc *serviceRun) []render.NamedTable {
 	tables := render.ReportTables(*doc)
 	if access != nil {
 		tables = append(tables, render.AccessTables(*access)...)
 	}
 	if whatif != nil {
 		tables = append(tables, render.WhatIfTables(nil, nil, whatif.Each)...)
+	}
+	if svc != nil {
+		tables = append(tables, serviceTables(svc)...)
 	}
 	return tables
 }

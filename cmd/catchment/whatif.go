@@ -60,6 +60,12 @@ and whatif.xlsx (the tables); with --maps also whatif_before.png and
 whatif_after.png, embedded in whatif.html. --format xlsx -o FILE.xlsx writes
 the tables (--table picks one) as a workbook.
 
+With counter counts (the embedded DEMO series, or --counts FILE) the
+certificate service model (--model FILE; default the embedded model of the
+plan) runs on the stage shown: the text output ends with its staff and cost
+per certificate, and --out adds the service_*.csv tables and its section in
+whatif.md (--maps: its charts and maps). See catchment service -h.
+
 Example:
   catchment whatif --close oe
   catchment whatif --downgrade oe,akitsu --format csv --table offices
@@ -82,8 +88,11 @@ Example:
 		all := fs.Bool("all", false, "districts table: list every district, not only those that move")
 		stage := fs.Int("stage", 0, "stage whose districts and offices are shown (default: the last)")
 		outDir := fs.String("out", "", "write every what-if file to this folder")
-		maps := fs.Bool("maps", false, "with --out: also draw whatif_before.png and whatif_after.png")
+		maps := fs.Bool("maps", false, "with --out: also draw whatif_before.png and whatif_after.png (and the service charts and maps)")
 		mf := addMetricFlags(fs)
+		sf := addServiceFlags(fs)
+		cf := &pictureFlags{width: 1600}
+		fs.StringVar(&cf.counts, "counts", "", "CSV of counter transactions per office and year, for the certificate service section")
 		if err := parse(fs, args); err != nil {
 			return err
 		}
@@ -92,6 +101,9 @@ Example:
 		}
 		set := map[string]bool{}
 		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		if err := sf.check(set); err != nil {
+			return err
+		}
 		switch {
 		case *scenarioPath != "" && (*closeIDs != "" || *downIDs != ""):
 			return fmt.Errorf("give either --scenario or --close/--downgrade, not both")
@@ -168,6 +180,9 @@ Example:
 			return err
 		}
 		of.dataset = ds
+		if err := cf.loadCounts(e, ds, lf.quiet); err != nil {
+			return err
+		}
 		s, err := lf.measuredStudy(e, ds, mf, *withinM)
 		if err != nil {
 			return err
@@ -217,8 +232,20 @@ Example:
 			shown = stages[k-1]
 		}
 
+		// The certificate service model on the stage shown, when the study
+		// has counter counts (or the model names some).
+		var svc *serviceRun
+		if sc != nil && (len(ds.Counts) > 0 || sf.model != "") {
+			m, err := sf.load(e, ds, set["counts"], lf.quiet)
+			if err != nil {
+				return err
+			}
+			if svc, err = analyseService(s, m, &shown.Comparison, gaps, *maxKm); err != nil {
+				return err
+			}
+		}
 		if *outDir != "" {
-			return writeWhatIfDir(e, *outDir, s, sc, stages, shown, impacts, gaps, *maps, of.readerFlags, lf.quiet)
+			return writeWhatIfDir(e, *outDir, s, sc, stages, shown, impacts, gaps, *maps, of.readerFlags, lf.quiet, svc, cf)
 		}
 		if of.format == "xlsx" {
 			return of.writeWorkbook(e, whatIfSheets(stages, shown, sc != nil, impacts, *table)...)
@@ -229,7 +256,14 @@ Example:
 		return of.write(e, func(out io.Writer) error {
 			switch {
 			case *table == "" && of.format == "table":
-				return writeWhatIfText(out, sc, stages, shown, ds, impacts, *all)
+				if err := writeWhatIfText(out, sc, stages, shown, ds, impacts, *all); err != nil {
+					return err
+				}
+				if svc != nil {
+					_, err := fmt.Fprintf(out, "\n%s\n", render.WhatIfServiceText(svc.analysis, svc.demo))
+					return err
+				}
+				return nil
 			}
 			name := *table
 			if name == "" {
@@ -356,7 +390,7 @@ func syntheticLayers(ds *data.Dataset) []string {
 
 // writeWhatIfDir renders every output first, then writes the files, each
 // whole or not at all.
-func writeWhatIfDir(e *env, dir string, s *catchment.Study, sc *catchment.Scenario, stages []catchment.StageComparison, shown catchment.StageComparison, impacts []catchment.Impact, gaps []catchment.GapRow, maps bool, rf *readerFlags, quiet bool) error {
+func writeWhatIfDir(e *env, dir string, s *catchment.Study, sc *catchment.Scenario, stages []catchment.StageComparison, shown catchment.StageComparison, impacts []catchment.Impact, gaps []catchment.GapRow, maps bool, rf *readerFlags, quiet bool, svc *serviceRun, pf *pictureFlags) error {
 	ds := s.Dataset()
 	var files []outputFile
 	table := func(t vector.Table) func(io.Writer) error {
@@ -422,6 +456,27 @@ func writeWhatIfDir(e *env, dir string, s *catchment.Study, sc *catchment.Scenar
 			rep.Images = append(rep.Images, render.ReportImage{File: m.name, Caption: m.caption})
 		}
 	}
+	var svcSection render.ServiceSection
+	if svc != nil {
+		sfiles := serviceFiles(svc)
+		var names []string
+		for _, f := range sfiles {
+			names = append(names, f.name)
+		}
+		files = append(files, sfiles...)
+		var svcImages []render.ReportImage
+		if maps {
+			fonts, err := pf.fonts(e, true)
+			if err != nil {
+				return err
+			}
+			for _, p := range servicePictures(svc, fonts, pf) {
+				pics = append(pics, p)
+				svcImages = append(svcImages, render.ReportImage{File: p.file, Caption: p.caption})
+			}
+		}
+		svcSection = serviceSection(svc, svcImages, names)
+	}
 	images, err := drawAll(e, quiet, pics)
 	if err != nil {
 		return err
@@ -434,7 +489,13 @@ func writeWhatIfDir(e *env, dir string, s *catchment.Study, sc *catchment.Scenar
 		if _, err := io.WriteString(w, "# What-if report\n\n"); err != nil {
 			return err
 		}
-		return render.WriteWhatIfMarkdown(w, rep)
+		if err := render.WriteWhatIfMarkdown(w, rep); err != nil {
+			return err
+		}
+		if svc == nil {
+			return nil
+		}
+		return render.WriteServiceMarkdown(w, svcSection)
 	}
 	var shownComparison *catchment.Comparison
 	if sc != nil {
@@ -442,7 +503,7 @@ func writeWhatIfDir(e *env, dir string, s *catchment.Study, sc *catchment.Scenar
 	}
 	files = append(files, outputFile{name: "whatif.md", write: markdown})
 	files = append(files, rf.readerFiles("whatif", rf.title("catchment whatif: ", "再編案の比較（catchment whatif）: ")+rep.Scenario, ds, s.Metric().Name(),
-		markdown, pictureBytes(images), render.WhatIfTables(stages, shownComparison, impacts))...)
+		markdown, pictureBytes(images), whatIfDirTables(stages, shownComparison, impacts, svc))...)
 	if err := rf.encodeCSVFiles(files); err != nil {
 		return err
 	}
@@ -465,4 +526,14 @@ func writeWhatIfDir(e *env, dir string, s *catchment.Study, sc *catchment.Scenar
 		fmt.Fprintf(e.stderr, "wrote %d files to %s (see %s)\n", len(files)+len(images), dir, filepath.Join(dir, "whatif.md"))
 	}
 	return nil
+}
+
+// whatIfDirTables are the sheets of whatif.xlsx: the what-if tables, then
+// the service model's when it ran.
+func whatIfDirTables(stages []catchment.StageComparison, shown *catchment.Comparison, impacts []catchment.Impact, svc *serviceRun) []render.NamedTable {
+	tables := render.WhatIfTables(stages, shown, impacts)
+	if svc != nil {
+		tables = append(tables, serviceTables(svc)...)
+	}
+	return tables
 }

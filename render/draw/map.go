@@ -235,6 +235,9 @@ type mapScene struct {
 	kind  MapKind
 	d     MapData
 	dists []screenDistrict
+	// closedSuffix, when not nil, replaces "（閉所）" after the labels of
+	// closed offices (empty: no suffix).
+	closedSuffix *Bilingual
 }
 
 func renderMap(kind MapKind, d MapData, opt MapOptions) (image.Image, *mapLayout, []string, error) {
@@ -507,7 +510,11 @@ func (m *mapScene) drawOffices(labels bool) {
 		}
 		if o.Closed {
 			col = colMuted
-			text += m.txt("（閉所）", " (closed)")
+			if m.closedSuffix != nil {
+				text += m.txt(m.closedSuffix.Ja, m.closedSuffix.En)
+			} else {
+				text += m.txt("（閉所）", " (closed)")
+			}
 		}
 		c := m.toPx(o.Location)
 		if lb, ok := placeLabel(m.p, pl, text, size, o.Kind == "ward" && !o.Closed, c, m.officeRadius(o), col); ok {

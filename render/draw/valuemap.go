@@ -36,6 +36,16 @@ type ValueMapData struct {
 	Districts []MapDistrict
 	// Boundary is the study area outline; may be nil.
 	Boundary orb.MultiPolygon
+	// Stores and Posts, when given, are drawn as small symbols over the
+	// districts (the places the map is about, such as the stores open at
+	// an hour) and counted in the legend under PointsHeading.
+	Stores, Posts []orb.Point
+	PointsHeading Bilingual
+	// ClosedLabel is the legend text of the offices drawn closed (default
+	// "Closed office"), ClosedSuffix what follows their labels (nil:
+	// "（閉所）", " (closed)"; an empty one: nothing).
+	ClosedLabel  Bilingual
+	ClosedSuffix *Bilingual
 	// Values holds one value per district; NaN is no value (grey).
 	Values []float64
 	// Classes are ascending by Max; a value above the last is no value.
@@ -185,7 +195,8 @@ func renderValueMap(d ValueMapData, opt MapOptions) (image.Image, *mapLayout, []
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("value map: %w", err)
 	}
-	m := &valueScene{mapScene: &mapScene{page: pg, d: MapData{Offices: d.Offices, Districts: d.Districts, Boundary: d.Boundary, Source: d.Source}}, v: d}
+	m := &valueScene{mapScene: &mapScene{page: pg, d: MapData{Offices: d.Offices, Districts: d.Districts, Boundary: d.Boundary, Source: d.Source,
+		Stores: d.Stores, Posts: d.Posts}, closedSuffix: d.ClosedSuffix}, v: d}
 	m.idx, m.counts = ClassifyValues(d.Classes, d.Values)
 	if err := m.fit(); err != nil {
 		return nil, nil, nil, err
@@ -241,6 +252,18 @@ func (m *valueScene) drawLayers() {
 	})
 	m.strokeDistricts(colDistrict, 0.5)
 	m.drawBoundary()
+	dc := m.p.dc
+	inFrame := func(c px) bool { return c.X > m.frame.X0 && c.X < m.frame.X1 && c.Y > m.frame.Y0 && c.Y < m.frame.Y1 }
+	for _, p := range m.d.Stores {
+		if c := m.toPx(p); inFrame(c) {
+			drawStore(dc, c, m.opt.DPI)
+		}
+	}
+	for _, p := range m.d.Posts {
+		if c := m.toPx(p); inFrame(c) {
+			drawPost(dc, c, m.opt.DPI)
+		}
+	}
 	m.drawOffices(true)
 }
 
@@ -271,7 +294,27 @@ func (m *valueScene) valueLegend() []legendSection {
 		offices.items = append(offices.items, legendItem{Kind: legendOffice, Office: MapOffice{Kind: "branch"}, Text: m.txt(fmt.Sprintf("出張所（%d）", branch), fmt.Sprintf("Branch office (%d)", branch))})
 	}
 	if closed > 0 {
-		offices.items = append(offices.items, legendItem{Kind: legendOffice, Office: MapOffice{Kind: "branch", Closed: true}, Text: m.txt(fmt.Sprintf("閉所（%d）", closed), fmt.Sprintf("Closed office (%d)", closed))})
+		label := m.v.ClosedLabel
+		if label.En == "" {
+			label = Bilingual{Ja: "閉所", En: "Closed office"}
+		}
+		offices.items = append(offices.items, legendItem{Kind: legendOffice, Office: MapOffice{Kind: "branch", Closed: true},
+			Text: m.txt(fmt.Sprintf("%s（%d）", m.text(label), closed), fmt.Sprintf("%s (%d)", m.text(label), closed))})
+	}
+	if len(m.d.Stores)+len(m.d.Posts) > 0 {
+		heading := m.v.PointsHeading
+		if heading.En == "" {
+			heading = Bilingual{Ja: "施設", En: "Places"}
+		}
+		pts := legendSection{title: m.text(heading)}
+		if len(m.d.Stores) > 0 {
+			pts.items = append(pts.items, legendItem{Kind: legendStore, Color: colStore, Text: m.txt(fmt.Sprintf("コンビニ（%d）", len(m.d.Stores)), fmt.Sprintf("Convenience store (%d)", len(m.d.Stores)))})
+		}
+		if len(m.d.Posts) > 0 {
+			pts.items = append(pts.items, legendItem{Kind: legendPost, Color: colPost, Text: m.txt(fmt.Sprintf("郵便局（%d）", len(m.d.Posts)), fmt.Sprintf("Post office (%d)", len(m.d.Posts)))})
+		}
+		pts.items = append(pts.items, offices.items...)
+		offices = pts
 	}
 	borders := legendSection{title: m.txt("境界", "Borders")}
 	borders.items = append(borders.items, legendItem{Kind: legendLine, Color: colDistrict, Width: 0.6, Text: m.txt("校区界", "District border")})
