@@ -23,7 +23,11 @@ type CostTable struct {
 	// HasDistance is true when the rows carry distances (always, for a
 	// distance table; for a time table when it has a distance column).
 	HasDistance bool
-	Rows        []CostRow
+	// HasWeight is true when the rows carry their origin's weight (a
+	// weight or population column), for location models run on the
+	// table alone.
+	HasWeight bool
+	Rows      []CostRow
 }
 
 // CostRow is the cost from one place to another.
@@ -33,6 +37,9 @@ type CostRow struct {
 	Cost float64
 	// DistanceM is the length of the way in metres; NaN when unknown.
 	DistanceM float64
+	// Weight is the origin's weight (its population, say); NaN when the
+	// table has no weight column.
+	Weight float64
 	// Line is the row's line in the file.
 	Line int
 }
@@ -58,6 +65,7 @@ var costColumns = map[string]string{
 }
 
 var (
+	weightColumns = []string{"weight", "population", "demand"}
 	originColumns = []string{"origin", "origin_id", "from", "from_id", "source", "src", "o"}
 	destColumns   = []string{"dest", "destination", "dest_id", "destination_id", "to", "to_id", "target", "dst", "d"}
 )
@@ -69,7 +77,9 @@ var (
 // or h). A time table may add a distance_m column, read as each route's
 // length. Ids are matched to districts and offices by the metric. Every
 // cost must be a finite number ≥ 0 and every origin–destination pair
-// appear once. UTF-8 (with or without BOM) and Shift_JIS are read.
+// appear once. A weight (or population) column, when present, gives each
+// origin's weight, the same on all its rows. UTF-8 (with or without BOM)
+// and Shift_JIS are read.
 func LoadCostMatrix(path, unit string) (*CostTable, []Warning, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -174,17 +184,26 @@ func ReadCostMatrix(b []byte, source, unit string) (*CostTable, []Warning, error
 		return fail(1, header[costCol], "the column says its unit is %s but --cost-unit says %s; leave --cost-unit out or rename the column", costUnit, unit)
 	}
 	u := CostUnits[costUnit]
-	t := &CostTable{Source: source, Time: u.Time, HasDistance: !u.Time || distCol >= 0}
+	weightCol := find(weightColumns)
+	t := &CostTable{Source: source, Time: u.Time, HasDistance: !u.Time || distCol >= 0, HasWeight: weightCol >= 0}
+	weightOf := map[string]struct {
+		w    float64
+		line int
+	}{}
 	seen := map[[2]string]int{}
 	number := func(line int, field, s string) (float64, bool) {
+		what := "cost"
+		if weightCol >= 0 && field == header[weightCol] {
+			what = "weight"
+		}
 		v, msg := parseNumber(s)
 		switch {
 		case msg == "empty":
-			p.errorf(fmt.Sprintf("line %d", line), field, "missing; every row needs a cost")
+			p.errorf(fmt.Sprintf("line %d", line), field, "missing; every row needs a %s", what)
 		case msg != "":
 			p.errorf(fmt.Sprintf("line %d", line), field, "%q %s; give a number ≥ 0", s, msg)
 		case v < 0:
-			p.errorf(fmt.Sprintf("line %d", line), field, "negative cost %v; give a number ≥ 0", v)
+			p.errorf(fmt.Sprintf("line %d", line), field, "negative %s %v; give a number ≥ 0", what, v)
 		default:
 			return v, true
 		}
@@ -210,7 +229,23 @@ func ReadCostMatrix(b []byte, source, unit string) (*CostTable, []Warning, error
 		if !ok {
 			continue
 		}
-		r := CostRow{Origin: o, Dest: d, Cost: c * u.Scale, DistanceM: math.NaN(), Line: line}
+		r := CostRow{Origin: o, Dest: d, Cost: c * u.Scale, DistanceM: math.NaN(), Weight: math.NaN(), Line: line}
+		if weightCol >= 0 {
+			w, ok := number(line, header[weightCol], row[weightCol])
+			if !ok {
+				continue
+			}
+			if prev, seen := weightOf[o]; seen && prev.w != w {
+				p.errorf(at, header[weightCol], "origin %s has weight %v here but %v on line %d; give each origin one weight", o, w, prev.w, prev.line)
+				continue
+			} else if !seen {
+				weightOf[o] = struct {
+					w    float64
+					line int
+				}{w, line}
+			}
+			r.Weight = w
+		}
 		if !u.Time {
 			r.DistanceM = r.Cost
 		} else if distCol >= 0 && strings.TrimSpace(row[distCol]) != "" {

@@ -233,8 +233,8 @@ func TestModelsAgainstBruteForce(t *testing.T) {
 				}
 				if model == PMedian {
 					lostGot := 0.0
-					for _, i := range s.Uncovered {
-						if !slices.Contains(s.Unreachable, i) {
+					for i, d := range s.Demand {
+						if !d.Reached() && !slices.Contains(s.Unreachable, i) {
 							lostGot += c.weights[i]
 						}
 					}

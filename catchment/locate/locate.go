@@ -95,7 +95,8 @@ type Options struct {
 	// K is the number of open sites, kept ones included (not LSCP).
 	K int
 	// Service is the service limit of MCLP and LSCP, in the metric's
-	// Quantity (metres or seconds).
+	// Quantity (metres or seconds). A p-median or p-center may be given
+	// one too: the solution then says which demand is within it.
 	Service float64
 	// TimeLimit bounds the search (0: one minute); the best solution
 	// found and the bounds are returned when it ends the search.
@@ -116,18 +117,34 @@ const DefaultTimeLimit = time.Minute
 
 // Served is how one demand point is served in a solution.
 type Served struct {
-	// Site is the index of the open site that serves it; -1 when an extra
-	// point does, or nothing.
-	Site int
-	// Extra is the index of the extra point that serves it; -1 when none.
-	Extra int
-	// Reach is the metric's answer for the way there (To is Site, or
-	// Extra, or -1).
-	Reach catchment.Reach
+	// Site is the way to the nearest open site (To: its index; -1 when
+	// none is reached).
+	Site catchment.Reach
+	// Extra is the way to the nearest extra point (To -1 when there are
+	// none or none is reached).
+	Extra catchment.Reach
 	// Covered is true when the demand is served within the service limit
-	// (MCLP, LSCP), or at all (p-median, p-center).
+	// (when one is set), or at all.
 	Covered bool
 }
+
+// Cost is the cost to the nearer of the open site and the extra point
+// (+Inf when neither is reached).
+func (s Served) Cost() float64 { return math.Min(s.Site.Cost, s.Extra.Cost) }
+
+// By is the way to the nearer of the two (the site on a tie).
+func (s Served) By() catchment.Reach {
+	if s.Extra.Reached() && s.Extra.Cost < s.Site.Cost {
+		return s.Extra
+	}
+	return s.Site
+}
+
+// ByExtra reports whether an extra point is nearer than every open site.
+func (s Served) ByExtra() bool { return s.Extra.Reached() && s.Extra.Cost < s.Site.Cost }
+
+// Reached reports whether an open site or an extra point serves the demand.
+func (s Served) Reached() bool { return s.Site.Reached() || s.Extra.Reached() }
 
 // Solution is the plan a model chose, with its proof or its gap.
 type Solution struct {
@@ -147,14 +164,14 @@ type Solution struct {
 	Gap float64
 	// Optimal is true only when the plan is proven optimal.
 	Optimal bool
-	// Service is the service limit (NaN when the model has none).
+	// Service is the service limit (NaN when none was given).
 	Service float64
 	// Demand says how each demand point is served, in order.
 	Demand []Served
-	// Uncovered are the demand points the plan leaves unserved (p-median,
-	// p-center: no open site or extra point reaches them) or beyond the
-	// service limit (MCLP, LSCP), ascending. For LSCP they are those no
-	// site or extra point can cover at all.
+	// Uncovered are the demand points the plan leaves unserved (no open
+	// site or extra point reaches them) or beyond the service limit when
+	// one is set, ascending. For LSCP they are those no site or extra
+	// point can cover at all.
 	Uncovered []int
 	// Unreachable are the demand points that no site or extra point can
 	// serve (p-median, p-center) or cover (MCLP, LSCP) whatever is open.
@@ -212,10 +229,9 @@ func Solve(ctx context.Context, p *Problem, opt Options) (*Solution, error) {
 	}
 	sol.Model = opt.Model
 	sol.Elapsed = time.Since(start)
-	if opt.Model.Covering() {
+	sol.Service = math.NaN()
+	if opt.Service > 0 {
 		sol.Service = opt.Service
-	} else {
-		sol.Service = math.NaN()
 	}
 	return sol, nil
 }
@@ -262,7 +278,7 @@ func (p *Problem) check(opt Options) error {
 			return fmt.Errorf("locate: K = %d is fewer than the %d kept sites, which count in K", opt.K, len(p.Kept))
 		}
 	}
-	if opt.Model.Covering() && !(opt.Service > 0 && !math.IsInf(opt.Service, 0)) {
+	if (opt.Model.Covering() || opt.Service != 0) && !(opt.Service > 0 && !math.IsInf(opt.Service, 0)) {
 		return fmt.Errorf("locate: the service limit %g is not a positive finite number", opt.Service)
 	}
 	return nil
@@ -379,12 +395,13 @@ func (in *instance) serve(sol *Solution, open []bool, limit float64) error {
 	sol.Demand = make([]Served, len(rs))
 	sol.Uncovered = sol.Uncovered[:0]
 	sol.TotalWeight, sol.CoveredWeight = 0, 0
+	none := catchment.Reach{To: -1, Cost: math.Inf(1), DistanceM: math.NaN(), TimeS: math.NaN()}
 	for i, r := range rs {
-		s := Served{Site: r.To, Extra: -1, Reach: r}
-		if xs != nil && xs[i].Reached() && xs[i].Cost < r.Cost {
-			s = Served{Site: -1, Extra: xs[i].To, Reach: xs[i]}
+		s := Served{Site: r, Extra: none}
+		if xs != nil {
+			s.Extra = xs[i]
 		}
-		s.Covered = s.Reach.Reached() && s.Reach.Cost <= limit
+		s.Covered = s.Reached() && s.Cost() <= limit
 		sol.Demand[i] = s
 		sol.TotalWeight += in.weight[i]
 		if s.Covered {

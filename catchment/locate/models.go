@@ -65,15 +65,19 @@ func (in *instance) pmedian() (*Solution, error) {
 	c := newCore(mFree, in.opt.K-len(in.p.Kept), entries, fb)
 	res := solveCore(in.ctx, c, in.coreOptions())
 	open := in.openSites(res.open)
-	if err := in.serve(sol, open, math.Inf(1)); err != nil {
+	if err := in.serve(sol, open, in.limit()); err != nil {
 		return nil, err
 	}
-	penalised := 0.0 // the penalties of the core's value
+	penalised := 0.0 // the penalties in the core's value
+	unreachable := make([]bool, len(sol.Demand))
+	for _, i := range sol.Unreachable {
+		unreachable[i] = true
+	}
 	for i, s := range sol.Demand {
 		switch {
-		case s.Covered:
-			sol.Objective += in.weight[i] * s.Reach.Cost
-		case !slices.Contains(sol.Unreachable, i):
+		case s.Reached():
+			sol.Objective += in.weight[i] * s.Cost()
+		case !unreachable[i]:
 			penalised += in.weight[i] * penalty
 		}
 	}
@@ -89,6 +93,15 @@ func (in *instance) pmedian() (*Solution, error) {
 	}
 	sol.setGap()
 	return sol, nil
+}
+
+// limit is the service limit a solution's coverage is judged by (+Inf:
+// none).
+func (in *instance) limit() float64 {
+	if in.opt.Service > 0 {
+		return in.opt.Service
+	}
+	return math.Inf(1)
 }
 
 // coverLists are the free sites within the service limit of every demand
@@ -416,12 +429,12 @@ func (in *instance) pcenter() (*Solution, error) {
 		}
 	}
 	best = fillTo(best, p)
-	if err := in.serve(sol, in.openSites(best), math.Inf(1)); err != nil {
+	if err := in.serve(sol, in.openSites(best), in.limit()); err != nil {
 		return nil, err
 	}
 	for _, s := range sol.Demand {
-		if s.Covered {
-			sol.Objective = math.Max(sol.Objective, s.Reach.Cost)
+		if s.Reached() {
+			sol.Objective = math.Max(sol.Objective, s.Cost())
 		}
 	}
 	sol.UpperBound = sol.Objective
