@@ -190,7 +190,22 @@ func ReadCostMatrix(b []byte, source, unit string) (*CostTable, []Warning, error
 		w    float64
 		line int
 	}{}
-	seen := map[[2]string]int{}
+	// Ids are interned, and pairs keyed by the ids' numbers: a matrix of
+	// a million rows repeats each id a thousand times.
+	idNum := map[string]uint64{}
+	intern := func(id string) (string, uint64) {
+		if n, ok := idNum[id]; ok {
+			return id, n
+		}
+		id = strings.Clone(id)
+		n := uint64(len(idNum))
+		idNum[id] = n
+		return id, n
+	}
+	seen := map[uint64]int{}
+	if n := bytes.Count(text, []byte("\n")); n > 0 {
+		t.Rows = make([]CostRow, 0, n)
+	}
 	number := func(line int, field, s string) (float64, bool) {
 		what := "cost"
 		if weightCol >= 0 && field == header[weightCol] {
@@ -219,12 +234,14 @@ func ReadCostMatrix(b []byte, source, unit string) (*CostTable, []Warning, error
 			break
 		}
 		line, _ := cr.FieldPos(0)
-		at := fmt.Sprintf("line %d", line)
+		at := func() string { return fmt.Sprintf("line %d", line) }
 		o, d := strings.TrimSpace(row[oc]), strings.TrimSpace(row[dc])
 		if o == "" || d == "" {
-			p.errorf(at, "origin/dest", "empty id; every row needs an origin and a destination id")
+			p.errorf(at(), "origin/dest", "empty id; every row needs an origin and a destination id")
 			continue
 		}
+		o, on := intern(o)
+		d, dn := intern(d)
 		c, ok := number(line, header[costCol], row[costCol])
 		if !ok {
 			continue
@@ -236,7 +253,7 @@ func ReadCostMatrix(b []byte, source, unit string) (*CostTable, []Warning, error
 				continue
 			}
 			if prev, seen := weightOf[o]; seen && prev.w != w {
-				p.errorf(at, header[weightCol], "origin %s has weight %v here but %v on line %d; give each origin one weight", o, w, prev.w, prev.line)
+				p.errorf(at(), header[weightCol], "origin %s has weight %v here but %v on line %d; give each origin one weight", o, w, prev.w, prev.line)
 				continue
 			} else if !seen {
 				weightOf[o] = struct {
@@ -253,9 +270,9 @@ func ReadCostMatrix(b []byte, source, unit string) (*CostTable, []Warning, error
 				r.DistanceM = v
 			}
 		}
-		key := [2]string{o, d}
+		key := on<<32 | dn
 		if first, dup := seen[key]; dup {
-			p.errorf(at, "origin/dest", "the pair %s → %s is given twice (also on line %d); keep one", o, d, first)
+			p.errorf(at(), "origin/dest", "the pair %s → %s is given twice (also on line %d); keep one", o, d, first)
 			continue
 		}
 		seen[key] = line
