@@ -45,21 +45,9 @@ func (mf *metricFlags) set(name string) bool {
 // cost matrix if needed.
 func (mf *metricFlags) measure(e *env, quiet bool) (catchment.Metric, error) {
 	if mf.costMatrix != "" {
-		if mf.set("metric") || mf.network != "" {
-			return nil, fmt.Errorf("give either --cost-matrix or --metric/--network, not both")
-		}
-		start := time.Now()
-		t, warns, err := data.LoadCostMatrix(mf.costMatrix, mf.costUnit)
-		printWarnings(e, quiet, warns)
+		t, err := mf.table(e, quiet)
 		if err != nil {
 			return nil, err
-		}
-		if !quiet {
-			kind := "distances"
-			if t.Time {
-				kind = "travel times"
-			}
-			fmt.Fprintf(e.stderr, "cost matrix %s: %d %s, loaded in %v\n", mf.costMatrix, len(t.Rows), kind, time.Since(start).Round(time.Millisecond))
 		}
 		return catchment.NewCostMatrix(t), nil
 	}
@@ -95,6 +83,27 @@ func (mf *metricFlags) measure(e *env, quiet bool) (catchment.Metric, error) {
 		fmt.Fprintf(e.stderr, "network %s (%s): %s, loaded in %v\n", mf.network, p, st, time.Since(start).Round(time.Millisecond))
 	}
 	return road.Metric{Graph: g, By: m, MaxSnapM: mf.maxSnapM, Source: mf.network}, nil
+}
+
+// table loads --cost-matrix, checking that no other metric is asked for.
+func (mf *metricFlags) table(e *env, quiet bool) (*data.CostTable, error) {
+	if mf.set("metric") || mf.network != "" {
+		return nil, fmt.Errorf("give either --cost-matrix or --metric/--network, not both")
+	}
+	start := time.Now()
+	t, warns, err := data.LoadCostMatrix(mf.costMatrix, mf.costUnit)
+	printWarnings(e, quiet, warns)
+	if err != nil {
+		return nil, err
+	}
+	if !quiet {
+		kind := "distances"
+		if t.Time {
+			kind = "travel times"
+		}
+		fmt.Fprintf(e.stderr, "cost matrix %s: %d %s, loaded in %v\n", mf.costMatrix, len(t.Rows), kind, time.Since(start).Round(time.Millisecond))
+	}
+	return t, nil
 }
 
 // printWarnings prints warnings on stderr unless quiet.
