@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"io"
 	"math"
 	"slices"
 	"strings"
@@ -382,7 +383,7 @@ func CurveChart(plans []Plan, names, namesEn map[string]string) ([]draw.CurvePoi
 	}
 	name := func(m map[string]string, id string) string {
 		if n := m[id]; n != "" {
-			return n
+			return shortName(n)
 		}
 		return id
 	}
@@ -417,4 +418,159 @@ func CurveChart(plans []Plan, names, namesEn map[string]string) ([]draw.CurvePoi
 		pts = append(pts, pt)
 	}
 	return pts, text
+}
+
+// KeptReport is the report's section "if K offices were kept": the best
+// p-median plan for each K with some offices kept in every plan, beside
+// the plan of the distance rule.
+type KeptReport struct {
+	// Plans are the p-median plans, K ascending.
+	Plans []Plan
+	// KeptKind names what every plan keeps ("ward offices").
+	KeptKind string
+	// Names name offices by id.
+	Names map[string]string
+	// Branches are the ids of the offices a plan may close, in input
+	// order.
+	Branches []string
+	// RuleClosed are the offices the distance rule closes (RuleKm), and
+	// RuleMeanM the mean distance it leaves (NaN: not known).
+	RuleClosed []string
+	RuleKm     float64
+	RuleMeanM  float64
+	// Synthetic lists the demo layers the figures depend on.
+	Synthetic []string
+	// Chart is the file of the curve chart (empty: none).
+	Chart string
+}
+
+// WriteKeptMarkdown writes the section.
+func WriteKeptMarkdown(w io.Writer, r KeptReport) error {
+	if len(r.Plans) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	p := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
+	// Names lose their common suffix (大江出張所 → 大江) to keep rows short.
+	shortened := false
+	name := func(id string) string {
+		n := r.Names[id]
+		if n == "" {
+			return id
+		}
+		short := shortName(n)
+		shortened = shortened || short != n
+		return short
+	}
+	for _, id := range r.Branches {
+		name(id)
+	}
+	first := r.Plans[0]
+	timed := first.MeanTimeS != nil && first.ObjectiveUnit == "person_s"
+	p("## If K offices were kept\n\n")
+	p("The best plan for each number of offices K, keeping all %s: the p-median, which minimises the residents' total distance to their nearest office (%s metric), found by `catchment optimize`", r.KeptKind, first.Metric)
+	proven := true
+	for _, pl := range r.Plans {
+		proven = proven && pl.Optimal
+	}
+	if proven {
+		p(" and proven optimal (branch and bound).")
+	} else {
+		p("; plans marked “no” are the best found in the time limit, not proven optimal.")
+	}
+	p(" Plans are not nested: the best K offices need not contain the best K − 1.\n\n")
+	if len(r.Synthetic) > 0 {
+		p("> **Synthetic demo layers: %s.** The populations behind these plans are not real; the offices are.\n\n", strings.Join(r.Synthetic, ", "))
+	}
+	unit, scale := "km", 1000.0
+	mean := func(pl Plan) *float64 { return pl.MeanDistanceM }
+	largest := func(pl Plan) *float64 { return pl.MaxDistanceM }
+	if timed {
+		unit, scale = "min", 60
+		mean = func(pl Plan) *float64 { return pl.MeanTimeS }
+		largest = func(pl Plan) *float64 { return pl.MaxTimeS }
+	}
+	cell := func(v *float64) string {
+		if v == nil {
+			return "–"
+		}
+		return fmt.Sprintf("%.2f", *v/scale)
+	}
+	note := ""
+	if shortened {
+		note = " (names without 出張所, 総合出張所, 支所)"
+	}
+	p("| K | mean (%s) | largest (%s) | proven | offices kept besides the %s%s |\n|---:|---:|---:|---|---|\n", unit, unit, r.KeptKind, note)
+	for _, pl := range r.Plans {
+		open := map[string]bool{}
+		for _, id := range pl.Open {
+			open[id] = true
+		}
+		var kept []string
+		for _, id := range r.Branches {
+			if open[id] {
+				kept = append(kept, mdCell(name(id)))
+			}
+		}
+		yes := "yes"
+		if !pl.Optimal {
+			yes = "no"
+		}
+		list := strings.Join(kept, "、")
+		if len(kept) == 0 {
+			list = "none"
+		}
+		p("| %d | %s | %s | %s | %s |\n", pl.K, cell(mean(pl)), cell(largest(pl)), yes, list)
+	}
+	p("\n")
+	if len(r.RuleClosed) > 0 && !math.IsNaN(r.RuleMeanM) {
+		k := len(r.Branches) + len(first.Kept) - len(r.RuleClosed)
+		for _, pl := range r.Plans {
+			if pl.K != k || pl.MeanDistanceM == nil || timed {
+				continue
+			}
+			closed := map[string]bool{}
+			for _, id := range r.RuleClosed {
+				closed[id] = true
+			}
+			open := map[string]bool{}
+			for _, id := range pl.Open {
+				open[id] = true
+			}
+			var instead, rather []string
+			for _, id := range r.Branches {
+				switch {
+				case open[id] && closed[id]:
+					instead = append(instead, name(id))
+				case !open[id] && !closed[id]:
+					rather = append(rather, name(id))
+				}
+			}
+			p("The %g km rule closes %d branch offices and keeps K = %d: the mean distance becomes %.2f km. The best %d offices give %.2f km",
+				r.RuleKm, len(r.RuleClosed), k, r.RuleMeanM/1000, k, *pl.MeanDistanceM/1000)
+			if len(instead) > 0 {
+				p(": they keep %s instead of %s", strings.Join(instead, "、"), strings.Join(rather, "、"))
+			}
+			p(".\n\n")
+		}
+	}
+	if r.Chart != "" {
+		p("![Best plans by the number of offices](%s)\n\n", r.Chart)
+	}
+	p("`catchment optimize --model pmedian --curve %d-%d --keep-kind ward` gives these plans in full (also p-center, maximal covering and set covering); `--k K --write-scenario plan.yaml` stages one for `catchment whatif --scenario`.\n\n",
+		first.K, r.Plans[len(r.Plans)-1].K)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// shortName is an office name without the suffix that branch offices
+// share (大江出張所 → 大江, 託麻総合出張所 → 託麻), for tables and labels
+// where every name has it.
+func shortName(n string) string {
+	for _, suffix := range []string{"総合出張所", "出張所", "支所"} {
+		if short := strings.TrimSuffix(n, suffix); short != n && short != "" {
+			return short
+		}
+	}
+	return n
 }

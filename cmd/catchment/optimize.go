@@ -688,7 +688,7 @@ func curvePNG(e *env, f *optimizeFlags, plans []render.Plan, names, namesEn map[
 	pts, text := render.CurveChart(plans, names, namesEn)
 	var marks []draw.CurveMark
 	if study != nil && job.model == locate.PMedian && study.Metric().Quantity() == catchment.Distance {
-		if m, ok := ruleMark(study); ok {
+		if m, ok := ruleMark(study, catchment.DefaultMaxKm); ok {
 			marks = append(marks, m)
 		}
 	}
@@ -708,7 +708,7 @@ func curvePNG(e *env, f *optimizeFlags, plans []render.Plan, names, namesEn map[
 		source = render.SourceLine(ds)
 	}
 	if len(plans[0].Kept) > 0 {
-		source = strings.TrimSpace(source + fmt.Sprintf("  Kept in every plan: %d offices.", len(plans[0].Kept)))
+		source = strings.TrimPrefix(source+fmt.Sprintf("; kept in every plan: %d offices", len(plans[0].Kept)), "; ")
 	}
 	img, warns, err := draw.RenderCurve(pts, marks, text, draw.ChartOptions{Width: f.width, Height: f.width * 5 / 8, Fonts: fonts, Source: source})
 	if err != nil {
@@ -725,18 +725,31 @@ func curvePNG(e *env, f *optimizeFlags, plans []render.Plan, names, namesEn map[
 // ruleMark is the plan of the distance rule (close every branch office
 // within 5 km of a ward office) as a mark for the curve: its office count
 // and mean distance, km.
-func ruleMark(s *catchment.Study) (draw.CurveMark, bool) {
-	rows, err := s.Candidates(catchment.DefaultMaxKm)
-	if err != nil || len(rows) == 0 {
+func ruleMark(s *catchment.Study, maxKm float64) (draw.CurveMark, bool) {
+	closed, mean := ruleOutcome(s, maxKm)
+	if len(closed) == 0 || math.IsNaN(mean) {
 		return draw.CurveMark{}, false
 	}
-	var closed []string
+	k := len(s.Offices()) - len(closed)
+	return draw.CurveMark{X: float64(k), Y: mean / 1000,
+		Label:   fmt.Sprintf("%g km ルール（%d 出張所を廃止）", maxKm, len(closed)),
+		LabelEn: fmt.Sprintf("%g km rule (closes %d branch offices)", maxKm, len(closed))}, true
+}
+
+// ruleOutcome is what the distance rule closes (the branch offices within
+// maxKm of a ward office) and the population-weighted mean distance to
+// the nearest office it leaves, metres (NaN when unknown).
+func ruleOutcome(s *catchment.Study, maxKm float64) (closed []string, meanM float64) {
+	rows, err := s.Candidates(maxKm)
+	if err != nil || len(rows) == 0 {
+		return nil, math.NaN()
+	}
 	for _, r := range rows {
 		closed = append(closed, r.Office.ID)
 	}
 	a, err := s.Assign(closed...)
-	if err != nil || a.Population == 0 {
-		return draw.CurveMark{}, false
+	if err != nil {
+		return closed, math.NaN()
 	}
 	var sum, pop float64
 	for _, d := range a.Districts {
@@ -746,12 +759,9 @@ func ruleMark(s *catchment.Study) (draw.CurveMark, bool) {
 		}
 	}
 	if pop == 0 {
-		return draw.CurveMark{}, false
+		return closed, math.NaN()
 	}
-	k := len(s.Offices()) - len(closed)
-	return draw.CurveMark{X: float64(k), Y: sum / pop / 1000,
-		Label:   fmt.Sprintf("%g km ルール（%d 出張所を廃止）", catchment.DefaultMaxKm, len(closed)),
-		LabelEn: fmt.Sprintf("%g km rule (closes %d branch offices)", catchment.DefaultMaxKm, len(closed))}, true
+	return closed, sum / pop
 }
 
 // planScenario is the plan as a scenario file: the offices it closes,

@@ -391,3 +391,35 @@ func TestOptimizeErrorsWriteNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestReportIfKOfficesWereKept checks the report's section: the best plan
+// for K = 5 … 19 with the ward offices kept, the distance rule beside it,
+// and its chart.
+func TestReportIfKOfficesWereKept(t *testing.T) {
+	dir := t.TempDir()
+	code, _, stderr := runCLI(t, "report", "--out", dir, "--latin", "--width", "800")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	md, err := os.ReadFile(filepath.Join(dir, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(md), "## If K offices were kept")
+	if !ok {
+		t.Fatal("report.md has no section \"If K offices were kept\"")
+	}
+	for _, want := range []string{
+		"| 5 | 3.47 | 9.45 | yes | none |",
+		"| 8 | 2.60 | 9.45 | yes | 花園、幸田、龍田 |",
+		"The 5 km rule closes 11 branch offices and keeps K = 8: the mean distance becomes 2.96 km. The best 8 offices give 2.60 km",
+		"![Best plans by the number of offices](chart_optimize.png)",
+	} {
+		if !strings.Contains(section, want) {
+			t.Errorf("section lacks %q:\n%s", want, section)
+		}
+	}
+	if st, err := os.Stat(filepath.Join(dir, "chart_optimize.png")); err != nil || st.Size() < 10000 {
+		t.Errorf("chart_optimize.png: %v", err)
+	}
+}
