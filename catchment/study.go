@@ -103,6 +103,11 @@ func NewStudy(ds *data.Dataset, opt Options) (*Study, error) {
 		}
 	}
 	if len(opt.Population) > 0 && len(ds.Districts) > 0 {
+		for _, d := range ds.Districts {
+			if d.Point != nil {
+				return nil, fmt.Errorf("%s: district %s is a point: a population layer needs district polygons to fall in", populationSource(ds), d.ID)
+			}
+		}
 		ps, err := WeightDistricts(ds.Districts, opt.Population)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", populationSource(ds), err)

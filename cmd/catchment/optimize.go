@@ -28,7 +28,8 @@ func optimizeCommand() command {
 	c := command{name: "optimize", summary: "which offices to keep: p-median, p-center, MCLP or LSCP, proven optimal or with its gap"}
 	c.usage = `Chooses which offices to keep open. Demand is the districts at their
 (population-weighted) representative points, weighted by population (1 each
-when there is none); candidates are the offices. --keep-kind and --keep are
+when there is none); --districts may also hold Point features (demand points,
+used as given). Candidates are the offices. --keep-kind and --keep are
 open in every plan and count in K.
 
   --model pmedian  least Σ population × distance to the nearest open office (person-metres)
@@ -103,6 +104,7 @@ type optimizeJob struct {
 func runOptimize(e *env, c *command, args []string) error {
 	fs := newFlagSet(e, c)
 	lf := addLayerFlags(fs, data.LayerOffices, data.LayerDistricts, data.LayerStores, data.LayerPosts)
+	lf.pointDistricts = true // demand points are used as given
 	of := addOutputFlags(fs, "table", "csv", "json")
 	var f optimizeFlags
 	fs.StringVar(&f.model, "model", "pmedian", "pmedian | pcenter | mclp | lscp")

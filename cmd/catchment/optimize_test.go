@@ -423,3 +423,39 @@ func TestReportIfKOfficesWereKept(t *testing.T) {
 		t.Errorf("chart_optimize.png: %v", err)
 	}
 }
+
+// TestOptimizePointDistricts reads districts given as points (GeoJSON
+// Point, CSV WKT POINT) and uses them as the demand points; other
+// commands still want polygons.
+func TestOptimizePointDistricts(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	// Towns at 0, 5 and 10 km east; offices at 0 (ward), 6 and 9 km.
+	offices := write("offices.csv", "id,name,kind,lat,lon\nw,W,ward,32.80,130.70\nx,X,branch,32.80,130.76\ny,Y,branch,32.80,130.79\n")
+	geojson := write("d.geojson", `{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"id":"a","name":"A","population":100},"geometry":{"type":"Point","coordinates":[130.70,32.80]}},
+{"type":"Feature","properties":{"id":"b","name":"B","population":10},"geometry":{"type":"Point","coordinates":[130.75,32.80]}},
+{"type":"Feature","properties":{"id":"c","name":"C","population":30},"geometry":{"type":"Point","coordinates":[130.80,32.80]}}]}`)
+	csv := write("d.csv", "id,name,population,wkt\na,A,100,POINT (130.70 32.80)\nb,B,10,POINT (130.75 32.80)\nc,C,30,POINT (130.80 32.80)\n")
+	for _, d := range []string{geojson, csv} {
+		code, out, stderr := runCLI(t, "optimize", "--offices", offices, "--districts", d, "--k", "2", "--keep-kind", "ward", "--format", "json")
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", d, code, stderr)
+		}
+		p := decodePlans(t, out)[0]
+		// {w, x}: 10 × 936 m + 30 × 3,747 m; {w, y}: 10 × 3,747 m + 30 × 937 m.
+		if !slices.Equal(p.Open, []string{"w", "y"}) || !p.Optimal || p.Assignment[0].DistanceM == nil || *p.Assignment[0].DistanceM != 0 {
+			t.Errorf("%s: open %v, optimal %v, rows %+v", d, p.Open, p.Optimal, p.Assignment)
+		}
+	}
+	code, _, stderr := runCLI(t, "assign", "--offices", offices, "--districts", geojson)
+	if code == 0 || !strings.Contains(stderr, "this layer needs Polygon or MultiPolygon") {
+		t.Errorf("assign with point districts: exit %d, %s", code, stderr)
+	}
+}
