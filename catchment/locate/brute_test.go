@@ -271,3 +271,34 @@ func TestBranchAndBoundAgainstBruteForce(t *testing.T) {
 		}
 	}
 }
+
+// TestTruncatedListsKeepTheProof solves p-medians keeping only each
+// demand's few nearest sites (as large problems do) and checks that the
+// plan and its proof are those of the full problem: the sites left out
+// bound the costs from below, so the bound stays a proof, and a plan whose
+// demands all find an open site in their lists is priced exactly.
+func TestTruncatedListsKeepTheProof(t *testing.T) {
+	defer func(d int, w float64) { denseMost, enumerateWork = d, w }(denseMost, enumerateWork)
+	r := rand.New(rand.NewPCG(5, 6))
+	for round := 0; round < 6; round++ {
+		c := newRandomCase(r, 150, 40, 0, round%2 == 0, false)
+		for i := range c.weights {
+			c.weights[i]++ // every demand counts
+		}
+		k := 4 + r.IntN(12)
+		denseMost, enumerateWork = 1<<30, 0
+		full := solve(t, matrixProblem(t, c.cost, nil, c.weights, nil), Options{Model: PMedian, K: k, TimeLimit: 20 * time.Second})
+		denseMost = 0
+		cut := solve(t, matrixProblem(t, c.cost, nil, c.weights, nil), Options{Model: PMedian, K: k, MaxList: 6, TimeLimit: 20 * time.Second})
+		if !cut.Truncated {
+			t.Fatalf("round %d: lists were not truncated", round)
+		}
+		if !near(cut.Objective, full.Objective) || !full.Optimal {
+			t.Errorf("round %d K=%d: truncated %g (optimal %v), full %g (optimal %v)", round, k, cut.Objective, cut.Optimal, full.Objective, full.Optimal)
+		}
+		if cut.LowerBound > full.Objective*(1+1e-9) {
+			t.Errorf("round %d: truncated bound %g above the optimum %g", round, cut.LowerBound, full.Objective)
+		}
+		t.Logf("round %d K=%d: optimal %v with 6 sites a demand (gap %g)", round, k, cut.Optimal, cut.Gap)
+	}
+}

@@ -80,5 +80,3 @@ func solve(tb testing.TB, p *Problem, opt Options) *Solution {
 	}
 	return s
 }
-
-func fmtInt(i int) string { return strconv.Itoa(i) }

@@ -15,8 +15,8 @@ type pair struct {
 }
 
 // denseMost is the number of demand–site pairs up to which a p-median
-// keeps every site below each demand's fixed cost.
-const denseMost = 2_000_000
+// keeps every site below each demand's fixed cost (a variable for tests).
+var denseMost = 2_000_000
 
 // nearLists collects, per demand point, the free sites whose cost is
 // below limit[i] (at most limit[i] when inclusive), ascending by cost. With

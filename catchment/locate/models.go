@@ -223,7 +223,7 @@ func (in *instance) lscp() (*Solution, error) {
 	lo, hi := 0, 0
 	if len(rows) > 0 {
 		s := newSwapper(c, best, nil)
-		for s.obj > 0 {
+		for s.obj > 0 && hi < c.m {
 			s.greedy(hi + 1)
 			hi++
 		}

@@ -459,3 +459,49 @@ func TestOptimizePointDistricts(t *testing.T) {
 		t.Errorf("assign with point districts: exit %d, %s", code, stderr)
 	}
 }
+
+// TestOptimizeRoadAndTime runs the models on the 中央区 road network: the
+// same solver under route metres and travel seconds, districts off the
+// network listed as unreachable.
+func TestOptimizeRoadAndTime(t *testing.T) {
+	requireShared(t, chuoDrive)
+	for _, tc := range []struct {
+		args []string
+		unit string
+	}{
+		{[]string{"--metric", "road", "--model", "pmedian", "--k", "3"}, "person_m"},
+		{[]string{"--metric", "time", "--model", "pmedian", "--k", "3"}, "person_s"},
+		{[]string{"--metric", "time", "--model", "mclp", "--k", "2", "--service-min", "5"}, "persons"},
+		{[]string{"--metric", "road", "--model", "pcenter", "--k", "2", "--keep", "chuo"}, "m"},
+	} {
+		args := append([]string{"optimize", "--network", chuoDrive, "--format", "json", "--quiet"}, tc.args...)
+		code, out, stderr := runCLI(t, args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", tc.args, code, stderr)
+		}
+		p := decodePlans(t, out)[0]
+		if p.ObjectiveUnit != tc.unit || !p.Optimal || len(p.Unreachable) == 0 || p.Metric != tc.args[1] {
+			t.Errorf("%v: unit %s, optimal %v, %d unreachable, metric %s", tc.args, p.ObjectiveUnit, p.Optimal, len(p.Unreachable), p.Metric)
+		}
+		timed := tc.args[1] == "time"
+		if timed != (p.MeanTimeS != nil) || (tc.unit == "persons") != (p.ServiceS != nil) {
+			t.Errorf("%v: mean_time_s %v, service_s %v", tc.args, p.MeanTimeS, p.ServiceS)
+		}
+		for _, r := range p.Assignment {
+			if tc.unit == "persons" {
+				// Unreachable within the service time; still assigned.
+				if slices.Contains(p.Unreachable, r.DistrictID) && r.Covered {
+					t.Errorf("%v: district %s is unreachable but covered", tc.args, r.DistrictID)
+				}
+				continue
+			}
+			if slices.Contains(p.Unreachable, r.DistrictID) != (r.OfficeID == nil) {
+				t.Errorf("%v: district %s: office %v, unreachable %v", tc.args, r.DistrictID, r.OfficeID, slices.Contains(p.Unreachable, r.DistrictID))
+			}
+		}
+	}
+	code, _, stderr := runCLI(t, "optimize", "--network", chuoDrive, "--metric", "time", "--model", "mclp", "--k", "2", "--service-km", "3")
+	if code == 0 || !strings.Contains(stderr, "give --service-min instead of --service-km") {
+		t.Errorf("--service-km under time: exit %d, %s", code, stderr)
+	}
+}
