@@ -259,8 +259,10 @@ func TestBranchAndBoundAgainstBruteForce(t *testing.T) {
 		rounds = v / 10
 	}
 	for round := 0; round < rounds; round++ {
-		n, m, e := 30+r.IntN(40), 12+r.IntN(4), r.IntN(4)
+		n, m, e := 30+r.IntN(50), 12+r.IntN(6), r.IntN(4)
 		c := newRandomCase(r, n, m, e, round%2 == 0, false)
+		// K about a third of the sites, where trees are deepest.
+		c.k = max(len(c.kept), 1) + r.IntN(max(m/3, 1))
 		for _, model := range Models {
 			name := fmt.Sprintf("round %d %s n=%d m=%d e=%d kept=%v k=%d", round, model, n, m, e, c.kept, c.k)
 			s := solve(t, matrixProblem(t, c.cost, c.xcost, c.weights, c.kept), Options{Model: model, K: c.k, Service: c.service, TimeLimit: 20 * time.Second})
@@ -300,5 +302,42 @@ func TestTruncatedListsKeepTheProof(t *testing.T) {
 			t.Errorf("round %d: truncated bound %g above the optimum %g", round, cut.LowerBound, full.Objective)
 		}
 		t.Logf("round %d K=%d: optimal %v with 6 sites a demand (gap %g)", round, k, cut.Optimal, cut.Gap)
+	}
+}
+
+// TestBranchAndBoundAgainstEnumeration compares, on cases too large for
+// brute force over every subset size but small enough to enumerate the
+// subsets of size K (300 demand points; 22 sites, K = 4 or 5 by default;
+// with LOCATE_ROUNDS=n, n/10 rounds of 30 sites, K = 4 … 8), the branch
+// and bound with enumeration.
+func TestBranchAndBoundAgainstEnumeration(t *testing.T) {
+	defer func(w float64) { enumerateWork = w }(enumerateWork)
+	r := rand.New(rand.NewPCG(7, 8))
+	rounds, m, ks := 2, 22, 2
+	if v, err := strconv.Atoi(os.Getenv("LOCATE_ROUNDS")); err == nil {
+		rounds, m, ks = v/10, 30, 5
+	}
+	for round := 0; round < rounds; round++ {
+		c := newRandomCase(r, 300, m, r.IntN(3), round%2 == 0, false)
+		c.kept = nil
+		c.k = 4 + r.IntN(ks)
+		for _, model := range []Model{PMedian, PCenter, MCLP} {
+			p := matrixProblem(t, c.cost, c.xcost, c.weights, nil)
+			opt := Options{Model: model, K: c.k, Service: c.service, TimeLimit: time.Minute}
+			enumerateWork = 1e12
+			want := solve(t, p, opt)
+			enumerateWork = 0
+			got := solve(t, p, opt)
+			better := got.Objective < want.Objective
+			if model == MCLP {
+				better = got.Objective > want.Objective
+			}
+			if !want.Optimal && (better || near(got.Objective, want.Objective)) {
+				continue // enumeration ran out of time; the plan is no worse
+			}
+			if !near(got.Objective, want.Objective) || !got.Optimal {
+				t.Errorf("round %d %s K=%d: branch and bound %g (optimal %v, %d nodes), enumeration %g", round, model, c.k, got.Objective, got.Optimal, got.Nodes, want.Objective)
+			}
+		}
 	}
 }
