@@ -24,14 +24,30 @@ type Instance struct {
 	Cost [][]float64
 }
 
-// Load reads an instance file.
-func Load(path string) (*Instance, error) {
+// EdgeRule says which cost counts when the file gives an edge twice.
+type EdgeRule int
+
+// Edge rules.
+const (
+	// LastEdge is Beasley's rule, under which the p-median optima of
+	// pmedopt.txt hold.
+	LastEdge EdgeRule = iota
+	// FirstEdge keeps the first cost: the graphs the published p-center
+	// radii were computed on.
+	FirstEdge
+)
+
+// Load reads an instance file under Beasley's rule (LastEdge).
+func Load(path string) (*Instance, error) { return LoadWith(path, LastEdge) }
+
+// LoadWith reads an instance file under an edge rule.
+func LoadWith(path string, rule EdgeRule) (*Instance, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	in, err := Read(f)
+	in, err := ReadWith(f, rule)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -42,7 +58,10 @@ func Load(path string) (*Instance, error) {
 // Read reads an instance: a line "n edges p", then edges "u v cost"
 // (undirected; where an edge is given twice the last one counts, as
 // Beasley's note says), and computes the shortest paths (Floyd–Warshall).
-func Read(r io.Reader) (*Instance, error) {
+func Read(r io.Reader) (*Instance, error) { return ReadWith(r, LastEdge) }
+
+// ReadWith is Read under an edge rule.
+func ReadWith(r io.Reader, rule EdgeRule) (*Instance, error) {
 	sc := bufio.NewScanner(r)
 	var head []int
 	line := 0
@@ -77,6 +96,7 @@ func Read(r io.Reader) (*Instance, error) {
 		return nil, fmt.Errorf("line 1: n=%d edges=%d p=%d out of range", n, edges, p)
 	}
 	inf := math.Inf(1)
+	given := map[[2]int]bool{}
 	d := make([][]float64, n)
 	for i := range d {
 		d[i] = make([]float64, n)
@@ -98,9 +118,12 @@ func Read(r io.Reader) (*Instance, error) {
 			return nil, fmt.Errorf("line %d: want \"u v cost\" with 1 ≤ u, v ≤ %d and cost ≥ 0", line, n)
 		}
 		u, w, c := v[0]-1, v[1]-1, float64(v[2])
-		if u != w {
-			d[u][w], d[w][u] = c, c
+		key := [2]int{min(u, w), max(u, w)}
+		if u == w || (rule == FirstEdge && given[key]) {
+			continue
 		}
+		given[key] = true
+		d[u][w], d[w][u] = c, c
 	}
 	for k := 0; k < n; k++ {
 		dk := d[k]
@@ -165,6 +188,7 @@ func Optima(path string) (map[string]float64, error) {
 }
 
 // CenterRadii are the optimal vertex p-center radii of pmed1 … pmed40 as
-// published (Pullan 2008; quoted in ../shared/data/SOURCES.md).
+// published (Pullan 2008; quoted in ../shared/data/SOURCES.md). They hold
+// for the graphs read with FirstEdge; with LastEdge pmed22's is 39.
 var CenterRadii = []float64{127, 98, 93, 74, 48, 84, 64, 55, 37, 20, 59, 51, 36, 26, 18, 47, 39, 28, 18, 13,
 	40, 38, 22, 15, 11, 38, 32, 18, 13, 9, 30, 29, 15, 11, 30, 27, 15, 29, 23, 13}
