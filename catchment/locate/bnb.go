@@ -86,6 +86,7 @@ func solveCore(ctx context.Context, c *core, opt coreOptions) result {
 	// more local search.
 	lambda := initLambda(c, s)
 	lg := newLagrangian(c, status, lambda)
+	lg.deadline = opt.deadline
 	ubp := b.ubOrCutoff()
 	tried := 0
 	primal := func(inY []bool) {
@@ -305,6 +306,7 @@ func (b *bnb) search(c *core, lift *lifting, lam []float64, bound, pi float64, d
 	b.nodes++
 	status := make([]int8, c.m)
 	lg := newLagrangian(c, status, lam)
+	lg.deadline = b.opt.deadline
 	ub := b.ubOrCutoff()
 	primal := func(inY []bool) {
 		offer(inY)

@@ -3,6 +3,7 @@ package locate
 import (
 	"math"
 	"slices"
+	"time"
 )
 
 // lagrangian is the relaxation of the core that drops "every demand is
@@ -24,6 +25,8 @@ type lagrangian struct {
 	g      []float64
 	forced int // sites forced open
 	q      int // free sites Y takes: p − forced
+	// deadline ends an ascent early (zero: none).
+	deadline time.Time
 }
 
 func newLagrangian(c *core, status []int8, lambda []float64) *lagrangian {
@@ -158,6 +161,9 @@ func (lg *lagrangian) ascent(iters int, pi float64, ub *float64, primal func(inY
 			primal(lg.inY)
 		}
 		if c.prunes(best, *ub) || pi < 1e-4 {
+			break
+		}
+		if it%32 == 31 && !lg.deadline.IsZero() && time.Now().After(lg.deadline) {
 			break
 		}
 		norm := 0.0
