@@ -30,9 +30,6 @@ type coreOptions struct {
 	// the greedy one and the relaxation's.
 	starts int
 	seed   uint64
-	// boundOnly skips branch and bound: the root's relaxation and local
-	// search give the bound and the solution.
-	boundOnly bool
 }
 
 // solveCore finds the best p sites: local search for a solution, the
@@ -107,7 +104,7 @@ func solveCore(ctx context.Context, c *core, opt coreOptions) result {
 		ls.descend(opt.deadline)
 		b.offer(ls.open, ls.obj)
 	}
-	if b.done() || opt.boundOnly || c.prunes(root, b.ubOrCutoff()) {
+	if b.done() || c.prunes(root, b.ubOrCutoff()) {
 		b.bound = math.Max(b.bound, root)
 		b.proven = c.prunes(root, b.ubOrCutoff())
 		return b.finish()
