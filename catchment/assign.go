@@ -60,10 +60,15 @@ func (a Assignment) ResidentsPerOffice() float64 {
 }
 
 // RepresentativePoints returns each district's representative point (the
-// area centroid, or a point on its surface when the centroid falls outside).
+// area centroid, or a point on its surface when the centroid falls
+// outside; a district given as a point is at that point).
 func RepresentativePoints(districts []data.District) []orb.Point {
 	pts := make([]orb.Point, len(districts))
 	for i, d := range districts {
+		if d.Point != nil {
+			pts[i] = *d.Point
+			continue
+		}
 		pts[i] = geo.RepresentativePoint(d.Geometry)
 	}
 	return pts

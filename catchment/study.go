@@ -103,6 +103,11 @@ func NewStudy(ds *data.Dataset, opt Options) (*Study, error) {
 		}
 	}
 	if len(opt.Population) > 0 && len(ds.Districts) > 0 {
+		for _, d := range ds.Districts {
+			if d.Point != nil {
+				return nil, fmt.Errorf("%s: district %s is a point: a population layer needs district polygons to fall in", populationSource(ds), d.ID)
+			}
+		}
 		ps, err := WeightDistricts(ds.Districts, opt.Population)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", populationSource(ds), err)
@@ -202,6 +207,33 @@ func officePlaces(offices []data.Office) []Place {
 	}
 	return ps
 }
+
+// OfficePlaces are the study's offices as places to measure to, in input
+// order.
+func (s *Study) OfficePlaces() []Place { return officePlaces(s.offices) }
+
+// DistrictPlaces are the study's districts as places to measure from: at
+// their representative points (population-weighted with a population
+// layer), in input order.
+func (s *Study) DistrictPlaces() []Place { return s.districtPlaces() }
+
+// ServicePlaces are service points (kind "store", "post office") as places
+// to measure to.
+func ServicePlaces(points []data.ServicePoint, kind string) []Place {
+	ps := make([]Place, len(points))
+	for i, p := range points {
+		label := fmt.Sprintf("%s %s (%s)", kind, p.Name, p.ID)
+		if p.Name == "" {
+			label = fmt.Sprintf("%s %s", kind, p.ID)
+		}
+		ps[i] = Place{ID: p.ID, Kind: kind, Label: label, Location: p.Location}
+	}
+	return ps
+}
+
+// Costs are the metric's costs from every district (DistrictPlaces) to
+// every office (OfficePlaces), measured once and shared by the analyses.
+func (s *Study) Costs() (Costs, error) { return s.baseCosts() }
 
 // districtPlaces are the districts at their representative points.
 func (s *Study) districtPlaces() []Place {

@@ -22,7 +22,11 @@ type CostTable struct {
 	// HasDistance is true when the rows carry distances (always, for a
 	// distance table; for a time table when it has a distance column).
 	HasDistance bool
-	Rows        []CostRow
+	// HasWeight is true when the rows carry their origin's weight (a
+	// weight or population column), for location models run on the
+	// table alone.
+	HasWeight bool
+	Rows      []CostRow
 }
 
 // CostRow is the cost from one place to another.
@@ -32,6 +36,9 @@ type CostRow struct {
 	Cost float64
 	// DistanceM is the length of the way in metres; NaN when unknown.
 	DistanceM float64
+	// Weight is the origin's weight (its population, say); NaN when the
+	// table has no weight column.
+	Weight float64
 	// Line is the row's line in the file.
 	Line int
 }
@@ -57,6 +64,7 @@ var costColumns = map[string]string{
 }
 
 var (
+	weightColumns = []string{"weight", "population", "demand"}
 	originColumns = []string{"origin", "origin_id", "from", "from_id", "source", "src", "o"}
 	destColumns   = []string{"dest", "destination", "dest_id", "destination_id", "to", "to_id", "target", "dst", "d"}
 )
@@ -68,7 +76,9 @@ var (
 // or h). A time table may add a distance_m column, read as each route's
 // length. Ids are matched to districts and offices by the metric. Every
 // cost must be a finite number ≥ 0 and every origin–destination pair
-// appear once. UTF-8 (with or without BOM) and Shift_JIS are read.
+// appear once. A weight (or population) column, when present, gives each
+// origin's weight, the same on all its rows. UTF-8 (with or without BOM)
+// and Shift_JIS are read.
 func LoadCostMatrix(path, unit string) (*CostTable, []Warning, error) {
 	b, err := readInput(path, DefaultMaxInputBytes)
 	if err != nil {
@@ -177,17 +187,41 @@ func ReadCostMatrix(b []byte, source, unit string) (*CostTable, []Warning, error
 		return fail(1, header[costCol], "the column says its unit is %s but --cost-unit says %s; leave --cost-unit out or rename the column", costUnit, unit)
 	}
 	u := CostUnits[costUnit]
-	t := &CostTable{Source: source, Time: u.Time, HasDistance: !u.Time || distCol >= 0}
-	seen := map[[2]string]int{}
+	weightCol := find(weightColumns)
+	t := &CostTable{Source: source, Time: u.Time, HasDistance: !u.Time || distCol >= 0, HasWeight: weightCol >= 0}
+	weightOf := map[string]struct {
+		w    float64
+		line int
+	}{}
+	// Ids are interned, and pairs keyed by the ids' numbers: a matrix of
+	// a million rows repeats each id a thousand times.
+	idNum := map[string]uint64{}
+	intern := func(id string) (string, uint64) {
+		if n, ok := idNum[id]; ok {
+			return id, n
+		}
+		id = strings.Clone(id)
+		n := uint64(len(idNum))
+		idNum[id] = n
+		return id, n
+	}
+	seen := map[uint64]int{}
+	if n := bytes.Count(text, []byte("\n")); n > 0 {
+		t.Rows = make([]CostRow, 0, n)
+	}
 	number := func(line int, field, s string) (float64, bool) {
+		what := "cost"
+		if weightCol >= 0 && field == header[weightCol] {
+			what = "weight"
+		}
 		v, msg := parseNumber(s)
 		switch {
 		case msg == "empty":
-			p.errorf(fmt.Sprintf("line %d", line), field, "missing; every row needs a cost")
+			p.errorf(fmt.Sprintf("line %d", line), field, "missing; every row needs a %s", what)
 		case msg != "":
 			p.errorf(fmt.Sprintf("line %d", line), field, "%q %s; give a number ≥ 0", s, msg)
 		case v < 0:
-			p.errorf(fmt.Sprintf("line %d", line), field, "negative cost %v; give a number ≥ 0", v)
+			p.errorf(fmt.Sprintf("line %d", line), field, "negative %s %v; give a number ≥ 0", what, v)
 		default:
 			return v, true
 		}
@@ -203,17 +237,35 @@ func ReadCostMatrix(b []byte, source, unit string) (*CostTable, []Warning, error
 			break
 		}
 		line, _ := cr.FieldPos(0)
-		at := fmt.Sprintf("line %d", line)
+		at := func() string { return fmt.Sprintf("line %d", line) }
 		o, d := strings.TrimSpace(row[oc]), strings.TrimSpace(row[dc])
 		if o == "" || d == "" {
-			p.errorf(at, "origin/dest", "empty id; every row needs an origin and a destination id")
+			p.errorf(at(), "origin/dest", "empty id; every row needs an origin and a destination id")
 			continue
 		}
+		o, on := intern(o)
+		d, dn := intern(d)
 		c, ok := number(line, header[costCol], row[costCol])
 		if !ok {
 			continue
 		}
-		r := CostRow{Origin: o, Dest: d, Cost: c * u.Scale, DistanceM: math.NaN(), Line: line}
+		r := CostRow{Origin: o, Dest: d, Cost: c * u.Scale, DistanceM: math.NaN(), Weight: math.NaN(), Line: line}
+		if weightCol >= 0 {
+			w, ok := number(line, header[weightCol], row[weightCol])
+			if !ok {
+				continue
+			}
+			if prev, seen := weightOf[o]; seen && prev.w != w {
+				p.errorf(at(), header[weightCol], "origin %s has weight %v here but %v on line %d; give each origin one weight", o, w, prev.w, prev.line)
+				continue
+			} else if !seen {
+				weightOf[o] = struct {
+					w    float64
+					line int
+				}{w, line}
+			}
+			r.Weight = w
+		}
 		if !u.Time {
 			r.DistanceM = r.Cost
 		} else if distCol >= 0 && strings.TrimSpace(row[distCol]) != "" {
@@ -221,9 +273,9 @@ func ReadCostMatrix(b []byte, source, unit string) (*CostTable, []Warning, error
 				r.DistanceM = v
 			}
 		}
-		key := [2]string{o, d}
+		key := on<<32 | dn
 		if first, dup := seen[key]; dup {
-			p.errorf(at, "origin/dest", "the pair %s → %s is given twice (also on line %d); keep one", o, d, first)
+			p.errorf(at(), "origin/dest", "the pair %s → %s is given twice (also on line %d); keep one", o, d, first)
 			continue
 		}
 		seen[key] = line

@@ -48,6 +48,11 @@ type Options struct {
 	// (0: DefaultMaxInputBytes); a larger file, or a stream that goes on
 	// past it, is refused.
 	MaxInputBytes int64
+	// PointDistricts lets the districts layer hold Point features (WKT
+	// POINT in CSV): demand points used as given, with District.Point set
+	// and no geometry. Only analyses that need no district area (the
+	// location models) should ask for it.
+	PointDistricts bool
 }
 
 // perLayer returns m[layer], or m[""] when the layer has no entry of its own.
@@ -187,7 +192,8 @@ func loadLayer(readFile func(string) ([]byte, error), ds *Dataset, layer Layer, 
 		override = &c
 	}
 	shown := opt.sourceName(file) // without a password
-	b := &builder{layer: layer, ds: ds, p: &problems{file: shown}, ids: map[string]string{}, repeated: map[coordProblem]*repeat{}, shapes: map[*record]shape{}}
+	b := &builder{layer: layer, ds: ds, p: &problems{file: shown}, ids: map[string]string{}, repeated: map[coordProblem]*repeat{}, shapes: map[*record]shape{},
+		pointDistricts: opt.PointDistricts}
 	fileErr := func(err error) error { return fmt.Errorf("%s: %w", shown, err) }
 	var recs []*record
 	collect := func(r *record) { recs = append(recs, r) }
@@ -369,6 +375,8 @@ type builder struct {
 	shapes map[*record]shape
 	// conv converts the file's coordinates to WGS84 lon/lat; nil when they are.
 	conv func(orb.Point) orb.Point
+	// pointDistricts accepts districts given as points (Options.PointDistricts).
+	pointDistricts bool
 }
 
 // where names a record for messages: "feature 3 (id=K12)" or "line 7".
@@ -438,7 +446,12 @@ func (b *builder) add(r *record) {
 		if d.Population != nil && *d.Population < 0 {
 			b.errorf(at, fieldPopulation, "negative population %v; give a count ≥ 0 or leave it empty", *d.Population)
 		}
-		d.Geometry = b.polygons(r, at)
+		if b.pointDistricts && b.isPoint(r) {
+			p := b.wktPoint(r, at)
+			d.Point = &p
+		} else {
+			d.Geometry = b.polygons(r, at)
+		}
 		if !bad() {
 			b.ds.Districts = append(b.ds.Districts, d)
 		}
@@ -676,6 +689,46 @@ func (b *builder) once(c coordProblem, at, field, msg string) bool {
 func (b *builder) errorf(at, field, format string, args ...any) {
 	b.bad = true
 	b.p.errorf(at, field, format, args...)
+}
+
+// isPoint reports whether a record's geometry is a Point (or a MultiPoint):
+// a GeoJSON, Shapefile or GeoPackage point, or a WKT POINT in CSV.
+func (b *builder) isPoint(r *record) bool {
+	if sh, ok := b.shapes[r]; ok {
+		switch sh.g.(type) {
+		case orb.Point, orb.MultiPoint:
+			return true
+		}
+		return false
+	}
+	if r.csv {
+		w := strings.ToUpper(strings.TrimSpace(b.text(r, fieldWKT)))
+		return strings.HasPrefix(w, "POINT") || strings.HasPrefix(w, "MULTIPOINT")
+	}
+	return r.geom != nil && (r.geom.Type == "Point" || r.geom.Type == "MultiPoint")
+}
+
+// wktPoint reads a point from a record's geometry: GeoJSON, a shape, or a
+// WKT POINT in CSV, converted to lon/lat and checked like b.point's.
+func (b *builder) wktPoint(r *record, at string) orb.Point {
+	if !r.csv {
+		return b.point(r, at)
+	}
+	g, err := geom.UnmarshalWKT(b.text(r, fieldWKT), geom.NoValidate{})
+	if err != nil || g.IsEmpty() || g.Type() != geom.TypePoint {
+		b.errorf(at, "geometry", "the WKT is not one POINT (x y)")
+		return orb.Point{}
+	}
+	xy, _ := g.AsPoint()
+	c, _ := xy.XY()
+	p := orb.Point{c.X, c.Y}
+	if b.conv != nil {
+		p = convertPoint(b.conv, p)
+	}
+	if msg := positionMessage(p, b.layer); msg != "" && !b.once(classify(p[0], p[1]), at, "geometry", msg) {
+		b.errorf(at, "geometry", "%s", msg)
+	}
+	return p
 }
 
 // polygons reads a polygon layer's geometry from GeoJSON or from a WKT

@@ -62,6 +62,10 @@ type District struct {
 	// Population is the number of residents, if known.
 	Population *float64
 	Geometry   orb.MultiPolygon // lon, lat in degrees
+	// Point is the district's position when it was given as a point (a
+	// demand point for the location models, read with
+	// Options.PointDistricts); Geometry is then nil.
+	Point *orb.Point
 }
 
 // Pop returns the district's population, or 0 when it is unknown.

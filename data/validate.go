@@ -146,6 +146,11 @@ func checkRecords(ds *Dataset, layer Layer, p *problems) []site {
 			if d.Population != nil && !(*d.Population >= 0) {
 				p.errorf(at, fieldPopulation, "population %v must be a number ≥ 0", *d.Population)
 			}
+			if d.Point != nil {
+				checkPoint(at, *d.Point)
+				out = append(out, site{at, *d.Point})
+				continue
+			}
 			polySites(at, d.Geometry)
 		}
 	case LayerBoundary:

@@ -29,6 +29,9 @@ type layerFlags struct {
 	// opt are the loading options load used; the road network is read
 	// with them too.
 	opt data.Options
+	// pointDistricts lets the districts layer hold points (demand points
+	// for optimize).
+	pointDistricts bool
 }
 
 // fieldFlag collects repeated --field layer.ours=theirs flags.
@@ -65,7 +68,7 @@ func addLayerFlags(fs *flag.FlagSet, need ...data.Layer) *layerFlags {
 // load reads the dataset the flags name, or the embedded default when none
 // is given, and prints warnings on stderr.
 func (lf *layerFlags) load(e *env) (*data.Dataset, error) {
-	opt := data.Options{Fields: map[data.Layer]map[string]string{}, Readers: []data.Reader{gpkg.Reader{}, postgis.Reader{}}}
+	opt := data.Options{Fields: map[data.Layer]map[string]string{}, Readers: []data.Reader{gpkg.Reader{}, postgis.Reader{}}, PointDistricts: lf.pointDistricts}
 	for _, f := range lf.fields {
 		l, ours, theirs, err := data.ParseFieldFlag(f)
 		if err != nil {

@@ -44,6 +44,15 @@ func (e *env) context() context.Context {
 // errUsage marks an error already explained by the flag package.
 var errUsage = errors.New("usage")
 
+// exitError is an error that ends the command with its own exit code.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
 func commands() []command {
 	return []command{
 		nearestCommand(),
@@ -54,6 +63,7 @@ func commands() []command {
 		whatifCommand(),
 		accessCommand(),
 		serviceCommand(),
+		optimizeCommand(),
 		isochronesCommand(),
 		renderCommand(),
 		chartCommand(),
@@ -101,10 +111,12 @@ func runEnv(e *env, args []string) int {
 			return 0
 		case errors.Is(err, errUsage):
 			return 2
-		default:
-			fmt.Fprintf(stderr, "catchment %s: %v\n", c.name, err)
-			return 1
 		}
+		fmt.Fprintf(stderr, "catchment %s: %v\n", c.name, err)
+		if ee := (*exitError)(nil); errors.As(err, &ee) {
+			return ee.code
+		}
+		return 1
 	}
 	fmt.Fprintf(stderr, "catchment: unknown command %q\n\n", args[0])
 	printHelp(stderr)

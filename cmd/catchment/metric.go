@@ -53,21 +53,9 @@ func (mf *metricFlags) set(name string) bool {
 // layer with the layer options opt) or the cost matrix if needed.
 func (mf *metricFlags) measure(e *env, quiet bool, opt data.Options) (catchment.Metric, error) {
 	if mf.costMatrix != "" {
-		if mf.set("metric") || mf.network != "" {
-			return nil, fmt.Errorf("give either --cost-matrix or --metric/--network, not both")
-		}
-		start := time.Now()
-		t, warns, err := data.LoadCostMatrix(mf.costMatrix, mf.costUnit)
-		printWarnings(e, quiet, warns)
+		t, err := mf.table(e, quiet)
 		if err != nil {
 			return nil, err
-		}
-		if !quiet {
-			kind := "distances"
-			if t.Time {
-				kind = "travel times"
-			}
-			fmt.Fprintf(e.stderr, "cost matrix %s: %d %s, loaded in %v\n", mf.costMatrix, len(t.Rows), kind, time.Since(start).Round(time.Millisecond))
 		}
 		return catchment.NewCostMatrix(t), nil
 	}
@@ -168,6 +156,27 @@ func isLineLayer(path string) (bool, error) {
 		return strings.Contains(h, `"FeatureCollection"`) || strings.Contains(h, `"features"`), nil
 	}
 	return false, fmt.Errorf("%s: unknown network format: give an OpenStreetMap extract (.osm.pbf, .osm, Overpass .json) or a layer of lines (.geojson, .shp, .gpkg, .csv with WKT)", path)
+}
+
+// table loads --cost-matrix, checking that no other metric is asked for.
+func (mf *metricFlags) table(e *env, quiet bool) (*data.CostTable, error) {
+	if mf.set("metric") || mf.network != "" {
+		return nil, fmt.Errorf("give either --cost-matrix or --metric/--network, not both")
+	}
+	start := time.Now()
+	t, warns, err := data.LoadCostMatrix(mf.costMatrix, mf.costUnit)
+	printWarnings(e, quiet, warns)
+	if err != nil {
+		return nil, err
+	}
+	if !quiet {
+		kind := "distances"
+		if t.Time {
+			kind = "travel times"
+		}
+		fmt.Fprintf(e.stderr, "cost matrix %s: %d %s, loaded in %v\n", mf.costMatrix, len(t.Rows), kind, time.Since(start).Round(time.Millisecond))
+	}
+	return t, nil
 }
 
 // printWarnings prints warnings on stderr unless quiet.

@@ -10,8 +10,11 @@ import (
 	"io"
 	"path/filepath"
 	"sort"
+	"strings"
+	"time"
 
 	"github.com/kumamoto-gis/catchment/catchment"
+	"github.com/kumamoto-gis/catchment/catchment/locate"
 	"github.com/kumamoto-gis/catchment/data"
 	"github.com/kumamoto-gis/catchment/data/postgis"
 	"github.com/kumamoto-gis/catchment/render"
@@ -168,6 +171,18 @@ Example:
 			svcSection = serviceSection(svc, images, names)
 		}
 		whatif := eachSection(s, rep)
+		kept, err := keptSection(s, rep)
+		if err != nil {
+			return err
+		}
+		if kept != nil && !*noMaps {
+			fonts, err := pf.fonts(e, lf.quiet)
+			if err != nil {
+				return err
+			}
+			kept.Chart = "chart_optimize.png"
+			pics = append(pics, keptPicture(s, kept, fonts, pf))
+		}
 		drawn, err := drawAll(e, lf.quiet, pics)
 		if err != nil {
 			return err
@@ -196,10 +211,15 @@ Example:
 					return err
 				}
 			}
-			if whatif == nil {
+			if whatif != nil {
+				if err := render.WriteWhatIfMarkdown(w, *whatif); err != nil {
+					return err
+				}
+			}
+			if kept == nil {
 				return nil
 			}
-			return render.WriteWhatIfMarkdown(w, *whatif)
+			return render.WriteKeptMarkdown(w, *kept)
 		}})
 		doc.Files = append(doc.Files, "report.html", "report.xlsx")
 		files = append(files, rf.readerFiles("report", rf.title("catchment report", "窓口配置の分析結果（catchment report）"), s.Dataset(), s.Metric().Name(),
@@ -447,4 +467,75 @@ func accessPictures(ds *data.Dataset, sec *render.AccessSection, fonts *draw.Fon
 			}})
 	}
 	return pics
+}
+
+// keptMost is the number of branch offices up to which the report works
+// out the best plan for every K (each proven in milliseconds on such
+// studies); larger studies are left to catchment optimize.
+const keptMost = 40
+
+// keptSection is the report's section "if K offices were kept": the best
+// p-median plan for every K from the ward offices alone to every office,
+// wards kept (nil when the study has no ward or branch offices, or too
+// many branch offices).
+func keptSection(s *catchment.Study, rep catchment.Report) (*render.KeptReport, error) {
+	var wards int
+	var branches []string
+	for _, o := range s.Offices() {
+		switch o.Kind {
+		case data.Ward:
+			wards++
+		case data.Branch:
+			branches = append(branches, o.ID)
+		}
+	}
+	if wards == 0 || len(branches) == 0 || len(branches) > keptMost {
+		return nil, nil
+	}
+	pb, err := locate.FromStudy(s, locate.StudyOptions{KeepKind: data.Ward})
+	if err != nil {
+		return nil, fmt.Errorf("if K offices were kept: %w", err)
+	}
+	r := &render.KeptReport{KeptKind: "ward offices", Branches: branches, Names: map[string]string{}, RuleKm: rep.MaxKm}
+	for _, o := range s.Offices() {
+		r.Names[o.ID] = o.Name
+	}
+	for k := wards; k <= wards+len(branches); k++ {
+		sol, err := locate.Solve(context.Background(), pb, locate.Options{Model: locate.PMedian, K: k, TimeLimit: 10 * time.Second})
+		if err != nil {
+			return nil, fmt.Errorf("if %d offices were kept: %w", k, err)
+		}
+		r.Plans = append(r.Plans, render.PlanOf(pb, sol, s.Metric().Quantity(), s.Metric().Name()))
+	}
+	r.RuleClosed, r.RuleMeanM = ruleOutcome(s, rep.MaxKm)
+	for l, ok := range s.Dataset().Synthetic {
+		if ok && (l == data.LayerDistricts || l == data.LayerPopulation) {
+			r.Synthetic = append(r.Synthetic, string(l))
+		}
+	}
+	sort.Strings(r.Synthetic)
+	return r, nil
+}
+
+// keptPicture draws the section's curve, with the distance rule's plan.
+func keptPicture(s *catchment.Study, r *render.KeptReport, fonts *draw.Fonts, pf *pictureFlags) picture {
+	names, namesEn := map[string]string{}, map[string]string{}
+	for _, o := range s.Offices() {
+		names[o.ID], namesEn[o.ID] = o.Name, o.NameEn
+	}
+	return picture{file: r.Chart, caption: "Best plans by the number of offices kept (p-median, ward offices kept)", draw: func() (image.Image, []string, error) {
+		pts, text := render.CurveChart(r.Plans, names, namesEn)
+		var marks []draw.CurveMark
+		if s.Metric().Quantity() == catchment.Distance {
+			if m, ok := ruleMark(s, r.RuleKm); ok {
+				marks = append(marks, m)
+			}
+		}
+		source := strings.TrimSpace(render.SourceLine(s.Dataset()) + "; ward offices kept in every plan.")
+		img, w, err := draw.RenderCurve(pts, marks, text, draw.ChartOptions{Width: pf.width, Height: pf.width * 5 / 8, DPI: pf.dpi, Fonts: fonts, Source: source})
+		if err != nil {
+			return nil, w, fmt.Errorf("curve chart: %w", err)
+		}
+		return img, w, nil
+	}}
 }
