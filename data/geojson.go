@@ -41,8 +41,25 @@ type geojsonHeader struct {
 // readGeoJSON streams the features of a FeatureCollection to fn. Problems
 // of the file as a whole are returned as errors; problems of one feature are
 // left to fn. Feature properties are mapped to our fields with res; the
-// property names seen are added to keys.
-func readGeoJSON(text []byte, res *resolver, keys map[string]bool, fn func(*record)) (geojsonHeader, error) {
+// property names seen are added to keys. With reuse, fn is handed the same
+// record (and geometry) each time and must keep neither.
+//
+// The fast decoder (readGeoJSONFast) reads the file first. When it meets
+// something it does not take, reset is called to forget the features fn
+// has been given, and encoding/json reads the file again: it accepts what
+// it always accepted and explains errors as it always did.
+func readGeoJSON(text []byte, res *resolver, keys map[string]bool, reuse bool, fn func(*record), reset func()) (geojsonHeader, error) {
+	hdr, err := readGeoJSONFast(text, res, keys, reuse, fn)
+	if !errors.Is(err, errNotFast) {
+		return hdr, err
+	}
+	reset()
+	clear(keys)
+	return readGeoJSONStd(text, res, keys, fn)
+}
+
+// readGeoJSONStd is readGeoJSON with encoding/json alone.
+func readGeoJSONStd(text []byte, res *resolver, keys map[string]bool, fn func(*record)) (geojsonHeader, error) {
 	var hdr geojsonHeader
 	dec := json.NewDecoder(bytes.NewReader(text))
 	dec.UseNumber()
@@ -335,6 +352,14 @@ func prefix(where string) string {
 type rawGeometry struct {
 	Type        string          `json:"type"`
 	Coordinates json.RawMessage `json:"coordinates"`
+	// decoded is set when the fast decoder read the coordinates into
+	// point (Point), points (MultiPoint) or polys (Polygon, MultiPolygon);
+	// Coordinates is then nil. depth is how deeply they were nested.
+	decoded bool
+	depth   int
+	point   orb.Point
+	points  []orb.Point
+	polys   orb.MultiPolygon
 }
 
 // geometryOf returns a geometry, or the zero geometry (Type "") for null.
@@ -371,6 +396,17 @@ func toPoint(pos []float64) (orb.Point, string) {
 // pointGeometry decodes a Point (or a MultiPoint of one point).
 func pointGeometry(raw *rawGeometry) (orb.Point, string) {
 	g := geometryOf(raw)
+	if g.decoded {
+		switch g.Type {
+		case "Point":
+			return g.point, ""
+		case "MultiPoint":
+			if len(g.points) == 1 {
+				return g.points[0], ""
+			}
+			return orb.Point{}, fmt.Sprintf("the geometry is a MultiPoint of %d points; this layer needs one Point per feature", len(g.points))
+		}
+	}
 	switch g.Type {
 	case "":
 		return orb.Point{}, "the geometry is empty (null); every feature needs a Point"
@@ -405,6 +441,9 @@ func pointGeometry(raw *rawGeometry) (orb.Point, string) {
 // polygonGeometry decodes a Polygon or MultiPolygon, without checking rings.
 func polygonGeometry(raw *rawGeometry) (mp orb.MultiPolygon, multi bool, msg string) {
 	g := geometryOf(raw)
+	if g.decoded && (g.Type == "Polygon" || g.Type == "MultiPolygon") {
+		return g.polys, g.Type == "MultiPolygon", ""
+	}
 	toRings := func(rings [][][]float64) (orb.Polygon, string) {
 		poly := make(orb.Polygon, len(rings))
 		for j, ring := range rings {

@@ -242,7 +242,7 @@ func loadLayer(readFile func(string) ([]byte, error), ds *Dataset, layer Layer, 
 				return nil, fileErr(err)
 			}
 		} else {
-			hdr, err := readGeoJSON(text, res, keys, collect)
+			hdr, err := readGeoJSON(text, res, keys, false, collect, func() { recs = nil })
 			if err != nil {
 				return nil, fileErr(err)
 			}

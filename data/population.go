@@ -88,7 +88,7 @@ func LoadPopulation(path string, opt Options) ([]PopulationCell, []Warning, erro
 		}
 	} else {
 		keys := map[string]bool{}
-		hdr, err := readGeoJSON(text, res, keys, func(r *record) {
+		hdr, err := readGeoJSON(text, res, keys, true, func(r *record) {
 			at := fmt.Sprintf("feature %d", r.index)
 			g := geometryOf(r.geom)
 			switch g.Type {
@@ -113,6 +113,9 @@ func LoadPopulation(path string, opt Options) ([]PopulationCell, []Warning, erro
 				}
 				add(r, mp, at)
 			}
+		}, func() {
+			cells = nil
+			p = &problems{file: path}
 		})
 		if err != nil {
 			return nil, p.warnings, fmt.Errorf("%s: %w", path, err)
