@@ -31,6 +31,8 @@ type env struct {
 	ctx context.Context
 	// listening, when set, receives the page's address once serve is up.
 	listening func(url string)
+	// stops end the profiles --cpuprofile and --trace started.
+	stops []func() error
 }
 
 // context is the env's context, never nil.
@@ -104,6 +106,9 @@ func runEnv(e *env, args []string) int {
 			continue
 		}
 		err := c.run(e, args[1:])
+		if perr := e.stopProfiles(); perr != nil && err == nil {
+			err = perr
+		}
 		switch {
 		case err == nil:
 			return 0
@@ -148,6 +153,7 @@ func newFlagSet(e *env, c *command) *flag.FlagSet {
 		fmt.Fprintf(e.stderr, "catchment %s — %s\n\n%s\nFlags:\n", c.name, c.summary, strings.TrimLeft(c.usage, "\n"))
 		fs.PrintDefaults()
 	}
+	addProfileFlags(e, fs)
 	return fs
 }
 
@@ -163,7 +169,10 @@ func parse(fs *flag.FlagSet, args []string) error {
 		fmt.Fprintf(fs.Output(), "unexpected argument %q (flags go after the command)\n", fs.Arg(0))
 		return errUsage
 	}
-	return checkNumbers(fs)
+	if err := checkNumbers(fs); err != nil {
+		return err
+	}
+	return startProfiles(fs)
 }
 
 // begin parses args (nil: already parsed), checks the output format (of may
