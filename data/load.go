@@ -53,6 +53,10 @@ type Options struct {
 	// and no geometry. Only analyses that need no district area (the
 	// location models) should ask for it.
 	PointDistricts bool
+	// Layers, when not empty, are the only layers LoadDir reads from its
+	// folder: the files of other layers are not opened, so a command reads
+	// what it uses and nothing more.
+	Layers []Layer
 }
 
 // perLayer returns m[layer], or m[""] when the layer has no entry of its own.
@@ -83,7 +87,7 @@ const gpkgAdvice = "GeoPackage input needs the reader in github.com/kumamoto-gis
 
 // LoadDir loads offices.*, districts.*, stores.*, posts.*, boundary.*
 // (.geojson, .json, .csv, .shp or .gpkg, or a file one of opt.Readers
-// accepts) found in dir.
+// accepts) found in dir: only the layers in opt.Layers when it names any.
 func LoadDir(dir string, opt Options) (*Dataset, []Warning, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -103,13 +107,24 @@ func LoadDir(dir string, opt Options) (*Dataset, []Warning, error) {
 		if _, ok := layerFields[layer]; !ok || layer == LayerNetwork {
 			continue // a road network is given with --network, not in the folder
 		}
+		if len(opt.Layers) > 0 && !slices.Contains(opt.Layers, layer) {
+			continue
+		}
 		if prev, ok := paths[layer]; ok {
 			return nil, nil, fmt.Errorf("load directory %s: both %s and %s hold layer %s; keep one", dir, filepath.Base(prev), name, layer)
 		}
 		paths[layer] = filepath.Join(dir, name)
 	}
 	if len(paths) == 0 {
-		return nil, nil, fmt.Errorf("load directory %s: no layer files found; name them offices, districts, stores, posts or boundary with extension .geojson, .json, .csv, .shp or .gpkg", dir)
+		names := "offices, districts, stores, posts or boundary"
+		if len(opt.Layers) > 0 {
+			var ls []string
+			for _, l := range opt.Layers {
+				ls = append(ls, string(l))
+			}
+			names = strings.Join(ls, ", ")
+		}
+		return nil, nil, fmt.Errorf("load directory %s: no layer files found; name them %s with extension .geojson, .json, .csv, .shp or .gpkg", dir, names)
 	}
 	return Load(paths, opt)
 }

@@ -507,3 +507,33 @@ func TestRepeatedFeatures(t *testing.T) {
 		t.Errorf("warnings %v", warns)
 	}
 }
+
+// TestLoadDirLayers reads only the layers Options.Layers names: the other
+// files of the folder may be anything.
+func TestLoadDirLayers(t *testing.T) {
+	dir := t.TempDir()
+	for name, text := range map[string]string{
+		"offices.csv":       "id,name,kind,lat,lon\nw1,Ward,ward,32.80,130.70\nb1,Branch,branch,32.85,130.75\n",
+		"districts.geojson": "not JSON",
+		"stores.csv":        "not, a, layer\n\"",
+		"offices.geojson":   "a second offices file, not read either",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := LoadDir(dir, Options{Layers: []Layer{LayerDistricts}}); err == nil || !strings.Contains(err.Error(), "districts.geojson") {
+		t.Errorf("districts only: %v, want an error naming districts.geojson", err)
+	}
+	if _, _, err := LoadDir(dir, Options{Layers: []Layer{LayerPosts, LayerBoundary}}); err == nil || !strings.Contains(err.Error(), "no layer files found; name them posts, boundary") {
+		t.Errorf("posts and boundary: %v, want no layer files found naming them", err)
+	}
+	_ = os.Remove(filepath.Join(dir, "offices.geojson"))
+	ds, _, err := LoadDir(dir, Options{Layers: []Layer{LayerOffices}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ds.Offices) != 2 || len(ds.Districts) != 0 || len(ds.Stores) != 0 {
+		t.Errorf("read %d offices, %d districts, %d stores; want 2, 0, 0", len(ds.Offices), len(ds.Districts), len(ds.Stores))
+	}
+}

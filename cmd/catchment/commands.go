@@ -143,7 +143,12 @@ Example:
 		lf := addLayerFlags(fs, data.LayerDistricts, data.LayerStores, data.LayerPosts)
 		of := addOutputFlags(fs, "table", "csv", "json", "geojson")
 		withinM := fs.Float64("within-m", 0, "count points within this many metres of the district (0: inside only)")
-		ds, err := begin(e, fs, args, lf, of, data.LayerDistricts, data.LayerStores)
+		if err := parse(fs, args); err != nil {
+			return err
+		}
+		// Only the gap layer carries the districts' population.
+		lf.populationUnused = !of.features()
+		ds, err := begin(e, fs, nil, lf, of, data.LayerDistricts, data.LayerStores)
 		if err != nil {
 			return err
 		}

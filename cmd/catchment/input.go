@@ -32,6 +32,10 @@ type layerFlags struct {
 	// pointDistricts lets the districts layer hold points (demand points
 	// for optimize).
 	pointDistricts bool
+	// populationUnused says that the command's output does not depend on
+	// the districts' population: a population.* in --data is then not read
+	// (--population still is).
+	populationUnused bool
 }
 
 // fieldFlag collects repeated --field layer.ours=theirs flags.
@@ -101,6 +105,12 @@ func (lf *layerFlags) load(e *env) (*data.Dataset, error) {
 		}
 	}
 	opt.Preset = lf.preset
+	// A folder gives the layers the command has flags for, no others.
+	for _, l := range data.Layers {
+		if _, ok := lf.paths[l]; ok {
+			opt.Layers = append(opt.Layers, l)
+		}
+	}
 	paths := data.Paths{}
 	for l, p := range lf.paths {
 		if *p != "" {
@@ -147,7 +157,7 @@ func (lf *layerFlags) loadPopulation(e *env, ds *data.Dataset, opt data.Options)
 	if lf.population != nil {
 		path = *lf.population
 	}
-	if path == "" && lf.dir != "" && lf.population != nil {
+	if path == "" && lf.dir != "" && lf.population != nil && !lf.populationUnused {
 		for _, ext := range []string{".geojson", ".json", ".csv"} {
 			if p := filepath.Join(lf.dir, "population"+ext); fileExists(p) {
 				path = p

@@ -49,6 +49,12 @@ func addOutputFlags(fs *flag.FlagSet, formats ...string) *outputFlags {
 	return of
 }
 
+// features reports whether the output is a layer of features (GeoJSON,
+// GeoPackage or CSV with WKT) rather than a table.
+func (of *outputFlags) features() bool {
+	return of.format == "geojson" || of.format == "gpkg" || of.format == "csvwkt"
+}
+
 func (of *outputFlags) check() error {
 	if !slices.Contains(of.formats, of.format) {
 		return fmt.Errorf("--format %q: want one of %s", of.format, strings.Join(of.formats, ", "))
