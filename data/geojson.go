@@ -258,18 +258,31 @@ func jsonKind(v any) string {
 // featureRecord maps a decoded feature to a record.
 func featureRecord(i int, f *rawFeature, res *resolver, keys map[string]bool) *record {
 	r := &record{index: i, fid: f.ID, values: make(map[string]any, 4), geom: f.Geometry}
-	best := map[string]int{}
+	best := map[string]bestName{}
 	for k, v := range f.Properties {
 		keys[k] = true
 		for _, m := range res.lookup(k) {
-			if b, ok := best[m.field]; ok && b <= m.rank {
+			if b, ok := best[m.field]; ok && !b.beatenBy(m.rank, k) {
 				continue
 			}
-			best[m.field] = m.rank
+			best[m.field] = bestName{m.rank, k}
 			r.values[m.field] = v
 		}
 	}
 	return r
+}
+
+// bestName is the property name that set a field, and the rank of its
+// alias. Of two names of one rank ("id" and "ID") the first in byte order
+// wins, whatever order the file or a map gives them in.
+type bestName struct {
+	rank int
+	name string
+}
+
+// beatenBy reports whether name, of alias rank rank, beats b.
+func (b bestName) beatenBy(rank int, name string) bool {
+	return rank < b.rank || rank == b.rank && name < b.name
 }
 
 // jsonError explains a JSON decoding error with its line number.

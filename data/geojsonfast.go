@@ -34,7 +34,7 @@ type fastGeoJSON struct {
 	rec   record
 	geom  rawGeometry
 	// best ranks the names that set each field in the current feature.
-	best map[string]int
+	best map[string]bestName
 	// pts and sizes are scratch space for the coordinates being read.
 	pts   []orb.Point
 	sizes [5][]int
@@ -43,7 +43,7 @@ type fastGeoJSON struct {
 
 func readGeoJSONFast(text []byte, res *resolver, keys map[string]bool, reuse bool, fn func(*record)) (geojsonHeader, error) {
 	var hdr geojsonHeader
-	f := &fastGeoJSON{text: text, d: jsontext.NewDecoder(bytes.NewBuffer(text)), res: res, keys: keys, reuse: reuse, best: map[string]int{}}
+	f := &fastGeoJSON{text: text, d: jsontext.NewDecoder(bytes.NewBuffer(text)), res: res, keys: keys, reuse: reuse, best: map[string]bestName{}}
 	d := f.d
 	if tok, err := d.ReadToken(); err != nil || tok.Kind() != '{' {
 		return hdr, errNotFast
@@ -266,10 +266,10 @@ func (f *fastGeoJSON) properties(r *record) error {
 			return err
 		}
 		for _, m := range ms {
-			if b, ok := f.best[m.field]; ok && b <= m.rank {
+			if b, ok := f.best[m.field]; ok && !b.beatenBy(m.rank, k) {
 				continue
 			}
-			f.best[m.field] = m.rank
+			f.best[m.field] = bestName{m.rank, k}
 			r.values[m.field] = v
 		}
 	}

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -158,6 +159,66 @@ var fastEdgeCases = []string{
 	`{"type":"Feature","features":[]}`,
 	`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"population":"1,234","id":"x"}}`,
 	`[1,2]`,
+	`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"a","ID":"b"," id":"c","name":"x"}}]}`,
+	`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"ID":"b","id":"a"}}]}`,
+	`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"a","foreign":{"deep":[[1,2],{"x":null}]}},"geometry":{"type":"Point","coordinates":[130.7,32.8],"bbox":[1,2,3,4],"extra":{"a":1}},"bbox":[1,2],"title":"t"}],"name":"layer","bbox":[1,2,3,4]}`,
+	`{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:OGC:1.3:CRS84"}},"features":[{"type":"Feature","properties":{"id":"a"},"geometry":{"type":"Point","coordinates":[130.7,32.8]}}]}`,
+	`{"type":"FeatureCollection","crs":{"type":"EPSG","properties":{"code":6670}},"features":[{"type":"Feature","properties":{"id":"a"},"geometry":{"type":"Point","coordinates":[-10000,20000]}}]}`,
+	`{"type":"FeatureCollection","crs":null,"features":[]}`,
+	`{"type":"FeatureCollection","crs":"EPSG:4326","features":[]}`,
+	`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"a"},"geometry":{"type":"GeometryCollection","geometries":[{"type":"Point","coordinates":[1,2]}]}}]}`,
+	`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"a"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]],"type":"Point"}}]}`,
+	`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"a"},"geometry":{"type":"Point","coordinates":[-0.0,1E-400]}}]}`,
+	`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"a"},"geometry":{"type":"Point","coordinates":[1.7976931348623157e308,2]}}]}`,
+	"{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"name\":\"caf\xe9\"}}]}",
+	`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"a"},"geometry":{"type":"Point","coordinates":[1,2]}},]}`,
+	`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"a"},"geometry":{"type":"Point","coordinates":[1,2]}}`,
+	`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"population":12345678901234567890123,"id":1.5e3}}]}`,
+}
+
+// TestReadGeoJSONFallsBack reads every input with readGeoJSON, which tries
+// the fast decoder first and, where it gives up part way, forgets what it
+// handed out and reads the file with encoding/json: the records, header
+// and error must be those of encoding/json alone, message for message.
+func TestReadGeoJSONFallsBack(t *testing.T) {
+	inputs := map[string][]byte{}
+	for name, b := range geojsonInputs(t) {
+		inputs[name] = b
+	}
+	for i, tc := range fastEdgeCases {
+		inputs[fmt.Sprintf("edge case %d", i)] = []byte(tc)
+	}
+	for name, text := range inputs {
+		dt, err := decodeText(text)
+		if err != nil {
+			continue
+		}
+		res, err := newResolver(LayerDistricts, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var both, slow []*record
+		bothKeys, slowKeys := map[string]bool{}, map[string]bool{}
+		_, bothErr := readGeoJSON(dt.text, res, bothKeys, false, func(r *record) { both = append(both, r) }, func() { both = nil })
+		_, slowErr := readGeoJSONStd(dt.text, res, slowKeys, func(r *record) { slow = append(slow, r) })
+		if fmt.Sprint(bothErr) != fmt.Sprint(slowErr) {
+			t.Errorf("%s: error %v, encoding/json %v", name, bothErr, slowErr)
+			continue
+		}
+		if !reflect.DeepEqual(bothKeys, slowKeys) {
+			t.Errorf("%s: property names %v, encoding/json %v", name, bothKeys, slowKeys)
+		}
+		if len(both) != len(slow) {
+			t.Errorf("%s: %d features, encoding/json %d", name, len(both), len(slow))
+			continue
+		}
+		for i := range both {
+			if !reflect.DeepEqual(both[i].values, slow[i].values) || !reflect.DeepEqual(both[i].fid, slow[i].fid) {
+				t.Errorf("%s: feature %d: %v, encoding/json %v", name, i, both[i].values, slow[i].values)
+				break
+			}
+		}
+	}
 }
 
 // FuzzFastGeoJSON checks the fast decoder against encoding/json on
