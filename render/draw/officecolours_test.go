@@ -1,7 +1,9 @@
 package draw
 
 import (
+	"math"
 	"math/rand/v2"
+	"sort"
 	"testing"
 	"time"
 
@@ -66,5 +68,56 @@ func TestGapColourStandsApart(t *testing.T) {
 		if d := labDistance(toLab(colGap), toLab(c)); d < 30 {
 			t.Errorf("gap colour %v is ΔE %.0f from %v", colGap, d, c)
 		}
+	}
+}
+
+// TestNearestOfficesAsSort checks the neighbour lists against sorting every
+// other office, ties (offices at one place) included.
+func TestNearestOfficesAsSort(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	locs := make([]orb.Point, 600)
+	for i := range locs {
+		locs[i] = orb.Point{129 + r.Float64()*17, 26 + r.Float64()*19}
+		if i%7 == 3 {
+			locs[i] = locs[i/2] // the same place as another office
+		}
+	}
+	got := nearestOffices(locs, 6)
+	for i := range locs {
+		type near struct {
+			j int
+			d float64
+		}
+		var ns []near
+		for j := range locs {
+			if j != i {
+				dx := (locs[j][0] - locs[i][0]) * math.Cos(locs[i][1]*math.Pi/180)
+				dy := locs[j][1] - locs[i][1]
+				ns = append(ns, near{j, dx*dx + dy*dy})
+			}
+		}
+		sort.Slice(ns, func(a, b int) bool { return ns[a].d < ns[b].d || ns[a].d == ns[b].d && ns[a].j < ns[b].j })
+		for x := 0; x < 6; x++ {
+			if got[i][x] != ns[x].j {
+				t.Fatalf("office %d: neighbours %v, sorting gives %v", i, got[i], ns[:6])
+			}
+		}
+	}
+	if nb := nearestOffices(locs[:3], 6); len(nb[0]) != 2 {
+		t.Errorf("3 offices: %v", nb)
+	}
+}
+
+// BenchmarkOfficeFillsNation colours 1,700 offices, as a nation-scale
+// report does for every layer and map.
+func BenchmarkOfficeFillsNation(b *testing.B) {
+	r := rand.New(rand.NewPCG(7, 8))
+	locs := make([]orb.Point, 1700)
+	for i := range locs {
+		locs[i] = orb.Point{129 + r.Float64()*17, 26 + r.Float64()*19}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		OfficeFills(locs)
 	}
 }
