@@ -40,3 +40,21 @@ func FieldFor(layer Layer, opt Options, field string, names []string) string {
 
 // Updating reports whether the tests run with -update (rewrite golden files).
 func Updating() bool { return *update }
+
+// DecodeGeoJSON reads a FeatureCollection as the loaders read layer, with
+// the fast decoder (falling back to encoding/json where it gives up) or
+// with encoding/json alone, and returns how many features it gave.
+func DecodeGeoJSON(text []byte, layer Layer, fast bool) (int, error) {
+	res, err := newResolver(layer, Options{})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	count := func(*record) { n++ }
+	if fast {
+		_, err = readGeoJSON(text, res, map[string]bool{}, true, count, func() { n = 0 })
+	} else {
+		_, err = readGeoJSONStd(text, res, map[string]bool{}, count)
+	}
+	return n, err
+}

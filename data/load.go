@@ -591,8 +591,11 @@ func (b *builder) number(r *record, at, field string) *float64 {
 // parseNumber reads a decimal number, accepting full-width digits and
 // thousands separators. msg is "empty", or a reason when s is not a number.
 func parseNumber(s string) (float64, string) {
-	t := width.Narrow.String(strings.TrimSpace(s))
-	t = strings.ReplaceAll(t, ",", "")
+	t := s
+	if !plainNumber(s) {
+		t = width.Narrow.String(strings.TrimSpace(s))
+		t = strings.ReplaceAll(t, ",", "")
+	}
 	if t == "" {
 		return 0, "empty"
 	}
@@ -604,6 +607,18 @@ func parseNumber(s string) (float64, string) {
 		return 0, "is not a finite number (NaN or Inf)"
 	}
 	return f, ""
+}
+
+// plainNumber reports whether s is printable ASCII without spaces or
+// commas, which parseNumber may parse as it is: trimming, narrowing
+// full-width characters and dropping thousands separators leave it alone.
+func plainNumber(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c >= 0x7f || c == ',' {
+			return false
+		}
+	}
+	return true
 }
 
 // parseKind maps the spellings of an office kind to ours.

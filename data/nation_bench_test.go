@@ -97,6 +97,37 @@ func BenchmarkLoadDirNation(b *testing.B) {
 	}
 }
 
+// BenchmarkDecodeGeoJSONNation decodes each GeoJSON input of the nation
+// set into records (fields mapped, coordinates decoded where the fast
+// decoder does so), with the fast decoder and with encoding/json alone.
+func BenchmarkDecodeGeoJSONNation(b *testing.B) {
+	dir := nation(b)
+	for _, f := range []struct {
+		file  string
+		layer data.Layer
+	}{{"population.geojson", data.LayerPopulation}, {"districts.geojson", data.LayerDistricts}, {"stores.geojson", data.LayerStores}} {
+		text, err := os.ReadFile(filepath.Join(dir, f.file))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, fast := range []bool{true, false} {
+			name := "fast"
+			if !fast {
+				name = "encoding-json"
+			}
+			b.Run(f.file+"/"+name, func(b *testing.B) {
+				b.SetBytes(int64(len(text)))
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := data.DecodeGeoJSON(text, f.layer, fast); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
 // geoJSONFile is a FeatureCollection as a plain typed encoding/json decode
 // sees it: the reference the loaders are measured against.
 type geoJSONFile struct {

@@ -3,11 +3,13 @@ package data
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -63,10 +65,14 @@ func LoadPopulation(path string, opt Options) ([]PopulationCell, []Warning, erro
 	}
 	p := &problems{file: path}
 	var cells []PopulationCell
-	add := func(r *record, g orb.Geometry, at string) {
+	if !strings.EqualFold(filepath.Ext(path), ".csv") {
+		// As many cells as features, most likely: no growing and copying.
+		cells = make([]PopulationCell, 0, min(bytes.Count(text, []byte(`"Feature"`)), len(text)/64+1))
+	}
+	add := func(r *record, g orb.Geometry) {
 		v, msg := populationValue(r.values[fieldPopulation])
 		if msg != "" {
-			p.errorf(at, fieldPopulation, "%s", msg)
+			p.errorf(where(r), fieldPopulation, "%s", msg)
 			return
 		}
 		c := PopulationCell{ID: toText(r.values[fieldID]), Population: v}
@@ -89,7 +95,6 @@ func LoadPopulation(path string, opt Options) ([]PopulationCell, []Warning, erro
 	} else {
 		keys := map[string]bool{}
 		hdr, err := readGeoJSON(text, res, keys, true, func(r *record) {
-			at := fmt.Sprintf("feature %d", r.index)
 			g := geometryOf(r.geom)
 			switch g.Type {
 			case "Point", "MultiPoint":
@@ -98,23 +103,23 @@ func LoadPopulation(path string, opt Options) ([]PopulationCell, []Warning, erro
 					msg = positionMessage(pt, LayerPopulation)
 				}
 				if msg != "" {
-					p.errorf(at, "geometry", "%s", msg)
+					p.errorf(where(r), "geometry", "%s", msg)
 					return
 				}
-				add(r, pt, at)
+				add(r, pt)
 			default:
 				mp, multi, msg := polygonGeometry(r.geom)
 				if msg == "" {
 					msg = checkRings(mp, multi, LayerPopulation)
 				}
 				if msg != "" {
-					p.errorf(at, "geometry", "%s", strings.Replace(msg, "this layer needs Polygon or MultiPolygon geometries", "the population layer needs Points, Polygons or MultiPolygons", 1))
+					p.errorf(where(r), "geometry", "%s", strings.Replace(msg, "this layer needs Polygon or MultiPolygon geometries", "the population layer needs Points, Polygons or MultiPolygons", 1))
 					return
 				}
-				add(r, mp, at)
+				add(r, mp)
 			}
 		}, func() {
-			cells = nil
+			cells = cells[:0]
 			p = &problems{file: path}
 		})
 		if err != nil {
@@ -166,6 +171,16 @@ func populationValue(v any) (float64, string) {
 	if v == nil {
 		return 0, "missing; every feature needs a population count (0 is allowed)"
 	}
+	if n, ok := v.(json.Number); ok {
+		// A plain JSON number: what toText and parseNumber would make of
+		// it, without formatting it and parsing it again.
+		if f, err := strconv.ParseFloat(string(n), 64); err == nil {
+			if f < 0 {
+				return 0, fmt.Sprintf("negative population %v; give a count ≥ 0", f)
+			}
+			return f, ""
+		}
+	}
 	s := toText(v)
 	if _, isBool := v.(bool); isBool {
 		return 0, fmt.Sprintf("%s is not a number", s)
@@ -213,7 +228,7 @@ func cellPoint(mp orb.MultiPolygon) orb.Point {
 }
 
 // readPopulationCSV reads rows with population, lat and lon columns.
-func readPopulationCSV(text []byte, res *resolver, p *problems, add func(r *record, g orb.Geometry, at string)) error {
+func readPopulationCSV(text []byte, res *resolver, p *problems, add func(r *record, g orb.Geometry)) error {
 	if err := checkLines(text); err != nil {
 		return err
 	}
@@ -270,6 +285,14 @@ func readPopulationCSV(text []byte, res *resolver, p *problems, add func(r *reco
 			p.errorf(at, "lat/lon", "%s", msg)
 			continue
 		}
-		add(r, pt, at)
+		add(r, pt)
 	}
+}
+
+// where names a record in messages: "feature N" or "line N" (CSV).
+func where(r *record) string {
+	if r.csv {
+		return fmt.Sprintf("line %d", r.index)
+	}
+	return fmt.Sprintf("feature %d", r.index)
 }
