@@ -117,6 +117,18 @@ func (lf *layerFlags) load(e *env) (*data.Dataset, error) {
 			paths[l] = *p
 		}
 	}
+	// The population layer, the largest input by far, is read while the
+	// other layers are.
+	var pop populationRead
+	popPath := lf.populationPath()
+	popDone := make(chan struct{})
+	go func() {
+		defer close(popDone)
+		if popPath != "" && (lf.dir == "" || len(paths) == 0) {
+			pop.cells, pop.warnings, pop.err = data.LoadPopulation(popPath, opt)
+		}
+	}()
+	defer func() { <-popDone }()
 	var (
 		ds   *data.Dataset
 		warn []data.Warning
@@ -144,49 +156,54 @@ func (lf *layerFlags) load(e *env) (*data.Dataset, error) {
 			fmt.Fprintf(e.stderr, "warning: %s\n", w)
 		}
 	}
-	if err := lf.loadPopulation(e, ds, opt); err != nil {
-		return nil, err
-	}
-	return ds, nil
-}
-
-// loadPopulation reads --population (or population.* in --data) into
-// lf.cells; the study weights the districts by it.
-func (lf *layerFlags) loadPopulation(e *env, ds *data.Dataset, opt data.Options) error {
-	path := ""
-	if lf.population != nil {
-		path = *lf.population
-	}
-	if path == "" && lf.dir != "" && lf.population != nil && !lf.populationUnused {
-		for _, ext := range []string{".geojson", ".json", ".csv"} {
-			if p := filepath.Join(lf.dir, "population"+ext); fileExists(p) {
-				path = p
-				break
-			}
-		}
-	}
-	if path == "" {
-		return nil
+	if popPath == "" {
+		return ds, nil
 	}
 	if len(ds.Districts) == 0 {
-		return fmt.Errorf("--population %s: needs a districts layer", path)
+		return nil, fmt.Errorf("--population %s: needs a districts layer", popPath)
 	}
-	cells, warns, err := data.LoadPopulation(path, opt)
+	<-popDone
 	if !lf.quiet {
-		for _, w := range warns {
+		for _, w := range pop.warnings {
 			fmt.Fprintf(e.stderr, "warning: %s\n", w)
 		}
 	}
-	if err != nil {
-		return err
+	if pop.err != nil {
+		return nil, pop.err
 	}
-	lf.cells = cells
+	// The study weights the districts by the population layer.
+	lf.cells = pop.cells
 	if ds.Sources == nil {
 		ds.Sources = map[data.Layer]string{}
 	}
-	ds.Sources[data.LayerPopulation] = path
+	ds.Sources[data.LayerPopulation] = popPath
 	delete(ds.Synthetic, data.LayerPopulation)
-	return nil
+	return ds, nil
+}
+
+// populationRead is what data.LoadPopulation returned.
+type populationRead struct {
+	cells    []data.PopulationCell
+	warnings []data.Warning
+	err      error
+}
+
+// populationPath is the population layer the command reads: --population,
+// or population.* in --data when the command's output uses the districts'
+// population; "" for none.
+func (lf *layerFlags) populationPath() string {
+	if lf.population == nil {
+		return ""
+	}
+	if *lf.population != "" || lf.dir == "" || lf.populationUnused {
+		return *lf.population
+	}
+	for _, ext := range []string{".geojson", ".json", ".csv"} {
+		if p := filepath.Join(lf.dir, "population"+ext); fileExists(p) {
+			return p
+		}
+	}
+	return ""
 }
 
 // onlyNetwork returns the first --field or --crs that names a layer other
