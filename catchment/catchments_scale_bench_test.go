@@ -65,6 +65,14 @@ func BenchmarkScale(b *testing.B) {
 				{"gaps", func() error { _, err := study().Gaps(); return err }},
 				{"dissolve", func() error { _, err := warm.Catchments(Dissolve); return err }},
 				{"voronoi", func() error { _, err := warm.Catchments(Voronoi); return err }},
+				{"whatif-each", func() error {
+					w, err := warm.WhatIf()
+					if err != nil {
+						return err
+					}
+					_, err = w.Each(data.Branch, CompareOptions{MaxKm: 5})
+					return err
+				}},
 				{"weight-districts", func() error { _, err := WeightDistricts(ds.Districts, cells); return err }},
 				{"cells-nearest", func() error {
 					c, err := Geodesic{}.Measure(cellPlaces, officePlaces(ds.Offices))
@@ -77,6 +85,7 @@ func BenchmarkScale(b *testing.B) {
 			}
 			for _, st := range steps {
 				b.Run(st.name, func(b *testing.B) {
+					b.ReportAllocs()
 					for i := 0; i < b.N; i++ {
 						if err := st.run(); err != nil {
 							b.Fatal(err)

@@ -128,8 +128,7 @@ func (c *geodesicCosts) Nearest(which []int, open []bool) ([]Reach, error) {
 	if open != nil && len(open) != len(c.dests) {
 		return nil, fmt.Errorf("geodesic: %d open flags for %d destinations", len(open), len(c.dests))
 	}
-	idx, pts := openPoints(c.dests, open)
-	if len(idx) == 0 {
+	if open != nil && !slices.Contains(open, true) || len(c.dests) == 0 {
 		return nil, fmt.Errorf("%w (%d destinations, none open)", ErrNoOpenOffice, len(c.dests))
 	}
 	n := len(c.origins)
@@ -149,6 +148,7 @@ func (c *geodesicCosts) Nearest(which []int, open []bool) ([]Reach, error) {
 	if n >= gridMin {
 		// A grid over the open destinations gives the same exact answers
 		// and tie rule as the point index, several times faster.
+		idx, pts := openPoints(c.dests, open)
 		if grid := geo.NewPointGrid(pts); grid != nil {
 			chunks := 4 * runtime.GOMAXPROCS(0)
 			size := (n + chunks - 1) / chunks

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/kumamoto-gis/catchment/data"
 	"github.com/kumamoto-gis/catchment/geo"
@@ -55,6 +56,12 @@ type WhatIf struct {
 	baseState state
 	served    [][]int32 // office → its baseline districts, ascending
 	timed     bool      // the metric gives travel times
+	// spare holds the arrays of private states that Each has finished
+	// with (*state), so that a thousand closures do not each allocate
+	// copies of the baseline.
+	spare *sync.Pool
+	// spareChanges holds *[]OfficeChange for Each's closures likewise.
+	spareChanges *sync.Pool
 }
 
 // state is one assignment of the what-if in compact form, free of
@@ -77,6 +84,29 @@ func (st state) private() state {
 	}
 	return state{office: slices.Clone(st.office), cost: slices.Clone(st.cost),
 		dist: slices.Clone(st.dist), time: slices.Clone(st.time), note: st.note, own: true}
+}
+
+// privateBase returns a copy of the baseline state that may be written,
+// in spare arrays when there are some.
+func (w *WhatIf) privateBase() state {
+	sp, ok := w.spare.Get().(*state)
+	if !ok {
+		return w.baseState.private()
+	}
+	b := w.baseState
+	copy(sp.office, b.office)
+	copy(sp.cost, b.cost)
+	copy(sp.dist, b.dist)
+	copy(sp.time, b.time)
+	return state{office: sp.office, cost: sp.cost, dist: sp.dist, time: sp.time, note: b.note, own: true}
+}
+
+// recycle hands the arrays of st, which nothing refers to any longer, to
+// privateBase. The baseline's shared arrays are never recycled.
+func (w *WhatIf) recycle(st state) {
+	if st.own && len(st.office) == len(w.baseState.office) {
+		w.spare.Put(&state{office: st.office, cost: st.cost, dist: st.dist, time: st.time})
+	}
 }
 
 // set records that district d reaches r (r.To an index into the outcome's
@@ -120,7 +150,7 @@ func newWhatIf(s *Study) (*WhatIf, error) {
 		return nil, fmt.Errorf("what-if: no offices")
 	}
 	w := &WhatIf{study: s, districts: s.districts, offices: s.offices, points: s.points, metric: s.metric,
-		ids: officeIndex(s.offices), served: make([][]int32, len(s.offices)), pop: make([]float64, len(s.districts))}
+		ids: officeIndex(s.offices), served: make([][]int32, len(s.offices)), pop: make([]float64, len(s.districts)), spare: &sync.Pool{}, spareChanges: &sync.Pool{}}
 	base, err := s.Assign()
 	if err != nil {
 		return nil, fmt.Errorf("what-if baseline: %w", err)
@@ -326,7 +356,7 @@ func (w *WhatIf) closeOffices(out outcome, keep func(OfficeStatus) bool) (state,
 	if len(affected) == 0 {
 		return w.baseState, nil // unchanged: shared, never written
 	}
-	st := w.baseState.private()
+	st := w.privateBase()
 	if !anyBase {
 		for _, d := range affected {
 			st.set(d, unreached("no open office"))
@@ -631,7 +661,7 @@ func (w *WhatIf) Compare(ch Change, opt CompareOptions) (Comparison, error) {
 		}
 		c.Districts[i] = dc
 	}
-	c.Offices = w.officeChanges(o, opt.CertificateShare)
+	c.Offices = w.officeChanges(o, opt.CertificateShare, nil)
 	c.Summary = w.summarise(o, cover, c.Offices, opt)
 	return c, nil
 }
@@ -672,12 +702,16 @@ func (w *WhatIf) loads(o outcome, st state) (districts []int, population []float
 }
 
 // officeChanges fills the per-office figures and shifts counter load by
-// CounterRule.
-func (w *WhatIf) officeChanges(out outcome, share float64) []OfficeChange {
+// CounterRule, in into when it has room (every element is overwritten).
+func (w *WhatIf) officeChanges(out outcome, share float64, into []OfficeChange) []OfficeChange {
 	n := len(w.offices)
 	fullD, fullP := w.loads(out, out.full)
 	certD, certP := w.loads(out, out.cert)
-	oc := make([]OfficeChange, len(out.offices))
+	oc := into[:0]
+	if cap(oc) < len(out.offices) {
+		oc = make([]OfficeChange, len(out.offices))
+	}
+	oc = oc[:len(out.offices)]
 	for i := range oc {
 		o := OfficeChange{Office: &out.offices[i], Index: i, Status: out.status[i],
 			DistrictsAfter: fullD[i], PopulationAfter: fullP[i],
@@ -1051,7 +1085,13 @@ func (w *WhatIf) closeAlone(i int, opt CompareOptions) (Impact, error) {
 	if err != nil {
 		return Impact{}, err
 	}
-	summary := w.summarise(out, cover, w.officeChanges(out, opt.CertificateShare), opt)
+	ocs, _ := w.spareChanges.Get().(*[]OfficeChange)
+	if ocs == nil {
+		ocs = new([]OfficeChange)
+	}
+	*ocs = w.officeChanges(out, opt.CertificateShare, *ocs)
+	summary := w.summarise(out, cover, *ocs, opt)
+	w.spareChanges.Put(ocs) // summarise keeps nothing of them
 	im := Impact{Office: &w.offices[i], Index: i, Summary: summary, CounterShifted: o.CounterCount}
 	by := map[int]*Share{}
 	for _, d := range w.served[i] {
@@ -1065,6 +1105,9 @@ func (w *WhatIf) closeAlone(i int, opt CompareOptions) (Impact, error) {
 		by[y].Districts++
 		by[y].Population += w.districts[d].Pop()
 	}
+	// Nothing of out is kept: its states' arrays serve the next closure.
+	w.recycle(out.full)
+	w.recycle(out.cert)
 	for _, sh := range by {
 		im.TakenBy = append(im.TakenBy, *sh)
 	}
