@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# speed.sh [BASE [RUNS]] — issue 17's figures in one run: the nation-scale
+# `report --no-maps --data` and `gaps --data` of this tree and of the git
+# revision BASE (default main), interleaved, RUNS times each (default 3),
+# with wall seconds and peak RSS from /usr/bin/time; the minimum of the runs
+# is what counts. Beside them, the time a plain typed encoding/json decode of
+# the same GeoJSON inputs takes (BenchmarkEncodingJSONNation), the goal the
+# issue sets. Last, the SHA-256 of every file both reports wrote, compared.
+#
+# WORK (default /tmp/catchment-speed) holds the binaries, the generated
+# nation set and the outputs. The first line says date, machine and load.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+base=${1:-main}
+runs=${2:-3}
+work=${WORK:-/tmp/catchment-speed}
+mkdir -p "$work"
+work=$(cd "$work" && pwd)
+
+echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/{print $2}') GiB, load $(cut -d' ' -f1-3 /proc/loadavg), $(go version | cut -d' ' -f3)"
+echo "# this tree: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . || echo ' (with uncommitted changes)'); base: $base ($(git rev-parse --short "$base"))"
+
+go build -o "$work/new" ./cmd/catchment
+rm -rf "$work/src-base"
+mkdir -p "$work/src-base"
+git archive "$base" | tar -x -C "$work/src-base"
+(cd "$work/src-base" && go build -o "$work/base" ./cmd/catchment)
+rm -rf "$work/src-base"
+
+nation=$work/nation
+[ -f "$nation/population.geojson" ] || "$work/new" gen --scale nation --out "$nation" --quiet
+echo "# inputs: $(du -sh "$nation" | cut -f1) in $nation (catchment gen --scale nation)"
+
+# measure NAME BIN ARGS... runs a command once under /usr/bin/time and
+# appends "NAME seconds kilobytes" to $work/times.
+measure() {
+	local name=$1
+	shift
+	/usr/bin/time -f "%e %M %U %S" -o "$work/time.txt" "$@" >/dev/null 2>"$work/stderr.txt" || {
+		echo "$name failed:" >&2
+		cat "$work/stderr.txt" >&2
+		exit 1
+	}
+	echo "$name $(cat "$work/time.txt")" >>"$work/times"
+	echo "  $name: $(awk '{printf "%.2f s wall, %.2f s CPU, %.0f MB peak RSS", $1, $3+$4, $2/1024}' "$work/time.txt")"
+}
+
+: >"$work/times"
+for i in $(seq "$runs"); do
+	echo "run $i (load $(cut -d' ' -f1 /proc/loadavg))"
+	for bin in base new; do
+		measure "report/$bin" "$work/$bin" report --data "$nation" --no-maps --out "$work/out-$bin" --quiet
+		measure "gaps/$bin" "$work/$bin" gaps --data "$nation" --format csv
+	done
+done
+
+echo
+echo "| job | $base: wall s | CPU s | peak MB | this tree: wall s | CPU s | peak MB |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+# min COLUMN NAME: the smallest figure of a column over the runs of NAME.
+min() { awk -v n="$2" -v c="$1" '$1==n{v=(c=="cpu")?$4+$5:$c; if (m=="" || v<m) m=v} END{print m}' "$work/times"; }
+for job in report gaps; do
+	echo "| $job --data (nation) | $(min 2 "$job/base") | $(min cpu "$job/base") | $(($(min 3 "$job/base") / 1024)) | $(min 2 "$job/new") | $(min cpu "$job/new") | $(($(min 3 "$job/new") / 1024)) |"
+done
+echo "(minimum of $runs runs of each figure)"
+
+echo
+echo "Decoding alone, min of $runs (BenchmarkEncodingJSONNation: a plain typed encoding/json"
+echo "Unmarshal of each GeoJSON input, the issue's yardstick; BenchmarkDecodeGeoJSONNation: our"
+echo "loaders' decoding into records, fast decoder and encoding/json):"
+CATCHMENT_NATION=$nation go test ./data -run XXX -bench 'EncodingJSONNation|DecodeGeoJSONNation' -benchtime 1x -count "$runs" |
+	awk '/^Benchmark/{n=$1; sub(/-[0-9]+$/,"",n); ns=$3; if (!(n in best) || ns < best[n]) {best[n]=ns; order[n]=NR}}
+	     END{t=0; for (n in best) {printf "  %-62s %6.2f s\n", n, best[n]/1e9; if (n ~ /^BenchmarkEncodingJSONNation/) t+=best[n]}
+	         printf "  %-62s %6.2f s\n", "encoding/json Unmarshal of all inputs", t/1e9}' | sort
+
+echo
+if diff <(cd "$work/out-base" && find . -type f | sort | xargs sha256sum) \
+	<(cd "$work/out-new" && find . -type f | sort | xargs sha256sum) >"$work/hashes.diff"; then
+	echo "outputs: the $(find "$work/out-new" -type f | wc -l) files of both reports are identical (SHA-256)"
+else
+	echo "outputs differ:"
+	cat "$work/hashes.diff"
+fi
