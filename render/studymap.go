@@ -14,8 +14,9 @@ import (
 // distance, and the store and post office counts from gaps (may be nil).
 func StudyMapData(ds *data.Dataset, a catchment.Assignment, gaps []catchment.GapRow, closed map[string]bool) draw.MapData {
 	md := draw.MapData{Boundary: ds.Boundary, Source: SourceLine(ds), Metric: a.Metric}
+	fills := OfficeFills(ds.Offices)
 	for _, o := range ds.Offices {
-		md.Offices = append(md.Offices, draw.MapOffice{ID: o.ID, Name: o.Name, NameEn: o.NameEn, Kind: string(o.Kind), Closed: closed[o.ID], Location: o.Location})
+		md.Offices = append(md.Offices, draw.MapOffice{ID: o.ID, Name: o.Name, NameEn: o.NameEn, Kind: string(o.Kind), Closed: closed[o.ID], Location: o.Location, Fill: fills[o.ID]})
 	}
 	for _, s := range ds.Stores {
 		md.Stores = append(md.Stores, s.Location)

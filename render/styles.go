@@ -9,28 +9,35 @@ import (
 
 	"github.com/paulmach/orb"
 
-	"github.com/kumamoto-gis/catchment/catchment"
+	"github.com/kumamoto-gis/catchment/data"
 	"github.com/kumamoto-gis/catchment/render/draw"
 	"github.com/kumamoto-gis/catchment/render/internal/lonlat"
 	"github.com/kumamoto-gis/catchment/render/vector"
 )
 
 // QGIS styles for the layers the report writes, coloured as the PNG maps
-// are: catchments by serving office with the qualitative palette
-// (neighbours differ), districts by distance class with YlOrRd over
+// are: catchments by serving office with its one colour (OfficeFills),
+// districts by distance class with YlOrRd over
 // draw.DefaultBreaks, gaps by store/post office coverage, offices by kind.
 
 // LayerStyle returns the QGIS style of a report layer (districts or assign,
 // catchments, catchments_voronoi, gaps, offices) for its features, and
 // false for a layer that has no style. Write it with its QML method.
 func LayerStyle(layer string, features []vector.Feature) (vector.Style, bool) {
+	return LayerStyleFor(layer, features, nil)
+}
+
+// LayerStyleFor is LayerStyle with each office's fill (OfficeFills), so
+// that an office has the same colour in every layer and map; with nil
+// fills, catchments are coloured from the features' own adjacency.
+func LayerStyleFor(layer string, features []vector.Feature, fills map[string]color.RGBA) (vector.Style, bool) {
 	var st vector.Style
 	switch layer {
 	case "districts", "assign":
 		st = distanceStyle(draw.DefaultBreaks, "distance_m")
 		st.Labels = nameLabels("district_name", "district_name_en")
 	case "catchments", "catchments_voronoi":
-		st = catchmentStyle(features)
+		st = catchmentStyle(features, fills)
 		st.Labels = nameLabels("office_name", "office_name_en")
 	case "gaps":
 		st = gapStyle()
@@ -245,16 +252,34 @@ func officeStyle(attr string) vector.Style {
 // palette so that catchments sharing a border differ, as the catchment map
 // does (neighbours are found from shared vertices, so colours may differ
 // from the PNG's, which finds them in pixel space).
-func catchmentStyle(features []vector.Feature) vector.Style {
+func catchmentStyle(features []vector.Feature, fills map[string]color.RGBA) vector.Style {
 	ids, labels := catchmentOffices(features)
 	palette := draw.Qualitative()
 	cols := draw.ColourOffices(vertexAdjacency(features, ids), len(palette))
 	s := vector.Style{Renderer: vector.Categorized, Attribute: "office_id"}
 	for i, id := range ids {
+		fill, ok := fills[id]
+		if !ok {
+			fill = palette[cols[i]]
+		}
 		s.Classes = append(s.Classes, vector.StyleClass{Value: id, Label: labels[i],
-			Symbol: vector.Symbol{Kind: vector.Fill, Color: palette[cols[i]], Outline: draw.MapColours().CatchmentBorder, OutlineWidthMM: 0.6}})
+			Symbol: vector.Symbol{Kind: vector.Fill, Color: fill, Outline: draw.MapColours().CatchmentBorder, OutlineWidthMM: 0.6}})
 	}
 	return s
+}
+
+// OfficeFills gives each office of a study its one fill colour
+// (draw.OfficeFills: by location, distinct up to 23 offices), keyed by id.
+func OfficeFills(offices []data.Office) map[string]color.RGBA {
+	locs := make([]orb.Point, len(offices))
+	for i, o := range offices {
+		locs[i] = o.Location
+	}
+	out := make(map[string]color.RGBA, len(offices))
+	for i, c := range draw.OfficeFills(locs) {
+		out[offices[i].ID] = c
+	}
+	return out
 }
 
 // catchmentOffices lists the office ids of catchment features in order,
@@ -332,17 +357,10 @@ func vertexAdjacency(features []vector.Feature, ids []string) [][]int {
 	return out
 }
 
-// OfficeColours gives each office of the catchments the fill colour the
-// catchment styles give it (catchments sharing a border differ), as
-// "#rrggbb", keyed by office id.
-func OfficeColours(cs []catchment.Catchment) map[string]string {
-	features := CatchmentFeatures(cs)
-	ids, _ := catchmentOffices(features)
-	palette := draw.Qualitative()
-	cols := draw.ColourOffices(vertexAdjacency(features, ids), len(palette))
-	out := make(map[string]string, len(ids))
-	for i, id := range ids {
-		c := palette[cols[i]]
+// OfficeColours is OfficeFills as "#rrggbb", for web pages.
+func OfficeColours(offices []data.Office) map[string]string {
+	out := map[string]string{}
+	for id, c := range OfficeFills(offices) {
 		out[id] = fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B)
 	}
 	return out

@@ -11,6 +11,8 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/kumamoto-gis/catchment/catchment"
+	"github.com/kumamoto-gis/catchment/data"
 	"github.com/kumamoto-gis/catchment/render/draw"
 	"github.com/kumamoto-gis/catchment/render/vector"
 )
@@ -166,5 +168,46 @@ func TestEveryLayerLabelled(t *testing.T) {
 		if _, err := st.QML(); err != nil {
 			t.Errorf("%s: %v", c.layer, err)
 		}
+	}
+}
+
+// TestOneColourPerOffice: with the study's fills, an office has the same
+// colour in the dissolved and the Voronoi catchments, and the 19 Kumamoto
+// offices 19 colours (before, each layer coloured its own adjacency with 12
+// colours, so colours repeated and differed between the layers).
+func TestOneColourPerOffice(t *testing.T) {
+	ds, _, err := data.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := catchment.NewStudy(ds, catchment.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fills := OfficeFills(ds.Offices)
+	colours := map[string]string{}
+	for _, m := range []catchment.Method{catchment.Dissolve, catchment.Voronoi} {
+		cs, err := s.Catchments(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, ok := LayerStyleFor("catchments", CatchmentFeatures(cs), fills)
+		if !ok {
+			t.Fatal("no style")
+		}
+		for _, c := range st.Classes {
+			col := fmt.Sprint(c.Symbol.Color)
+			if prev, ok := colours[c.Value]; ok && prev != col {
+				t.Errorf("%s: %s in one layer, %s in the other", c.Value, prev, col)
+			}
+			colours[c.Value] = col
+		}
+	}
+	distinct := map[string]bool{}
+	for _, c := range colours {
+		distinct[c] = true
+	}
+	if len(colours) != 19 || len(distinct) != 19 {
+		t.Errorf("%d offices in %d colours", len(colours), len(distinct))
 	}
 }

@@ -176,11 +176,7 @@ type officeJSON struct {
 
 // describe is the study as the page first loads it.
 func (s *Server) describe() ([]byte, error) {
-	cs, err := s.study.Catchments(catchment.Dissolve)
-	if err != nil {
-		return nil, err
-	}
-	colours := render.OfficeColours(cs)
+	colours := render.OfficeColours(s.study.Offices())
 	ds := s.study.Dataset()
 	var offices []officeJSON
 	for _, o := range s.study.Offices() {

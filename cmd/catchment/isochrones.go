@@ -189,7 +189,7 @@ func writeIsochronesDir(e *env, dir string, s *catchment.Study, sa catchment.Ser
 			return vector.WriteGeoJSON(w, "isochrones", render.IsochroneFeatures(sa, profile))
 		}},
 		{name: "isochrones.qml", write: func(w io.Writer) error {
-			qml, err := layerQML("isochrones", render.IsochroneFeatures(sa, profile))
+			qml, err := layerQML("isochrones", render.IsochroneFeatures(sa, profile), s.Dataset())
 			if err != nil {
 				return err
 			}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"image/color"
 	"io"
 	"path/filepath"
 	"slices"
@@ -100,7 +101,7 @@ func (of *outputFlags) emit(e *env, t vector.Table, layer string, features func(
 	switch of.format {
 	case "gpkg":
 		fs := features()
-		style, err := layerQML(layer, fs)
+		style, err := layerQML(layer, fs, of.dataset)
 		if err != nil {
 			return err
 		}
@@ -124,8 +125,12 @@ func (of *outputFlags) emit(e *env, t vector.Table, layer string, features func(
 
 // layerQML is the QGIS style document of a report layer, or "" when the
 // layer has none.
-func layerQML(layer string, fs []vector.Feature) (string, error) {
-	style, ok := render.LayerStyle(layer, fs)
+func layerQML(layer string, fs []vector.Feature, ds *data.Dataset) (string, error) {
+	var fills map[string]color.RGBA
+	if ds != nil {
+		fills = render.OfficeFills(ds.Offices)
+	}
+	style, ok := render.LayerStyleFor(layer, fs, fills)
 	if !ok {
 		return "", nil
 	}
@@ -137,7 +142,7 @@ func (of *outputFlags) writeQML(layer string, fs []vector.Feature) error {
 	if of.out == "" {
 		return nil
 	}
-	style, err := layerQML(layer, fs)
+	style, err := layerQML(layer, fs, of.dataset)
 	if err != nil || style == "" {
 		return err
 	}

@@ -322,7 +322,7 @@ func reportFiles(doc *render.Report, format string) ([]outputFile, []pgwrite.Lay
 		}
 	}
 	for _, l := range layers {
-		style, err := layerQML(l.name, l.fs)
+		style, err := layerQML(l.name, l.fs, doc.Study.Dataset())
 		if err != nil {
 			return nil, nil, err
 		}

@@ -402,7 +402,7 @@ func writeWhatIfDir(e *env, dir string, s *catchment.Study, sc *catchment.Scenar
 	// styled adds a layer's GeoJSON and its QGIS style.
 	styled := func(name string, fs []vector.Feature) ([]outputFile, error) {
 		out := []outputFile{{name: name + ".geojson", write: layer(name, fs)}}
-		qml, err := layerQML(name, fs)
+		qml, err := layerQML(name, fs, ds)
 		if err != nil || qml == "" {
 			return out, err
 		}

@@ -26,6 +26,9 @@ type MapOffice struct {
 	Closed bool   // a closed office: drawn grey, serves nothing
 	// Location is lon, lat in degrees.
 	Location orb.Point
+	// Fill is the colour of the office's catchment (OfficeFills); when
+	// no office has one, catchments are coloured so that neighbours differ.
+	Fill color.RGBA
 }
 
 // MapDistrict is a district (校区) as a map draws it.

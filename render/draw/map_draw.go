@@ -16,10 +16,21 @@ func (m *mapScene) drawCatchments() {
 		office[i] = di.Office
 	}
 	br := catchmentBorders(m.dists, office, len(m.d.Offices), pt(0.9, d), pt(3, d))
-	cols := ColourOffices(br.adjacent, len(qualitative))
+	fills := make([]color.RGBA, len(m.d.Offices))
+	given := len(m.d.Offices) > 0
+	for i, o := range m.d.Offices {
+		fills[i] = o.Fill
+		given = given && o.Fill.A > 0
+	}
+	if !given {
+		cols := ColourOffices(br.adjacent, len(qualitative))
+		for i := range fills {
+			fills[i] = qualitative[cols[i]]
+		}
+	}
 	m.fillDistricts(func(i int) color.Color {
 		if o := m.d.Districts[i].Office; o >= 0 {
-			return qualitative[cols[o]]
+			return fills[o]
 		}
 		return colNoData
 	})

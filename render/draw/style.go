@@ -32,8 +32,8 @@ var (
 	colClosed    = hex(0x8c8c8c) // closed office symbol
 	colStore     = hex(0x1b7837) // convenience store symbol
 	colPost      = hex(0x762a83) // post office symbol
-	colGap       = hex(0xd73027) // district with neither store nor post office
-	colPostOnly  = hex(0xfdae61) // district with a post office but no store
+	colGap       = hex(0xc51b7d) // district with neither store nor post office: magenta, apart from the distance reds
+	colPostOnly  = hex(0xf1b6da) // district with a post office but no store
 	colCovered   = hex(0xf0f0f0) // district with a store
 	colGrid      = hex(0xe3e3e3) // chart grid lines
 	colThreshold = hex(0xb2182b)

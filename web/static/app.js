@@ -79,7 +79,7 @@ function legendHTML() {
     row(office("branch closed"), "closed"),
     row(`<span class="dot" style="background:#2d7d46"></span>`, "stores"),
     row(`<span class="dot" style="background:#8e44ad"></span>`, "posts"),
-    row(`<span class="area" style="border:2px dashed #c0392b"></span>`, "gaps"),
+    row(`<span class="area" style="border:2px dashed #c51b7d"></span>`, "gaps"),
     row(`<span class="area" style="border:2.5px solid #111"></span>`, "l_moved"),
     `<div class="key small">${t("l_fill")}</div>`,
   ].join("");
@@ -336,7 +336,7 @@ async function main() {
   if (study.gaps_known) {
     state.gapLayer = L.geoJSON(districts, {
       filter: (f) => f.properties.gap === true,
-      style: { fill: false, color: "#c0392b", weight: 2, dashArray: "5 4" }, interactive: false,
+      style: { fill: false, color: "#c51b7d", weight: 2, dashArray: "5 4" }, interactive: false,
     }).addTo(map);
   }
   const points = async (url, colour) => {
