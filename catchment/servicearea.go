@@ -25,8 +25,9 @@ type AreaOptions struct {
 }
 
 // Area is one band drawn by an AreaMetric: the places from which
-// destination To (-1: any destination) is the nearest and is reached
-// within Limit.
+// destination To (-1: any destination) is the cheapest to reach and is
+// reached within Limit. The destinations' areas of one limit partition
+// the union's (To -1), and every polygon is valid under the OGC rules.
 type Area struct {
 	To       int
 	Limit    float64
@@ -54,14 +55,16 @@ type ServiceArea struct {
 	// AreaM2 is the band's geodesic area on WGS84, square metres.
 	AreaM2 float64
 	// Districts are the districts whose representative point
-	// (Study.Points) lies in Geometry, by BandCountRule, in input order;
-	// Population is theirs.
+	// (Study.Points: population-weighted with a population layer, the
+	// point every route is measured from) lies in Geometry, in input
+	// order; a point exactly on a border counts in the polygon east of it
+	// (north of it on an east–west border), so it counts in at most one
+	// office's band of a limit, and the union's band holds exactly the
+	// districts of the offices' bands. Population is theirs. Any
+	// point-in-polygon test reproduces them from Geometry and the points.
 	Districts  []*data.District
 	Population float64
 }
-
-// BandCountRule says which districts a service-area band holds.
-const BandCountRule = "A district counts in a band when its representative point (population-weighted with a population layer, else its area centroid, or a point on its surface when the centroid falls outside) lies inside the band's polygon; a point exactly on a border counts in the band east of it (north of it on an east–west border). So every district counts in at most one office's band of a limit, the union's band holds exactly the districts of the offices' bands, and any point-in-polygon tool reproduces the counts from the polygons."
 
 // ServiceAreas is every band of every office the metric can route.
 type ServiceAreas struct {
@@ -77,10 +80,9 @@ type ServiceAreas struct {
 }
 
 // ServiceAreas draws nested service areas (isochrones) of the offices and
-// counts in each band the districts whose representative point lies in the
-// band's polygon (BandCountRule). The metric must be an AreaMetric whose
-// offices' bands of one limit partition the union's (as the road
-// metric's do), so that the counts partition too.
+// counts in each band the districts whose representative point lies in
+// the band's polygon (see ServiceArea.Districts). The metric must be an
+// AreaMetric.
 func (s *Study) ServiceAreas(opt AreaOptions) (ServiceAreas, error) {
 	am, ok := s.metric.(AreaMetric)
 	if !ok {
@@ -141,8 +143,8 @@ func newPointsByLon(pts []orb.Point) pointsByLon {
 	return pointsByLon{pts: pts, order: order}
 }
 
-// within returns, ascending, the indexes of the points inside mp by
-// BandCountRule.
+// within returns, ascending, the indexes of the points inside mp, a point
+// on a border counting as polygonHolds says.
 func (p pointsByLon) within(mp orb.MultiPolygon) []int {
 	var in []int
 	for _, poly := range mp {
@@ -162,7 +164,7 @@ func (p pointsByLon) within(mp orb.MultiPolygon) []int {
 	return slices.Compact(in)
 }
 
-// polygonHolds reports whether q lies in the polygon by BandCountRule: a
+// polygonHolds reports whether q lies in the polygon: a
 // crossing-number test with half-open edges, so that a point on a border
 // shared by two polygons lies in exactly one of them (the one east of it,
 // or north of it on an east–west border). orb's planar.PolygonContains

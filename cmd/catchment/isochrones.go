@@ -27,14 +27,22 @@ on the network and for all offices together, the places from which the
 nearest office is reached within each limit. With --metric time (the default)
 the limits are --minutes of travel; with --metric road they are --km of road.
 A place counts when it lies within --buffer-m of a reached road; the areas
-follow a --cell-m grid and keep holes where no road reaches. An office's bands
-hold only the places it is the nearest office of, so the offices' bands
-partition the union's.
+follow a --cell-m grid and keep holes where no road reaches. A place belongs
+to the office it is cheapest to reach (on a tie, the office listed first), so
+at each limit the offices' bands partition the union's: they do not overlap
+and leave nothing out. An office's bands nest (its 10 min band lies inside its
+20 min band). Every polygon is valid under the OGC rules (GEOS, QGIS).
 
-Districts and population inside each band are counted by each district's
-representative point and its route to its nearest office. Offices and
-districts farther than --max-snap-m from any road are left out, with
-warnings naming the offices.
+Counting rule: a band's districts and population are those of the districts
+whose representative point lies inside the band's polygon. That point is the
+one every route is measured from: population-weighted with --population, else
+the district's area centroid (a point inside it when the centroid falls
+outside). A point exactly on a border counts in the band east of it (north of
+it on an east-west border), so it counts in one office's band. Any
+point-in-polygon tool reproduces the counts from the polygons; a district
+whose point lies beyond --buffer-m of every reached road counts in no band.
+Offices and districts farther than --max-snap-m from any road are left out,
+with warnings naming the offices.
 
 Outputs: a table (--format table|csv|json) or GeoJSON (--format geojson) with
 office_id, office_name, kind, scope (office|union), metric, profile, minutes

@@ -201,3 +201,25 @@ func num(t *testing.T, s string) float64 {
 	}
 	return v
 }
+
+// TestIsochronesHelpStatesRules checks that -h states what the GEOS test
+// checks: partition, nesting, validity and the one counting rule.
+func TestIsochronesHelpStatesRules(t *testing.T) {
+	code, out, stderr := runIsochrones(t, "-h")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	help := strings.Join(strings.Fields(out+stderr), " ")
+	for _, want := range []string{
+		"belongs to the office it is cheapest to reach",
+		"the offices' bands partition the union's",
+		"An office's bands nest",
+		"valid under the OGC rules",
+		"Counting rule: a band's districts and population are those of the districts whose representative point lies inside the band's polygon",
+		"population-weighted with --population",
+	} {
+		if !strings.Contains(help, want) {
+			t.Errorf("-h does not say %q:\n%s", want, out+stderr)
+		}
+	}
+}
