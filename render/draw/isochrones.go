@@ -358,8 +358,8 @@ func (m *isoScene) footerTexts() []string {
 	method := m.iso.Method
 	if method == "" {
 		method = m.txt(
-			"圏域：最寄りの窓口へ上限内で到達できる道路から 100 m 以内の範囲（OpenStreetMap 道路、信号・渋滞なしの自由走行速度）。道路網データの範囲外は描かれない。人口は各校区の代表点の経路で数える。",
-			"Service areas: places within 100 m of a road from which the nearest office is reached within the limit (OpenStreetMap roads, free-flow speeds, no signals or congestion); they stop where the road network file ends. Residents are counted by each district's representative point.")
+			"圏域：最寄りの窓口へ上限内で到達できる道路から 100 m 以内の範囲（OpenStreetMap 道路、信号・渋滞なしの自由走行速度）。道路網データの範囲外は描かれない。校区・人口は代表点が圏域内にある校区を数える。",
+			"Service areas: places within 100 m of a road from which the nearest office is reached within the limit (OpenStreetMap roads, free-flow speeds, no signals or congestion); they stop where the road network file ends. A district and its residents count in a band when its representative point lies inside it.")
 	}
 	return []string{m.sourceText(m.iso.Source), m.printable(method), m.txt("投影法：横メルカトル（地図中心を原点）", "Projection: transverse Mercator centred on the map")}
 }
