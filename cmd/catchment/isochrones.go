@@ -44,10 +44,11 @@ whose point lies beyond --buffer-m of every reached road counts in no band.
 Offices and districts farther than --max-snap-m from any road are left out,
 with warnings naming the offices.
 
-Outputs: a table (--format table|csv|json) or GeoJSON (--format geojson) with
-office_id, office_name, kind, scope (office|union), metric, profile, minutes
-or km, area_km2, districts, population, district_ids; or, with --out DIR,
-isochrones.geojson, isochrones.csv and the map isochrones.png.
+Outputs: a table (--format table|csv|json|xlsx) or a layer (--format
+geojson|gpkg|csvwkt) with office_id, office_name, kind, scope (office|union),
+metric, profile, minutes or km, area_km2, districts, population,
+district_ids; or, with --out DIR, isochrones.geojson (and its QGIS style
+isochrones.qml), isochrones.csv and the map isochrones.png.
 
 Example:
   catchment isochrones --network chuo.json --minutes 10,20,30 --out out/iso
