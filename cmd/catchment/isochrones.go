@@ -14,6 +14,7 @@ import (
 	"github.com/kumamoto-gis/catchment/catchment"
 	"github.com/kumamoto-gis/catchment/catchment/road"
 	"github.com/kumamoto-gis/catchment/data"
+	"github.com/kumamoto-gis/catchment/internal/pgsource"
 	"github.com/kumamoto-gis/catchment/network"
 	"github.com/kumamoto-gis/catchment/render"
 	"github.com/kumamoto-gis/catchment/render/draw"
@@ -141,7 +142,7 @@ Example:
 		}
 		profile := string(rm.Graph.Profile)
 		if *outDir != "" {
-			return writeIsochronesDir(e, *outDir, s, sa, profile, mf.network, of.readerFlags, lf.quiet)
+			return writeIsochronesDir(e, *outDir, s, sa, profile, mf.network, *bufferM, of.readerFlags, lf.quiet)
 		}
 		return of.emit(e, render.IsochroneTable(sa, profile), "isochrones", func() []vector.Feature {
 			return render.IsochroneFeatures(sa, profile)
@@ -179,10 +180,22 @@ func parseLimits(s, name string, maxV float64) ([]float64, error) {
 
 // writeIsochronesDir renders the table, the layer and the map, then writes
 // each file whole or not at all.
-func writeIsochronesDir(e *env, dir string, s *catchment.Study, sa catchment.ServiceAreas, profile, networkPath string, rf *readerFlags, quiet bool) error {
+func writeIsochronesDir(e *env, dir string, s *catchment.Study, sa catchment.ServiceAreas, profile, networkPath string, bufferM float64, rf *readerFlags, quiet bool) error {
 	ds := s.Dataset()
-	md := render.IsochroneMap(s, sa, profile,
-		render.SourceLine(ds)+"; roads: "+filepath.Base(networkPath)+" (OpenStreetMap contributors, ODbL)")
+	roads := filepath.Base(networkPath)
+	if pgsource.IsSource(networkPath) {
+		roads = "PostGIS" // the connection string may hold a password
+	}
+	credit := "; roads: " + roads + " (OpenStreetMap contributors, ODbL)"
+	lines, err := isLineLayer(networkPath)
+	if err != nil {
+		return err
+	}
+	if lines { // a line layer (MLIT links, the city's roads), not OpenStreetMap
+		credit = "; roads: " + roads
+	}
+	md := render.IsochroneMap(s, sa, profile, render.SourceLine(ds)+credit)
+	md.BufferM, md.LineRoads = bufferM, lines
 	img, warns, err := draw.RenderIsochroneMap(md, draw.MapOptions{})
 	if err != nil {
 		return fmt.Errorf("map isochrones.png: %w", err)
