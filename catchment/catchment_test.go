@@ -399,3 +399,55 @@ func TestThresholdsRefuseNonFinite(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestNoPopulation: districts without population are said to be so, and
+// closures are ranked by the distance added over the districts that move,
+// not all tied at 0 person-km (before, the ranking followed office ids).
+func TestNoPopulation(t *testing.T) {
+	ds, _, err := data.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bare := *ds
+	bare.Districts = append([]data.District(nil), ds.Districts...)
+	for i := range bare.Districts {
+		bare.Districts[i].Population = nil
+	}
+	s, err := NewStudy(&bare, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.HasPopulation() {
+		t.Error("HasPopulation with no population")
+	}
+	warned := false
+	for _, w := range s.Warnings() {
+		warned = warned || strings.Contains(w.Message, "no district has a population")
+	}
+	if !warned {
+		t.Errorf("no warning: %v", s.Warnings())
+	}
+	w, err := s.WhatIf()
+	if err != nil {
+		t.Fatal(err)
+	}
+	imps, err := w.Each(data.Branch, CompareOptions{MaxKm: DefaultMaxKm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prev := -1.0
+	for _, im := range imps {
+		dk := im.Summary.MeanChangeM * float64(im.Summary.MovedDistricts)
+		if im.Summary.AddedPersonKm != 0 {
+			t.Errorf("%s: %g person-km without population", im.Office.ID, im.Summary.AddedPersonKm)
+		}
+		if dk < prev {
+			t.Errorf("%s ranked after an office with more district-km (%g < %g)", im.Office.ID, dk, prev)
+		}
+		prev = dk
+	}
+	full, _ := NewStudy(ds, Options{})
+	if !full.HasPopulation() {
+		t.Error("the embedded districts have population")
+	}
+}

@@ -122,7 +122,23 @@ func NewStudy(ds *data.Dataset, opt Options) (*Study, error) {
 	} else {
 		s.points = RepresentativePoints(ds.Districts)
 	}
+	if len(s.districts) > 0 && !s.HasPopulation() {
+		s.warn(data.Warning{File: ds.Sources[data.LayerDistricts], Field: "population",
+			Message: "no district has a population: residents cannot be counted (figures of residents and person-km are 0, and closures are ranked by the distance added over the districts that move); add a population field (--field districts.population=NAME) or a population layer (--population)"})
+	}
 	return s, nil
+}
+
+// HasPopulation reports whether any district has a population (from its
+// layer or the population layer): without one, residents cannot be
+// counted.
+func (s *Study) HasPopulation() bool {
+	for _, d := range s.districts {
+		if d.Population != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // populationSource names the population layer in messages.

@@ -985,6 +985,11 @@ func (w *WhatIf) Each(kind data.OfficeKind, opt CompareOptions) ([]Impact, error
 		if x.MovedPopulation != y.MovedPopulation {
 			return x.MovedPopulation < y.MovedPopulation
 		}
+		// Without population every closure costs 0 person-km: rank by the
+		// distance added over the districts that move (district-km).
+		if dx, dy := x.MeanChangeM*float64(x.MovedDistricts), y.MeanChangeM*float64(y.MovedDistricts); dx != dy && !math.IsNaN(dx) && !math.IsNaN(dy) {
+			return dx < dy
+		}
 		return out[a].Office.ID < out[b].Office.ID
 	})
 	return out, nil
