@@ -451,3 +451,51 @@ func TestNoPopulation(t *testing.T) {
 		t.Error("the embedded districts have population")
 	}
 }
+
+// TestFarNewOffice: a scenario that opens an office far outside the study
+// area (a slip of the pen, here 福岡市, ~90 km away) is warned of, naming
+// the office; one inside the city is not.
+func TestFarNewOffice(t *testing.T) {
+	ds, _, err := data.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewStudy(ds, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := s.WhatIf()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		at       orb.Point
+		wantWarn bool
+	}{
+		{"in the city", orb.Point{130.70, 32.78}, false},
+		{"just beyond the city edge", orb.Point{130.55, 32.75}, false},
+		{"Fukuoka", orb.Point{130.40, 33.59}, true},
+		{"lat/lon swapped then clipped to sea", orb.Point{132.80, 30.70}, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out, err := w.Apply(Change{Name: "open", Open: []data.Office{{ID: "n1", Name: "新", Kind: data.Branch, Location: tc.at}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			warned := false
+			for _, wn := range out.Warnings {
+				if strings.Contains(wn.Message, "far outside the study area") {
+					warned = true
+					if wn.Feature != "new office n1" {
+						t.Errorf("warning does not name the office: %v", wn)
+					}
+				}
+			}
+			if warned != tc.wantWarn {
+				t.Errorf("warned = %v, want %v (%v)", warned, tc.wantWarn, out.Warnings)
+			}
+		})
+	}
+}
