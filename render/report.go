@@ -326,6 +326,7 @@ func metricPhrase(m string) string {
 // writeNearestSection writes the nearest ward office of each branch office
 // and the distance rule's candidates.
 func writeNearestSection(p func(string, ...any), s Report, cands []catchment.NearestRow) {
+	p("## Nearest ward office of each branch office\n\n")
 	switch s.metric() {
 	case "road", "time":
 		p("Distances are measured along the road network (%s metric) from the offices' positions. ", s.metric())

@@ -26,7 +26,7 @@ func TestReportWritesEveryFile(t *testing.T) {
 	}
 	md, _ := os.ReadFile(filepath.Join(out, "report.md"))
 	for _, want := range []string{"Synthetic demo layers", "Key figures", "大江出張所", "city's km", "Coverage gaps",
-		"![", "map_catchments.png", "chart_trend.png", "Closing one office alone"} {
+		"![", "map_catchments.png", "chart_trend.png", "Closing one office alone", "## Nearest ward office of each branch office", "If K offices were kept", "Certificate service", "Access to counter service"} {
 		if !strings.Contains(string(md), want) {
 			t.Errorf("report.md lacks %q", want)
 		}
