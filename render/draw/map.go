@@ -278,7 +278,7 @@ func renderMap(kind MapKind, d MapData, opt MapOptions) (image.Image, *mapLayout
 		return nil, nil, nil, err
 	}
 	img := m.page.draw(m.drawLayers, m.d.Title, m.defaultTitle(), m.summary())
-	if miss := m.fonts.Missing(m.d.Source); len(miss) > 0 {
+	if miss := m.fonts.MissingInLatin(m.d.Source); len(miss) > 0 {
 		m.warns = append(m.warns, fmt.Sprintf("%s map: source line has glyphs the font lacks (%q); printed without them", m.kind, string(miss)))
 	}
 	return img, &m.layout, m.warns, nil
