@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/kumamoto-gis/catchment/data"
 )
@@ -31,6 +32,9 @@ type env struct {
 	ctx context.Context
 	// listening, when set, receives the page's address once serve is up.
 	listening func(url string)
+
+	mu      sync.Mutex
+	printed map[string]bool // warnings printed so far
 }
 
 // context is the env's context, never nil.
