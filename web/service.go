@@ -39,6 +39,10 @@ type serviceJSON struct {
 	// scenario's counter work needs in Year.
 	StaffToday  float64 `json:"staff_today"`
 	StaffNeeded float64 `json:"staff_needed"`
+	// StaffNeededAllOpen and YenReorganisedAllOpen are the same with
+	// every office open: what the scenario changes.
+	StaffNeededAllOpen    float64  `json:"staff_needed_all_open"`
+	YenReorganisedAllOpen *float64 `json:"yen_reorganised_all_open"`
 	// Counter cost per certificate: at ReferenceYear's volumes, and in
 	// Year with today's staff (not reorganised) and after the scenario
 	// staffed to its work (reorganised); a store's in Year.
@@ -135,9 +139,14 @@ func (s *Server) serviceFigures(c *catchment.Comparison) (serviceJSON, error) {
 	if err != nil {
 		return serviceJSON{}, err
 	}
-	if len(a.Years) == 0 {
+	base, err := s.serviceBaseline()
+	if err != nil {
+		return serviceJSON{}, err
+	}
+	if len(a.Years) == 0 || len(base.Years) != len(a.Years) {
 		return serviceJSON{}, errNoYears
 	}
+	all := base.Years[len(base.Years)-1]
 	ref, last := a.Years[0], a.Years[len(a.Years)-1]
 	for _, y := range a.Years {
 		if y.Year == m.ReferenceYear {
@@ -148,6 +157,7 @@ func (s *Server) serviceFigures(c *catchment.Comparison) (serviceJSON, error) {
 		Model: m.Name, Source: m.Source, Demo: ds.Synthetic[data.LayerCounts], Counts: ds.Sources[data.LayerCounts],
 		ReferenceYear: ref.Year, Year: last.Year,
 		StaffToday: last.NotReorganised.Staff, StaffNeeded: last.Reorganised.Staff,
+		StaffNeededAllOpen: all.Reorganised.Staff, YenReorganisedAllOpen: yen(all.Reorganised.PerCertificate),
 		YenReference: yen(ref.NotReorganised.PerCertificate), YenNotReorganised: yen(last.NotReorganised.PerCertificate),
 		YenReorganised: yen(last.Reorganised.PerCertificate), YenStore: yen(last.StoreCost.PerCertificate),
 		Certificates: map[string]float64{
@@ -201,6 +211,15 @@ func (s *Server) serviceFigures(c *catchment.Comparison) (serviceJSON, error) {
 	}
 	out.ChangedDistricts, out.ChangedPopulation = h.Changed()
 	return out, nil
+}
+
+// serviceBaseline is the model on today's network (computed once).
+func (s *Server) serviceBaseline() (*service.Analysis, error) {
+	s.serviceOnce.Do(func() {
+		ds := s.study.Dataset()
+		s.serviceBase, s.serviceErr = service.Analyse(s.study, s.opt.Service.Model, service.Options{Counts: ds.Counts, Gaps: s.gaps})
+	})
+	return s.serviceBase, s.serviceErr
 }
 
 // yen rounds a cost per certificate to 0.1 yen; nil when NaN.

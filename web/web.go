@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/kumamoto-gis/catchment/catchment"
+	"github.com/kumamoto-gis/catchment/catchment/service"
 	"github.com/kumamoto-gis/catchment/data"
 	"github.com/kumamoto-gis/catchment/internal/atomicfile"
 	"github.com/kumamoto-gis/catchment/render"
@@ -74,6 +75,10 @@ type Server struct {
 
 	// solving admits one optimiser solve at a time.
 	solving chan struct{}
+
+	serviceOnce sync.Once
+	serviceBase *service.Analysis
+	serviceErr  error
 
 	eachOnce sync.Once
 	eachJSON []byte
