@@ -36,7 +36,7 @@ const T = {
     keep_ward: "区役所は残す", solve: "最適案を計算", apply: "この案をシナリオに適用", solving: "計算中…（最長 %s 秒）",
     proven: "最適であることを証明済み（%s 秒）", not_proven: "時間切れ：最適との差は最大 %s %%（%s 秒）",
     o_objective: "目的関数", o_mean: "平均距離（人口加重）", o_max: "最も遠い校区まで", o_covered: "%s 以内の人口",
-    o_keep: "残す %s か所", o_close: "閉じる %s か所", person_km: "人・km", applied: "適用済み",
+    o_keep: "残す %s か所", o_close: "閉じる %s か所", person_km: "人・km", applied: "適用済み（地図と数値はこの案）",
   },
   en: {
     title: "Reorganising counters: what if one closes", loading: "loading…", ready: "ready", computing: "computing…",
@@ -69,7 +69,7 @@ const T = {
     keep_ward: "keep the ward offices", solve: "Solve", apply: "Apply this plan to the scenario", solving: "solving… (at most %s s)",
     proven: "proven optimal (%s s)", not_proven: "time limit: at most %s %% from optimal (%s s)",
     o_objective: "Objective", o_mean: "Mean distance (population-weighted)", o_max: "Farthest district", o_covered: "Population within %s",
-    o_keep: "Keep %s", o_close: "Close %s", person_km: "person-km", applied: "applied",
+    o_keep: "Keep %s", o_close: "Close %s", person_km: "person-km", applied: "Applied: the map and figures show this plan",
   },
 };
 
@@ -288,6 +288,7 @@ function showResult(r, timing) {
   }
   if (moved.length > 40) mb.insertRow().insertCell().textContent = t("more", moved.length - 40);
   if (moved.length === 0) mb.insertRow().insertCell().textContent = t("none");
+  markApplied();
   // Links carry the scenario.
   const q = query();
   document.getElementById("download").href = "api/scenario.yaml?" + q;
@@ -445,6 +446,17 @@ function showPlan(p) {
     `<div>${esc(t("o_keep", p.open.length))}: ${esc(names(p.open))}</div>` +
     `<div>${esc(t("o_close", p.closed.length))}: ${esc(names(p.closed))}</div>`;
   document.getElementById("opt-apply").hidden = false;
+  markApplied();
+}
+
+// markApplied says on the apply button whether the scenario is the plan.
+function markApplied() {
+  const b = document.getElementById("opt-apply");
+  if (!state.plan) return;
+  const sc = scenario();
+  const same = sc.downgrade.length === 0 && [...sc.close].sort().join(",") === [...state.plan.closed].sort().join(",");
+  b.disabled = same;
+  b.textContent = same ? t("applied") : t("apply");
 }
 
 // applyPlan makes the plan the page's scenario: its offices open, the
