@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -271,3 +272,35 @@ func TestOptimizeOneAtATime(t *testing.T) {
 }
 
 func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
+
+// TestServiceConcurrent runs service requests from several clients at
+// once (run with -race): every answer equals the one computed alone.
+func TestServiceConcurrent(t *testing.T) {
+	srv, _ := withService(t, Options{})
+	ids := []string{"oe", "akitsu", "tobu", "hanazono", "koda"}
+	alone := map[string]string{}
+	for _, id := range ids {
+		rec, _ := do(t, srv, "POST", "/api/service", `{"close":["`+id+`"]}`)
+		alone[id] = rec.Body.String()
+	}
+	errs := make(chan string, 8*len(ids))
+	var wg sync.WaitGroup
+	for c := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range ids {
+				id := ids[(c+k)%len(ids)]
+				rec, _ := do(t, srv, "POST", "/api/service", `{"close":["`+id+`"]}`)
+				if rec.Code != 200 || rec.Body.String() != alone[id] {
+					errs <- id + ": " + rec.Body.String()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Errorf("concurrent answer differs from the one alone: %.300s", e)
+	}
+}

@@ -85,6 +85,12 @@ func TestServeFlags(t *testing.T) {
 		{[]string{"--max-km", "NaN"}, "--max-km"},
 		{[]string{"--certificate-share", "2"}, "--certificate-share"},
 		{[]string{"--addr", "127.0.0.1:99999"}, "--addr 127.0.0.1:99999"},
+		{[]string{"--time-limit", "NaN"}, "--time-limit"},
+		{[]string{"--time-limit", "0"}, "--time-limit"},
+		{[]string{"--at", "Sun 25:00"}, "--at"},
+		{[]string{"--trend", "cubic"}, "--trend"},
+		{[]string{"--model", "../../testdata/nosuch_model.yaml"}, "nosuch_model.yaml"},
+		{[]string{"--counts", "../../testdata/nosuch_counts.csv"}, "nosuch_counts.csv"},
 	} {
 		code, _, stderr := runCLI(t, append([]string{"serve"}, tc.args...)...)
 		if code == 0 || !strings.Contains(stderr, tc.want) {

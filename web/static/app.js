@@ -60,7 +60,7 @@ const T = {
     s_staff: "Counter staff needed (fiscal %s; %s today)", s_yen_re: "Counter cost per certificate (fiscal %s, staffed to the work)",
     s_yen_not: "The same, with today's staff", s_yen_store: "Cost per certificate at a store (fiscal %s)",
     s_certs: "Certificates issued (fiscal %s)", s_none_open: "Districts with no certificate point open at %s within %s",
-    s_changed: "Districts whose hours or nearest point change", s_head: "every office open → this scenario", persons: "residents", yen: "yen", staff_unit: "",
+    s_changed: "Districts whose hours or nearest point change", s_head: "every office open → this scenario", persons: "residents", yen: "yen", staff_unit: "staff",
     c_counter: "counter", c_corner: "corner", c_store: "store", c_post: "post",
     s_note: "Counter cost per certificate in fiscal %s (reference): %s yen. Model: %s.", s_demo: "Counter counts are DEMO figures, not the city's statistics.",
     districts_unit: "districts", computing_service: "computing…",
@@ -348,6 +348,7 @@ function showService(v) {
   const fig = (name, raw, text) => `<span data-svc="${name}" data-value="${raw == null ? "" : raw}">${text}</span>`;
   const yen = (y) => y == null ? "—" : `${fmt(y)} ${t("yen")}`;
   const within = v.within_km != null ? `${fmt(v.within_km, 1)} km` : `${fmt(v.within_min)} min`;
+  const paren = (x) => state.lang === "ja" ? `（${x}）` : ` (${x})`;
   const arrow = (name, before, after, format) => `${fig(name + "_all_open", before, format(before))} → ${fig(name, after, format(after))}`;
   const rows = [
     ["", `<span class="small">${t("s_head")}</span>`],
@@ -358,8 +359,8 @@ function showService(v) {
     [t("s_certs", v.year), fig("cert_total", v.certificates.total, fmt(v.certificates.total))],
     ["sub", ["counter", "corner", "store", "post"].map((c) => `${t("c_" + c)} ${fig("cert_" + c, v.certificates[c], fmt(v.certificates[c]))}`).join(state.lang === "ja" ? "・" : " · ")],
     [t("s_none_open", weekTime(v.at), within), `${fig("none_open_before", v.none_open.districts_before, fmt(v.none_open.districts_before))} → ${fig("none_open_after", v.none_open.districts_after, fmt(v.none_open.districts_after))}` +
-      `（${fig("none_open_population_after", v.none_open.population_after, fmt(v.none_open.population_after))} ${t("persons")}）`],
-    [t("s_changed"), `${fig("changed_districts", v.changed_districts, fmt(v.changed_districts))}（${fmt(v.changed_population)} ${t("persons")}）`],
+      paren(`${fig("none_open_population_after", v.none_open.population_after, fmt(v.none_open.population_after))} ${t("persons")}`)],
+    [t("s_changed"), fig("changed_districts", v.changed_districts, fmt(v.changed_districts)) + paren(`${fmt(v.changed_population)} ${t("persons")}`)],
   ];
   for (const [label, html] of rows) {
     const tr = tb.insertRow();
