@@ -34,6 +34,11 @@ func startServe(t *testing.T, args ...string) (string, *syncBuffer) {
 	var stdout bytes.Buffer
 	stderr := &syncBuffer{}
 	e := &env{stdout: &stdout, stderr: stderr, ctx: ctx, listening: func(u string) { urls <- u }}
+	if !slices.Contains(args, "--addr") {
+		// A port of the system's choosing: parallel test runs on one
+		// machine must not meet on serve's default port 8080.
+		args = append(args, "--addr", "127.0.0.1:0")
+	}
 	done := make(chan int, 1)
 	go func() { done <- runEnv(e, append([]string{"serve"}, args...)) }()
 	t.Cleanup(func() {
@@ -43,8 +48,8 @@ func startServe(t *testing.T, args ...string) (string, *syncBuffer) {
 			if code != 0 {
 				t.Errorf("serve exited %d: %s", code, stderr)
 			}
-		case <-time.After(10 * time.Second):
-			t.Error("serve did not stop within 10 s of its context ending")
+		case <-time.After(30 * time.Second):
+			t.Error("serve did not stop within 30 s of its context ending")
 		}
 	})
 	select {
