@@ -15,7 +15,7 @@ for f in offices.csv districts.geojson stores.geojson posts.geojson boundary.geo
 	cp -u "$work/nation/$f" "$work/nation-nopop/"
 done
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(uname -m), load $(cut -d' ' -f1-3 /proc/loadavg), $(go version | cut -d' ' -f3), $(chromium --version 2>/dev/null || echo 'no chromium')"
-go test ./web -run X -bench 'WhatIfRequest' -benchtime 40x | grep Benchmark
+go test ./web -run X -bench 'WhatIfRequest|ServiceRequest|OptimizeRequest' -benchtime 40x | grep Benchmark
 go test ./web -run TestConcurrentClients -count=1 -v | grep 'requests from'
 go test ./cmd/catchment -run TestServeClickTiming -count=1 -v | grep 'click to painted'
 CATCHMENT_SERVE_DATA="$work/nation-nopop" CATCHMENT_SERVE_CLICKS=30 \

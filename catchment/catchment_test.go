@@ -399,3 +399,103 @@ func TestThresholdsRefuseNonFinite(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestNoPopulation: districts without population are said to be so, and
+// closures are ranked by the distance added over the districts that move,
+// not all tied at 0 person-km (before, the ranking followed office ids).
+func TestNoPopulation(t *testing.T) {
+	ds, _, err := data.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bare := *ds
+	bare.Districts = append([]data.District(nil), ds.Districts...)
+	for i := range bare.Districts {
+		bare.Districts[i].Population = nil
+	}
+	s, err := NewStudy(&bare, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.HasPopulation() {
+		t.Error("HasPopulation with no population")
+	}
+	warned := false
+	for _, w := range s.Warnings() {
+		warned = warned || strings.Contains(w.Message, "no district has a population")
+	}
+	if !warned {
+		t.Errorf("no warning: %v", s.Warnings())
+	}
+	w, err := s.WhatIf()
+	if err != nil {
+		t.Fatal(err)
+	}
+	imps, err := w.Each(data.Branch, CompareOptions{MaxKm: DefaultMaxKm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prev := -1.0
+	for _, im := range imps {
+		dk := im.Summary.MeanChangeM * float64(im.Summary.MovedDistricts)
+		if im.Summary.AddedPersonKm != 0 {
+			t.Errorf("%s: %g person-km without population", im.Office.ID, im.Summary.AddedPersonKm)
+		}
+		if dk < prev {
+			t.Errorf("%s ranked after an office with more district-km (%g < %g)", im.Office.ID, dk, prev)
+		}
+		prev = dk
+	}
+	full, _ := NewStudy(ds, Options{})
+	if !full.HasPopulation() {
+		t.Error("the embedded districts have population")
+	}
+}
+
+// TestFarNewOffice: a scenario that opens an office far outside the study
+// area (a slip of the pen, here 福岡市, ~90 km away) is warned of, naming
+// the office; one inside the city is not.
+func TestFarNewOffice(t *testing.T) {
+	ds, _, err := data.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewStudy(ds, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := s.WhatIf()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		at       orb.Point
+		wantWarn bool
+	}{
+		{"in the city", orb.Point{130.70, 32.78}, false},
+		{"just beyond the city edge", orb.Point{130.55, 32.75}, false},
+		{"Fukuoka", orb.Point{130.40, 33.59}, true},
+		{"lat/lon swapped then clipped to sea", orb.Point{132.80, 30.70}, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out, err := w.Apply(Change{Name: "open", Open: []data.Office{{ID: "n1", Name: "新", Kind: data.Branch, Location: tc.at}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			warned := false
+			for _, wn := range out.Warnings {
+				if strings.Contains(wn.Message, "far outside the study area") {
+					warned = true
+					if wn.Feature != "new office n1" {
+						t.Errorf("warning does not name the office: %v", wn)
+					}
+				}
+			}
+			if warned != tc.wantWarn {
+				t.Errorf("warned = %v, want %v (%v)", warned, tc.wantWarn, out.Warnings)
+			}
+		})
+	}
+}

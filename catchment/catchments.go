@@ -86,8 +86,8 @@ func voronoiCatchments(districts []data.District, offices []data.Office, boundar
 		}
 		open = append(open, i)
 	}
-	if len(open) < 2 {
-		return nil, fmt.Errorf("voronoi catchments: need at least 2 open offices, have %d", len(open))
+	if len(open) == 0 {
+		return nil, fmt.Errorf("voronoi catchments: no open office")
 	}
 	clip := boundary
 	var extent orb.Bound
@@ -127,8 +127,11 @@ func voronoiCatchments(districts []data.District, offices []data.Office, boundar
 		pb = pb.Extend(s)
 	}
 	pb = pb.Pad(1000)
-	cells, err := geo.VoronoiCells(sites, pb)
-	if err != nil {
+	var cells []orb.Polygon
+	var err error
+	if len(sites) == 1 {
+		cells = []orb.Polygon{pb.ToPolygon()} // the only office's cell is the whole area
+	} else if cells, err = geo.VoronoiCells(sites, pb); err != nil {
 		return nil, fmt.Errorf("voronoi catchments: %w", err)
 	}
 	// Densify cell edges every 200 m at city scale, up to every 2 km at

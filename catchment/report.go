@@ -29,6 +29,9 @@ type Report struct {
 	// with distances on the ellipsoid whatever the study's metric; nil
 	// when the study has no branch office or fewer than two offices.
 	Each []Impact
+	// Skipped says which analyses could not run on this study and why
+	// (no branch or no ward office), in the order of the report.
+	Skipped []string
 }
 
 // Report runs the analyses of the report: nearest ward office and
@@ -40,10 +43,22 @@ func (s *Study) Report(maxKm float64) (Report, error) {
 		return r, fmt.Errorf("report: %w", err)
 	}
 	var err error
-	if r.Nearest, err = s.Nearest(data.Branch, data.Ward); err != nil {
-		return r, err
+	kinds := map[data.OfficeKind]int{}
+	for _, o := range s.offices {
+		kinds[o.Kind]++
 	}
-	r.Candidates = Candidates(r.Nearest, maxKm)
+	pairs := kinds[data.Branch] > 0 && kinds[data.Ward] > 0
+	switch {
+	case pairs:
+		if r.Nearest, err = s.Nearest(data.Branch, data.Ward); err != nil {
+			return r, err
+		}
+		r.Candidates = Candidates(r.Nearest, maxKm)
+	case kinds[data.Branch] == 0:
+		r.Skipped = append(r.Skipped, "the nearest ward office of each branch office and the distance rule's candidates: the study has no branch office")
+	default:
+		r.Skipped = append(r.Skipped, "the nearest ward office of each branch office and the distance rule's candidates: the study has no ward office")
+	}
 	if r.Assignment, err = s.Assign(); err != nil {
 		return r, err
 	}
@@ -63,17 +78,18 @@ func (s *Study) Report(maxKm float64) (Report, error) {
 		if straight, err = NewStudy(s.ds, Options{Population: s.opt.Population, WithinM: s.opt.WithinM, ExtraCertificatePoints: s.opt.ExtraCertificatePoints}); err != nil {
 			return r, err
 		}
-		if r.Straight, err = straight.Nearest(data.Branch, data.Ward); err != nil {
-			return r, err
+		if pairs {
+			if r.Straight, err = straight.Nearest(data.Branch, data.Ward); err != nil {
+				return r, err
+			}
 		}
 	}
-	branches := 0
-	for _, o := range s.offices {
-		if o.Kind == data.Branch {
-			branches++
-		}
-	}
-	if branches == 0 || len(s.offices) < 2 {
+	switch {
+	case kinds[data.Branch] == 0:
+		r.Skipped = append(r.Skipped, "the ranking of closing each branch office alone: the study has no branch office")
+		return r, nil
+	case len(s.offices) < 2:
+		r.Skipped = append(r.Skipped, "the ranking of closing each branch office alone: closing the only office leaves none")
 		return r, nil
 	}
 	w, err := straight.WhatIf()

@@ -2,6 +2,7 @@ package catchment
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/kumamoto-gis/catchment/data"
@@ -122,7 +123,23 @@ func NewStudy(ds *data.Dataset, opt Options) (*Study, error) {
 	} else {
 		s.points = RepresentativePoints(ds.Districts)
 	}
+	if len(s.districts) > 0 && !s.HasPopulation() {
+		s.warn(data.Warning{File: ds.Sources[data.LayerDistricts], Field: "population",
+			Message: "no district has a population: residents cannot be counted (figures of residents and person-km are 0, and closures are ranked by the distance added over the districts that move); add a population field (--field districts.population=NAME) or a population layer (--population)"})
+	}
 	return s, nil
+}
+
+// HasPopulation reports whether any district has a population (from its
+// layer or the population layer): without one, residents cannot be
+// counted.
+func (s *Study) HasPopulation() bool {
+	for _, d := range s.districts {
+		if d.Population != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // populationSource names the population layer in messages.
@@ -163,11 +180,34 @@ func (s *Study) Options() Options { return s.opt }
 // Warnings lists what the study could not use or had to change so far:
 // population cells outside every district, offices and districts its
 // metric could not reach. Analyses add to it as they run; each warning is
-// listed once.
+// listed once, and a warning about one place is left out when a warning
+// about many from the same file names it (a road network's "15 of 19
+// offices are more than 500 m from the road network: … office 龍田出張所
+// (tatsuda) 2269 m …" covers that office's own line).
 func (s *Study) Warnings() []data.Warning {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]data.Warning(nil), s.warnings...)
+	out := make([]data.Warning, 0, len(s.warnings))
+	for _, w := range s.warnings {
+		if !summarised(w, s.warnings) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// summarised reports whether a warning about one place (its Feature) is
+// named in a warning about many (no Feature) from the same file.
+func summarised(w data.Warning, all []data.Warning) bool {
+	if w.Feature == "" {
+		return false
+	}
+	for _, v := range all {
+		if v.Feature == "" && v.File == w.File && strings.Contains(v.Message, w.Feature+" ") {
+			return true
+		}
+	}
+	return false
 }
 
 // warned reports whether the study has listed w already.

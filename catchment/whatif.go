@@ -62,6 +62,49 @@ type WhatIf struct {
 	spare *sync.Pool
 	// spareChanges holds *[]OfficeChange for Each's closures likewise.
 	spareChanges *sync.Pool
+
+	// reach is built on the first scenario that opens an office: an index
+	// of the districts' points, and the farthest any baseline office lies
+	// from its nearest district.
+	reachOnce  sync.Once
+	reachIndex *geo.PointIndex
+	reachM     float64
+}
+
+// farOfficeM is how much farther than any baseline office a new office may
+// lie from its nearest district before it is said to be outside the study
+// area; farOfficeMinM is the least distance that is.
+const (
+	farOfficeM    = 5000
+	farOfficeMinM = 10000
+)
+
+// farOffices warns of the change's new offices that lie far outside the
+// study area: farther from every district than any baseline office is, by
+// farOfficeM, and at least farOfficeMinM from the nearest district. Such an
+// office is most often a typing slip or swapped coordinates.
+func (w *WhatIf) farOffices(ch Change) []data.Warning {
+	if len(ch.Open) == 0 || len(w.points) == 0 {
+		return nil
+	}
+	w.reachOnce.Do(func() {
+		w.reachIndex = geo.NewPointIndex(w.points)
+		for _, o := range w.offices {
+			w.reachM = max(w.reachM, w.reachIndex.Nearest(o.Location).Distance)
+		}
+	})
+	limit := max(w.reachM+farOfficeM, farOfficeMinM)
+	var out []data.Warning
+	for _, o := range ch.Open {
+		nb := w.reachIndex.Nearest(o.Location)
+		if nb.Distance <= limit {
+			continue
+		}
+		out = append(out, data.Warning{Feature: fmt.Sprintf("new office %s", o.ID), Field: "lat, lon",
+			Message: fmt.Sprintf("what-if %s: the new office at lat %.5f, lon %.5f lies %.1f km from the nearest district (%s), far outside the study area (every existing office lies within %.1f km of a district); check its coordinates — latitude and longitude swapped?",
+				ch.label(), o.Location.Lat(), o.Location.Lon(), nb.Distance/1000, w.districts[nb.Index].Name, w.reachM/1000)})
+	}
+	return out
 }
 
 // state is one assignment of the what-if in compact form, free of
@@ -380,6 +423,7 @@ func (w *WhatIf) closeOffices(out outcome, keep func(OfficeStatus) bool) (state,
 // those not reached at all.
 func (w *WhatIf) openOffices(out *outcome) error {
 	n := len(w.offices)
+	out.warnings = append(out.warnings, w.farOffices(out.change)...)
 	fresh, err := w.metric.Measure(w.places, officePlaces(out.change.Open))
 	switch {
 	case errors.Is(err, ErrUnreachable):
@@ -1018,6 +1062,11 @@ func (w *WhatIf) Each(kind data.OfficeKind, opt CompareOptions) ([]Impact, error
 		}
 		if x.MovedPopulation != y.MovedPopulation {
 			return x.MovedPopulation < y.MovedPopulation
+		}
+		// Without population every closure costs 0 person-km: rank by the
+		// distance added over the districts that move (district-km).
+		if dx, dy := x.MeanChangeM*float64(x.MovedDistricts), y.MeanChangeM*float64(y.MovedDistricts); dx != dy && !math.IsNaN(dx) && !math.IsNaN(dy) {
+			return dx < dy
 		}
 		return out[a].Office.ID < out[b].Office.ID
 	})

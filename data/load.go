@@ -346,8 +346,12 @@ func noIDs(layer Layer, recs []*record, keys map[string]bool, csv bool, res *res
 	if csv {
 		what, where = "column", "columns"
 	}
-	return fmt.Errorf("field id: none of the %d records has an id: no %s named %s; the file's %s are %s — map one with --field %s.id=NAME",
-		len(recs), what, strings.Join(res.names[fieldID], ", "), where, propertyList(keys), layer)
+	hint := ""
+	if code := ksjLike(keys); code != "" {
+		hint = fmt.Sprintf(", or, as %s is a 国土数値情報 (KSJ) code, read the file with --preset ksj", code)
+	}
+	return fmt.Errorf("field id: none of the %d records has an id: no %s named %s; the file's %s are %s — map one with --field %s.id=NAME%s",
+		len(recs), what, strings.Join(res.names[fieldID], ", "), where, propertyList(keys), layer, hint)
 }
 
 func propertyList(keys map[string]bool) string {

@@ -2,6 +2,7 @@ package data
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -160,4 +161,48 @@ func ksjOfficeKind(name, class string) OfficeKind {
 		return Branch
 	}
 	return ""
+}
+
+// ksjLike returns a field name that looks like a 国土数値情報 attribute
+// code (N03_001, A27_004_ja, P30_005), or "" when none does.
+func ksjLike(keys map[string]bool) string {
+	var codes []string
+	for k := range keys {
+		if isKSJCode(k) {
+			codes = append(codes, k)
+		}
+	}
+	if len(codes) == 0 {
+		return ""
+	}
+	sort.Strings(codes)
+	return codes[0]
+}
+
+// isKSJCode reports whether a name has the form of a KSJ attribute code:
+// a capital letter, two digits, an optional lower-case letter, "_" and
+// three digits, optionally followed by "_ja".
+func isKSJCode(name string) bool {
+	name = strings.TrimSuffix(name, "_ja")
+	if len(name) < 7 || name[0] < 'A' || name[0] > 'Z' {
+		return false
+	}
+	i := 1
+	for ; i < 3; i++ {
+		if name[i] < '0' || name[i] > '9' {
+			return false
+		}
+	}
+	if name[i] >= 'a' && name[i] <= 'z' {
+		i++
+	}
+	if len(name) != i+4 || name[i] != '_' {
+		return false
+	}
+	for _, c := range name[i+1:] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }

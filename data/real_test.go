@@ -2,6 +2,7 @@ package data
 
 import (
 	"os"
+	"strings"
 	"testing"
 )
 
@@ -82,5 +83,25 @@ func TestRealOffices(t *testing.T) {
 	}
 	if len(ds.Districts) != 5 || ds.Districts[0].ID == "" || len(ds.Boundary) == 0 {
 		t.Errorf("%d districts (first id %q), %d boundary polygons", len(ds.Districts), ds.Districts[0].ID, len(ds.Boundary))
+	}
+}
+
+// TestKSJHint: 国土数値情報 ward polygons read without --preset ksj fail on
+// their id, and the message says that the preset reads them.
+func TestKSJHint(t *testing.T) {
+	needShared(t)
+	file := sharedData + "kumamoto_wards_N03-21_simplified1pct_smartnews.geojson"
+	_, _, err := Load(Paths{LayerDistricts: file}, Options{})
+	if err == nil || !strings.Contains(err.Error(), "--preset ksj") || !strings.Contains(err.Error(), "N03_001") {
+		t.Fatalf("want an error suggesting --preset ksj, got %v", err)
+	}
+	if _, _, err := Load(Paths{LayerDistricts: file}, Options{Preset: PresetKSJ}); err != nil {
+		t.Fatalf("with the preset: %v", err)
+	}
+	for name, want := range map[string]bool{"N03_001": true, "A27_004_ja": true, "P30_005": true, "A32a_001": true,
+		"N03_01": false, "id": false, "n03_001": false, "N03_0011": false, "NN3_001": false, "P30_00x": false} {
+		if got := isKSJCode(name); got != want {
+			t.Errorf("isKSJCode(%q) = %v, want %v", name, got, want)
+		}
 	}
 }

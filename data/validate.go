@@ -216,7 +216,9 @@ func checkExtent(layer Layer, sites map[Layer][]site, p *problems) bool {
 			}
 		}
 	}
-	if empty {
+	// A reference of one place (a single office) or a cluster has no
+	// extent to compare with.
+	if empty || ref.Right()-ref.Left() < 0.01 && ref.Top()-ref.Bottom() < 0.01 {
 		return false
 	}
 	// Far outside: beyond half the reference extent, and at least 0.1°

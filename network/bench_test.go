@@ -60,3 +60,37 @@ func BenchmarkSegmentIndexGrid1M(b *testing.B) {
 		fresh.segmentIndex()
 	}
 }
+
+// BenchmarkIsochronesChuo draws the 5/10/15-minute service areas of the
+// offices in or near 中央区 on its real drive network (car) and on its
+// all-roads network (walk, 10/20/30 minutes); the search is not timed.
+func BenchmarkIsochronesChuo(b *testing.B) {
+	for _, tc := range []struct {
+		name    string
+		file    string
+		profile Profile
+		limits  []float64
+	}{
+		{"car", chuoDrive, Car, []float64{300, 600, 900}},
+		{"walk", chuoWalk, Walk, []float64{600, 1200, 1800}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			g, _, err := Load(sharedFile(b, tc.file), tc.profile)
+			if err != nil {
+				b.Fatal(err)
+			}
+			facs := append(positions(chuoWardOffices), positions(chuoBranchOffices)...)
+			snaps := make([]Snap, len(facs))
+			for i, f := range facs {
+				snaps[i] = g.Snap(f, 0)
+			}
+			res := g.MultiSource(snaps, Time)
+			b.ResetTimer()
+			for b.Loop() {
+				if _, err := g.Isochrones(res, len(facs), IsochroneOptions{Limits: tc.limits}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

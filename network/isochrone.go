@@ -20,8 +20,8 @@ type IsochroneOptions struct {
 	// CellM is the raster cell size in metres (default 25 m); the polygons'
 	// edges follow cell boundaries.
 	CellM float64
-	// MaxCells caps the raster size (default 50 million cells) so that a
-	// mistaken cell size fails instead of exhausting memory.
+	// MaxCells caps the raster size (default 50 million cells of 12 bytes)
+	// so that a mistaken cell size fails instead of exhausting memory.
 	MaxCells int
 }
 
@@ -38,21 +38,25 @@ type Band struct {
 	Area orb.MultiPolygon
 }
 
-// Isochrones draws nested service areas from a multi-source search: for each
-// facility and each limit, the places within BufferM of a road from which
-// that facility is the nearest and is reached within the limit; and the same
-// for all facilities together (Facility -1). Each facility's bands therefore
-// partition the union the way its catchment does.
+// Isochrones draws nested service areas from a multi-source search. A place
+// is served when a reached road point lies within BufferM of it; it costs
+// what the cheapest such road point costs, and belongs to the facility that
+// road point is nearest to (on a tie, the lower index). A facility's band of
+// a limit holds the places that belong to it and cost at most the limit;
+// the union's band (Facility -1) holds every place that costs at most the
+// limit. So at each limit the facilities' bands partition the union's (no
+// overlap, nothing left out), and each facility's bands are nested.
 //
-// The areas are the union of the reached road pieces (edges cut where the
-// limit falls inside them) buffered by BufferM, computed on a raster of CellM
-// cells in a local plane and traced into polygons with holes. A raster keeps
-// bands exactly nested (a cell reached within 10 min is reached within 20),
-// keeps holes where no road reaches (parks, rivers, rail yards), runs in time
-// linear in the network and needs no polygon-union library; an alpha or
-// concave hull of reached nodes would bridge rivers and depend on a tuning
-// radius. Band order in the result: facilities in index order, then the
-// union, each with its limits ascending.
+// Places are the cells of a raster of CellM cells in a local plane, judged
+// at their centres; the cells of a band are traced into polygons with holes
+// that are valid under the OGC rules (GEOS, QGIS), and neighbouring bands
+// share their borders exactly. A raster keeps bands exactly nested (a cell
+// reached within 10 min is reached within 20), keeps holes where no road
+// reaches (parks, rivers, rail yards), runs in time linear in the network
+// and needs no polygon-union library; an alpha or concave hull of reached
+// nodes would bridge rivers and depend on a tuning radius. Band order in
+// the result: facilities in index order, then the union, each with its
+// limits ascending.
 func (g *Graph) Isochrones(r SourceResult, nFacilities int, opt IsochroneOptions) ([]Band, error) {
 	if len(opt.Limits) == 0 {
 		return nil, fmt.Errorf("network: isochrones: no limits")
@@ -118,21 +122,6 @@ func (g *Graph) Isochrones(r SourceResult, nFacilities int, opt IsochroneOptions
 			}
 		}
 	}
-	// reachedPart cuts a piece at a limit: the fraction interval within it.
-	reachedPart := func(p piece, limit float64) (lo, hi float64, ok bool) {
-		if p.endCost > limit {
-			return 0, 0, false
-		}
-		span := 1.0
-		if p.perFrac > 0 {
-			span = (limit - p.endCost) / p.perFrac
-		}
-		if p.towardHigh {
-			return math.Max(p.from, p.to-span), p.to, true
-		}
-		return p.from, math.Min(p.to, p.from+span), true
-	}
-
 	// Local plane and raster extent around the reached nodes.
 	var ext orb.Bound
 	first := true
@@ -172,49 +161,151 @@ func (g *Graph) Isochrones(r SourceResult, nFacilities int, opt IsochroneOptions
 		return orb.Point{ext.Min[0] + (float64(i)*opt.CellM+x0)/kx, ext.Min[1] + (float64(j)*opt.CellM+y0)/ky}
 	}
 
-	// One raster per facility and one for the union: per cell, the first
-	// band reaching it (255 for none).
-	const none = 255
-	newRaster := func() []uint8 {
-		ras := make([]uint8, w*h)
-		for i := range ras {
-			ras[i] = none
-		}
-		return ras
+	// One raster: per cell, the cheapest cost of a reached road point
+	// within BufferM of its centre and the facility reached from there.
+	ras := costRaster{w: w, h: h, cell: opt.CellM, rad: opt.BufferM,
+		cost: make([]float64, w*h), owner: make([]int32, w*h)}
+	for k := range ras.cost {
+		ras.cost[k], ras.owner[k] = math.Inf(1), -1
 	}
-	rasters := map[int32][]uint8{}
-	union := newRaster()
-	rad := opt.BufferM
 	for _, p := range pieces {
-		ras := rasters[p.src]
-		if ras == nil {
-			ras = newRaster()
-			rasters[p.src] = ras
+		if int(p.src) >= nFacilities || p.src < 0 || p.endCost > maxLimit {
+			continue
 		}
 		ax, ay := toXY(g.coords[g.segU[p.seg]])
 		bx, by := toXY(g.coords[g.segV[p.seg]])
-		for k := len(limits) - 1; k >= 0; k-- {
-			lo, hi, ok := reachedPart(p, limits[k])
-			if !ok {
-				break // smaller limits reach even less
+		ras.paint(ax, ay, bx, by, p.from, p.to, p.endCost, p.perFrac, p.towardHigh, maxLimit, p.src)
+	}
+
+	// Each facility's cells lie in a window of the raster: trace there.
+	win := make([]cellWindow, nFacilities)
+	for f := range win {
+		win[f] = cellWindow{i0: w, j0: h, i1: -1, j1: -1}
+	}
+	all := cellWindow{i0: 0, j0: 0, i1: w - 1, j1: h - 1}
+	for j := 0; j < h; j++ {
+		for i := 0; i < w; i++ {
+			if f := ras.owner[j*w+i]; f >= 0 {
+				win[f].extend(i, j)
 			}
-			paintSegment(ras, union, w, h, opt.CellM, ax+lo*(bx-ax), ay+lo*(by-ay), ax+hi*(bx-ax), ay+hi*(by-ay), rad, uint8(k))
 		}
 	}
 	for f := 0; f < nFacilities; f++ {
-		ras := rasters[int32(f)]
-		for k, l := range limits {
+		for _, l := range limits {
 			b := Band{Facility: f, Limit: l, Metric: m}
-			if ras != nil {
-				b.Area = traceCells(ras, w, h, uint8(k), toLonLat)
+			if win[f].i1 >= 0 {
+				f32 := int32(f)
+				b.Area = traceCells(func(k int) bool { return ras.owner[k] == f32 && ras.cost[k] <= l }, w, win[f], toLonLat)
 			}
 			bands = append(bands, b)
 		}
 	}
-	for k, l := range limits {
-		bands = append(bands, Band{Facility: -1, Limit: l, Metric: m, Area: traceCells(union, w, h, uint8(k), toLonLat)})
+	for _, l := range limits {
+		area := traceCells(func(k int) bool { return ras.owner[k] >= 0 && ras.cost[k] <= l }, w, all, toLonLat)
+		bands = append(bands, Band{Facility: -1, Limit: l, Metric: m, Area: area})
 	}
 	return bands, nil
+}
+
+// costRaster holds, per cell of a w×h grid of cell-metre cells, the
+// cheapest cost of a reached road point within rad of the cell's centre
+// and the facility reached from it (-1: none). Ties go to the lower
+// facility index, so the result does not depend on painting order.
+type costRaster struct {
+	w, h      int
+	cell, rad float64
+	cost      []float64
+	owner     []int32
+}
+
+// paint offers the cells near one reached piece of the segment
+// (ax,ay)-(bx,by), in plane metres: the fractions from..to of it, left by
+// the end toward higher fractions (towardHigh) or lower ones at cost
+// endCost, perFrac being the cost of the whole segment. Cost grows
+// linearly away from the end the piece is left by; only the part within
+// limit is painted. A cell takes the piece's cheapest point within rad of
+// its centre when that is cheaper than what it holds.
+func (r *costRaster) paint(ax, ay, bx, by, from, to, endCost, perFrac float64, towardHigh bool, limit float64, src int32) {
+	lo, hi := from, to
+	if perFrac > 0 {
+		span := (limit - endCost) / perFrac
+		if towardHigh {
+			lo = math.Max(from, to-span)
+		} else {
+			hi = math.Min(to, from+span)
+		}
+	}
+	if lo > hi {
+		return
+	}
+	dx, dy := bx-ax, by-ay
+	px0, py0 := ax+lo*dx, ay+lo*dy
+	px1, py1 := ax+hi*dx, ay+hi*dy
+	rad, cell := r.rad, r.cell
+	i0 := max(0, int((math.Min(px0, px1)-rad)/cell))
+	i1 := min(r.w-1, int((math.Max(px0, px1)+rad)/cell))
+	j0 := max(0, int((math.Min(py0, py1)-rad)/cell))
+	j1 := min(r.h-1, int((math.Max(py0, py1)+rad)/cell))
+	l2 := dx*dx + dy*dy
+	r2 := rad * rad
+	for j := j0; j <= j1; j++ {
+		cy := (float64(j) + 0.5) * cell
+		for i := i0; i <= i1; i++ {
+			cx := (float64(i) + 0.5) * cell
+			// The fractions x of the segment within rad of the centre:
+			// |a + x·d − c|² ≤ rad², an interval around the projection t.
+			var x float64
+			if l2 == 0 {
+				if ex, ey := ax-cx, ay-cy; ex*ex+ey*ey > r2 {
+					continue
+				}
+				x = hi
+				if !towardHigh {
+					x = lo
+				}
+			} else {
+				t := ((cx-ax)*dx + (cy-ay)*dy) / l2
+				ex, ey := ax+t*dx-cx, ay+t*dy-cy
+				d2 := ex*ex + ey*ey
+				if d2 > r2 {
+					continue
+				}
+				half := math.Sqrt((r2 - d2) / l2)
+				x1, x2 := t-half, t+half
+				if x2 < lo || x1 > hi {
+					continue
+				}
+				// The cheapest point is the one nearest the end left by.
+				if towardHigh {
+					x = math.Min(x2, hi)
+				} else {
+					x = math.Max(x1, lo)
+				}
+			}
+			c := endCost
+			if towardHigh {
+				c += (to - x) * perFrac
+			} else {
+				c += (x - from) * perFrac
+			}
+			if c > limit {
+				c = limit // rounding at the cut; the piece was cut there
+			}
+			k := j*r.w + i
+			if c < r.cost[k] || (c == r.cost[k] && src < r.owner[k]) {
+				r.cost[k], r.owner[k] = c, src
+			}
+		}
+	}
+}
+
+// cellWindow is an inclusive range of raster columns i0..i1 and rows
+// j0..j1 (empty when i1 < i0).
+type cellWindow struct{ i0, j0, i1, j1 int }
+
+func (c *cellWindow) extend(i, j int) {
+	c.i0, c.i1 = min(c.i0, i), max(c.i1, i)
+	c.j0, c.j1 = min(c.j0, j), max(c.j1, j)
 }
 
 // orderBands sorts bands by facility (the union last), then limit.
@@ -234,70 +325,58 @@ func orderBands(b []Band, n int) []Band {
 	return b
 }
 
-// paintSegment lowers to band every cell of ras and union whose centre lies
-// within rad of the segment (ax,ay)-(bx,by), in plane metres.
-func paintSegment(ras, union []uint8, w, h int, cell, ax, ay, bx, by, rad float64, band uint8) {
-	i0 := max(0, int((math.Min(ax, bx)-rad)/cell))
-	i1 := min(w-1, int((math.Max(ax, bx)+rad)/cell))
-	j0 := max(0, int((math.Min(ay, by)-rad)/cell))
-	j1 := min(h-1, int((math.Max(ay, by)+rad)/cell))
-	dx, dy := bx-ax, by-ay
-	l2 := dx*dx + dy*dy
-	r2 := rad * rad
-	for j := j0; j <= j1; j++ {
-		cy := (float64(j) + 0.5) * cell
-		for i := i0; i <= i1; i++ {
-			cx := (float64(i) + 0.5) * cell
-			t := 0.0
-			if l2 > 0 {
-				t = math.Max(0, math.Min(1, ((cx-ax)*dx+(cy-ay)*dy)/l2))
-			}
-			ex, ey := ax+t*dx-cx, ay+t*dy-cy
-			if ex*ex+ey*ey <= r2 {
-				k := j*w + i
-				if band < ras[k] {
-					ras[k] = band
-				}
-				if band < union[k] {
-					union[k] = band
-				}
-			}
-		}
+// traceCells outlines the cells of window win (of a raster w cells wide)
+// for which in(j*w+i) holds, as polygons with holes; grid corners are
+// mapped to lon/lat by at. Outer rings run counter-clockwise and holes
+// clockwise (RFC 7946).
+//
+// The polygons are valid under the OGC simple features rules (GEOS, QGIS):
+// cells that meet only at a corner belong to different polygons, or the
+// ring passing that corner twice is split there into a shell and a hole
+// that touch at the corner, so that no ring touches itself.
+func traceCells(in func(k int) bool, w int, win cellWindow, at func(i, j int) orb.Point) orb.MultiPolygon {
+	if win.i1 < win.i0 || win.j1 < win.j0 {
+		return nil
 	}
-}
-
-// traceCells outlines the cells whose value is at most band as polygons with
-// holes; corners are mapped to lon/lat by at. Outer rings run
-// counter-clockwise and holes clockwise (RFC 7946).
-func traceCells(ras []uint8, w, h int, band uint8, at func(i, j int) orb.Point) orb.MultiPolygon {
-	in := func(i, j int) bool {
-		return i >= 0 && j >= 0 && i < w && j < h && ras[j*w+i] <= band
+	ww, hh := win.i1-win.i0+1, win.j1-win.j0+1
+	filled := func(x, y int) bool { // window coordinates
+		return x >= 0 && y >= 0 && x < ww && y < hh && in((y+win.j0)*w+x+win.i0)
 	}
-	// Directed boundary edges with the filled cell on the left.
+	// Directed boundary edges with the filled cell on the left, by start
+	// corner: every corner starts at most two (two at a saddle, where
+	// filled cells meet only at the corner).
 	type edge struct{ x0, y0, x1, y1 int32 }
 	var edges []edge
-	out := map[int64][]int32{} // start corner → edge ids
-	key := func(x, y int32) int64 { return int64(y)*int64(w+1) + int64(x) }
+	vw := ww + 1
+	out := make([][2]int32, vw*(hh+1))
+	for k := range out {
+		out[k] = [2]int32{-1, -1}
+	}
 	add := func(x0, y0, x1, y1 int) {
-		out[key(int32(x0), int32(y0))] = append(out[key(int32(x0), int32(y0))], int32(len(edges)))
+		v := &out[y0*vw+x0]
+		if v[0] < 0 {
+			v[0] = int32(len(edges))
+		} else {
+			v[1] = int32(len(edges))
+		}
 		edges = append(edges, edge{int32(x0), int32(y0), int32(x1), int32(y1)})
 	}
-	for j := 0; j < h; j++ {
-		for i := 0; i < w; i++ {
-			if !in(i, j) {
+	for y := 0; y < hh; y++ {
+		for x := 0; x < ww; x++ {
+			if !filled(x, y) {
 				continue
 			}
-			if !in(i, j-1) {
-				add(i, j, i+1, j)
+			if !filled(x, y-1) {
+				add(x, y, x+1, y)
 			}
-			if !in(i+1, j) {
-				add(i+1, j, i+1, j+1)
+			if !filled(x+1, y) {
+				add(x+1, y, x+1, y+1)
 			}
-			if !in(i, j+1) {
-				add(i+1, j+1, i, j+1)
+			if !filled(x, y+1) {
+				add(x+1, y+1, x, y+1)
 			}
-			if !in(i-1, j) {
-				add(i, j+1, i, j)
+			if !filled(x-1, y) {
+				add(x, y+1, x, y)
 			}
 		}
 	}
@@ -306,65 +385,63 @@ func traceCells(ras []uint8, w, h int, band uint8, at func(i, j int) orb.Point) 
 		pts    [][2]int32
 		area2  int64 // twice the signed area
 		probeX float64
-		probeY float64 // a point just to the right of the first edge
+		probeY float64 // the centre of the cell right of the first edge
 	}
 	var outers, holes []gridRing
-	for start := range edges {
-		if used[start] {
-			continue
+	addRing := func(pts [][2]int32) {
+		// Every edge is one cell long before the straight corners go.
+		dx, dy := float64(pts[1][0]-pts[0][0]), float64(pts[1][1]-pts[0][1])
+		rg := gridRing{probeX: float64(pts[0][0]) + dx/2 + dy/2, probeY: float64(pts[0][1]) + dy/2 - dx/2}
+		rg.pts = dropCollinear(pts)
+		for i := range rg.pts {
+			p, q := rg.pts[i], rg.pts[(i+1)%len(rg.pts)]
+			rg.area2 += int64(p[0])*int64(q[1]) - int64(q[0])*int64(p[1])
 		}
-		var pts [][2]int32
-		e := int32(start)
-		for !used[e] {
-			used[e] = true
-			ed := edges[e]
-			pts = append(pts, [2]int32{ed.x0, ed.y0})
-			cands := out[key(ed.x1, ed.y1)]
-			next := int32(-1)
-			if len(cands) == 1 {
-				next = cands[0]
-			} else {
-				// A saddle corner: turn left, keeping diagonal cells apart.
-				dx, dy := ed.x1-ed.x0, ed.y1-ed.y0
-				for _, c := range cands {
-					ce := edges[c]
-					if !used[c] && dx*(ce.y1-ce.y0)-dy*(ce.x1-ce.x0) > 0 {
-						next = c
-					}
-				}
-				if next < 0 {
-					for _, c := range cands {
-						if !used[c] {
-							next = c
-						}
-					}
-				}
-			}
-			if next < 0 {
-				break
-			}
-			e = next
-		}
-		pts = dropCollinear(pts)
-		var a2 int64
-		for i := range pts {
-			p, q := pts[i], pts[(i+1)%len(pts)]
-			a2 += int64(p[0])*int64(q[1]) - int64(q[0])*int64(p[1])
-		}
-		ed := edges[start]
-		dx, dy := float64(ed.x1-ed.x0), float64(ed.y1-ed.y0)
-		rg := gridRing{pts: pts, area2: a2,
-			probeX: float64(ed.x0) + dx/2 + dy/2, probeY: float64(ed.y0) + dy/2 - dx/2}
-		if a2 > 0 {
+		if rg.area2 > 0 {
 			outers = append(outers, rg)
 		} else {
 			holes = append(holes, rg)
 		}
 	}
+	for start := range edges {
+		if used[start] {
+			continue
+		}
+		var pts [][2]int32
+		saddle := false
+		e := int32(start)
+		for !used[e] {
+			used[e] = true
+			ed := edges[e]
+			pts = append(pts, [2]int32{ed.x0, ed.y0})
+			cands := out[int(ed.y1)*vw+int(ed.x1)]
+			next := cands[0]
+			if cands[1] >= 0 {
+				// A saddle corner: turn left, keeping the cells that meet
+				// only here apart.
+				saddle = true
+				dx, dy := ed.x1-ed.x0, ed.y1-ed.y0
+				for _, c := range cands {
+					ce := edges[c]
+					if dx*(ce.y1-ce.y0)-dy*(ce.x1-ce.x0) > 0 {
+						next = c
+					}
+				}
+			}
+			e = next
+		}
+		if !saddle {
+			addRing(pts)
+			continue
+		}
+		for _, loop := range splitAtRepeats(pts) {
+			addRing(loop)
+		}
+	}
 	toRing := func(pts [][2]int32) orb.Ring {
 		r := make(orb.Ring, 0, len(pts)+1)
 		for _, p := range pts {
-			r = append(r, at(int(p[0]), int(p[1])))
+			r = append(r, at(int(p[0])+win.i0, int(p[1])+win.j0))
 		}
 		return append(r, r[0])
 	}
@@ -396,6 +473,27 @@ func traceCells(ras []uint8, w, h int, band uint8, at func(i, j int) orb.Point) 
 		}
 	}
 	return mp
+}
+
+// splitAtRepeats splits a closed ring (first point not repeated at the end)
+// that passes some corners twice into loops that pass each corner once.
+func splitAtRepeats(pts [][2]int32) [][][2]int32 {
+	var loops [][][2]int32
+	at := make(map[[2]int32]int, len(pts))
+	stack := make([][2]int32, 0, len(pts))
+	for _, p := range pts {
+		if i, seen := at[p]; seen {
+			loops = append(loops, append([][2]int32(nil), stack[i:]...))
+			for _, q := range stack[i+1:] {
+				delete(at, q)
+			}
+			stack = stack[:i+1]
+			continue
+		}
+		at[p] = len(stack)
+		stack = append(stack, p)
+	}
+	return append(loops, stack)
 }
 
 // dropCollinear removes the corners of a closed orthogonal ring where it

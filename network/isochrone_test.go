@@ -48,7 +48,7 @@ func TestTraceCells(t *testing.T) {
 			}
 		}
 	}
-	mp := traceCells(ras, w, h, 0, func(i, j int) orb.Point { return orb.Point{float64(i), float64(j)} })
+	mp := traceCells(func(k int) bool { return ras[k] == 0 }, w, cellWindow{0, 0, w - 1, h - 1}, func(i, j int) orb.Point { return orb.Point{float64(i), float64(j)} })
 	if len(mp) != 3 {
 		t.Fatalf("%d polygons, want 3 (ring with hole, diagonal cell, corner cell): %v", len(mp), mp)
 	}

@@ -35,6 +35,11 @@ type Plan struct {
 	// for lscp.
 	Objective     float64 `json:"objective"`
 	ObjectiveUnit string  `json:"objective_unit"`
+	// Demand is what the weights count: "population", or "districts" when
+	// every district weighs 1 (no population was given); the units then
+	// say district_m, district_s and districts instead of person_m,
+	// person_s and persons, and the population fields count districts.
+	Demand string `json:"demand"`
 	// Optimal is true only when the plan is proven optimal; the optimum
 	// lies between LowerBound and UpperBound (one of them is Objective),
 	// and Gap = (upper − lower) / upper.
@@ -91,11 +96,16 @@ func PlanOf(p *locate.Problem, s *locate.Solution, q catchment.Quantity, metric 
 			pl.ServiceM = &v
 		}
 	}
+	unit := "person"
+	pl.Demand = "population"
+	if unitWeights(p.Weights) {
+		pl.Demand, unit = "districts", "district"
+	}
 	switch s.Model {
 	case locate.PMedian:
-		pl.ObjectiveUnit = "person_m"
+		pl.ObjectiveUnit = unit + "_m"
 		if timed {
-			pl.ObjectiveUnit = "person_s"
+			pl.ObjectiveUnit = unit + "_s"
 		}
 	case locate.PCenter:
 		pl.ObjectiveUnit = "m"
@@ -103,7 +113,7 @@ func PlanOf(p *locate.Problem, s *locate.Solution, q catchment.Quantity, metric 
 			pl.ObjectiveUnit = "s"
 		}
 	case locate.MCLP:
-		pl.ObjectiveUnit = "persons"
+		pl.ObjectiveUnit = unit + "s"
 	case locate.LSCP:
 		pl.ObjectiveUnit = "offices"
 	}
@@ -320,13 +330,23 @@ func PlanFigures(p Plan) vector.Table {
 	if p.Gap != nil {
 		add("gap (%)", fmt.Sprintf("%.4f", 100**p.Gap))
 	}
-	add("population", num(&p.TotalPopulation, 0))
-	add("population covered", num(&p.CoveredPopulation, 0))
+	if p.Demand == "districts" {
+		add("demand", "districts, 1 each (no population given)")
+		add("districts", num(&p.TotalPopulation, 0))
+		add("districts covered", num(&p.CoveredPopulation, 0))
+	} else {
+		add("population", num(&p.TotalPopulation, 0))
+		add("population covered", num(&p.CoveredPopulation, 0))
+	}
 	add("districts not covered", len(p.Uncovered))
-	add("mean distance (m, population-weighted)", num(p.MeanDistanceM, 1))
+	weighted := "population-weighted"
+	if p.Demand == "districts" {
+		weighted = "over districts"
+	}
+	add("mean distance (m, "+weighted+")", num(p.MeanDistanceM, 1))
 	add("largest distance (m)", num(p.MaxDistanceM, 1))
 	if p.MeanTimeS != nil {
-		add("mean time (s, population-weighted)", num(p.MeanTimeS, 1))
+		add("mean time (s, "+weighted+")", num(p.MeanTimeS, 1))
 		add("longest time (s)", num(p.MaxTimeS, 1))
 	}
 	add("seconds", fmt.Sprintf("%.3f", p.Seconds))
@@ -342,7 +362,7 @@ func PlanFigures(p Plan) vector.Table {
 // ids are shown).
 func CurveChart(plans []Plan, names, namesEn map[string]string) ([]draw.CurvePoint, draw.CurveText) {
 	var text draw.CurveText
-	timed := len(plans) > 0 && plans[0].ServiceS != nil || len(plans) > 0 && (plans[0].ObjectiveUnit == "person_s" || plans[0].ObjectiveUnit == "s")
+	timed := len(plans) > 0 && plans[0].ServiceS != nil || len(plans) > 0 && (strings.HasSuffix(plans[0].ObjectiveUnit, "_s") || plans[0].ObjectiveUnit == "s")
 	model := ""
 	if len(plans) > 0 {
 		model = plans[0].Model
@@ -466,7 +486,7 @@ func WriteKeptMarkdown(w io.Writer, r KeptReport) error {
 		name(id)
 	}
 	first := r.Plans[0]
-	timed := first.MeanTimeS != nil && first.ObjectiveUnit == "person_s"
+	timed := first.MeanTimeS != nil && strings.HasSuffix(first.ObjectiveUnit, "_s")
 	p("## If K offices were kept\n\n")
 	p("The best plan for each number of offices K, keeping all %s: the p-median, which minimises the residents' total distance to their nearest office (%s metric), found by `catchment optimize`", r.KeptKind, first.Metric)
 	proven := true
@@ -573,4 +593,15 @@ func shortName(n string) string {
 		}
 	}
 	return n
+}
+
+// unitWeights reports whether every demand point weighs 1 (or the weights
+// are not given), so that the plan counts districts, not people.
+func unitWeights(w []float64) bool {
+	for _, v := range w {
+		if v != 1 {
+			return false
+		}
+	}
+	return true
 }

@@ -63,11 +63,18 @@ func WriteReportMarkdown(w io.Writer, s Report) error {
 	p("| offices | %d ward offices + %d branch offices = %d |\n", wards, branches, len(ds.Offices))
 	if len(ds.Districts) > 0 {
 		p("| districts | %d |\n", len(ds.Districts))
-		p("| population (sum of districts) | %s |\n", whole(s.Assignment.Population))
-		p("| residents per office | %s |\n", whole(s.Assignment.ResidentsPerOffice()))
+		if s.Study != nil && !s.Study.HasPopulation() {
+			p("| population (sum of districts) | unknown: no district has a population (add a population field or --population) |\n")
+		} else {
+			p("| population (sum of districts) | %s |\n", whole(s.Assignment.Population))
+			p("| residents per office | %s |\n", whole(s.Assignment.ResidentsPerOffice()))
+		}
 	}
+	pairs := wards > 0 && branches > 0
 	cands := catchment.Candidates(s.Nearest, s.MaxKm)
-	p("| branch offices within %g km of a ward office (%s) | %d of %d |\n", s.MaxKm, metricPhrase(s.metric()), len(cands), len(s.Nearest))
+	if pairs {
+		p("| branch offices within %g km of a ward office (%s) | %d of %d |\n", s.MaxKm, metricPhrase(s.metric()), len(cands), len(s.Nearest))
+	}
 	if s.Gaps != nil {
 		var gaps, fallback, gapPop int
 		for _, g := range s.Gaps {
@@ -79,11 +86,22 @@ func WriteReportMarkdown(w io.Writer, s Report) error {
 				}
 			}
 		}
-		p("| districts with no convenience store (gaps) | %d (population %s) |\n", gaps, whole(float64(gapPop)))
+		if s.Study != nil && !s.Study.HasPopulation() {
+			p("| districts with no convenience store (gaps) | %d |\n", gaps)
+		} else {
+			p("| districts with no convenience store (gaps) | %d (population %s) |\n", gaps, whole(float64(gapPop)))
+		}
 		p("| of which have a post office | %d |\n", fallback)
 		p("| gaps with neither store nor post office | %d |\n", gaps-fallback)
 	}
 	p("\n")
+	if len(s.Skipped) > 0 {
+		p("**Not run on this study:**\n\n")
+		for _, sk := range s.Skipped {
+			p("- %s\n", sk)
+		}
+		p("\n")
+	}
 	if len(ds.References) > 0 {
 		p("## The city's figures beside this study's\n\n")
 		p("| figure | city's plan | this study |\n|---|---|---|\n")
@@ -93,48 +111,8 @@ func WriteReportMarkdown(w io.Writer, s Report) error {
 		p("\nSource of the city's figures: %s.\n\n", ds.References[0].Source)
 	}
 
-	p("## Nearest ward office of each branch office\n\n")
-	switch s.metric() {
-	case "road", "time":
-		p("Distances are measured along the road network (%s metric) from the offices' positions. ", s.metric())
-		p("The city's published figures are road distances too; the ratio shows how they compare.\n\n")
-	default:
-		p("Distances are geodesic (straight line on the WGS84 ellipsoid) from the offices' positions. ")
-		p("The city's published figures are road distances, so they are longer; the ratio shows by how much.\n\n")
-	}
-	p("| branch office | nearest ward office | distance km | city's km | ratio | within %g km |\n|---|---|--:|--:|--:|---|\n", s.MaxKm)
-	for _, r := range s.Nearest {
-		pub, ratio := "", ""
-		if r.Office.PublishedKm != nil {
-			pub = fmt.Sprintf("%.1f", *r.Office.PublishedKm)
-			ratio = fmt.Sprintf("%.2f", *r.Office.PublishedKm/(r.DistanceM/1000))
-		}
-		within := ""
-		if r.Reached() && r.DistanceM <= s.MaxKm*1000 {
-			within = "yes"
-		}
-		if !r.Reached() {
-			p("| %s | — | — | %s | | not routed: %s |\n", r.Office.Name, pub, r.Note)
-			continue
-		}
-		p("| %s | %s | %.2f | %s | %s | %s |\n", r.Office.Name, r.Nearest.Name, r.DistanceM/1000, pub, ratio, within)
-	}
-	var pubCands, both []string
-	for _, r := range s.Nearest {
-		if r.Office.PublishedKm != nil && *r.Office.PublishedKm <= s.MaxKm {
-			pubCands = append(pubCands, r.Office.Name)
-			if r.Reached() && r.DistanceM <= s.MaxKm*1000 {
-				both = append(both, r.Office.Name)
-			}
-		}
-	}
-	p("\nCandidates by %s: %d. ", metricPhrase(s.metric()), len(cands))
-	if len(pubCands) > 0 {
-		p("Candidates by the city's road distances: %d (%s); %d are candidates under both.", len(pubCands), strings.Join(pubCands, ", "), len(both))
-	}
-	p("\n\n")
-	if s.Straight != nil {
-		writeThreeWay(p, s)
+	if pairs {
+		writeNearestSection(p, s, cands)
 	}
 
 	if len(ds.Districts) > 0 && s.Assignment.Offices != nil {
@@ -343,4 +321,52 @@ func metricPhrase(m string) string {
 		return "road (fastest route)"
 	}
 	return "straight line"
+}
+
+// writeNearestSection writes the nearest ward office of each branch office
+// and the distance rule's candidates.
+func writeNearestSection(p func(string, ...any), s Report, cands []catchment.NearestRow) {
+	p("## Nearest ward office of each branch office\n\n")
+	switch s.metric() {
+	case "road", "time":
+		p("Distances are measured along the road network (%s metric) from the offices' positions. ", s.metric())
+		p("The city's published figures are road distances too; the ratio shows how they compare.\n\n")
+	default:
+		p("Distances are geodesic (straight line on the WGS84 ellipsoid) from the offices' positions. ")
+		p("The city's published figures are road distances, so they are longer; the ratio shows by how much.\n\n")
+	}
+	p("| branch office | nearest ward office | distance km | city's km | ratio | within %g km |\n|---|---|--:|--:|--:|---|\n", s.MaxKm)
+	for _, r := range s.Nearest {
+		pub, ratio := "", ""
+		if r.Office.PublishedKm != nil {
+			pub = fmt.Sprintf("%.1f", *r.Office.PublishedKm)
+			ratio = fmt.Sprintf("%.2f", *r.Office.PublishedKm/(r.DistanceM/1000))
+		}
+		within := ""
+		if r.Reached() && r.DistanceM <= s.MaxKm*1000 {
+			within = "yes"
+		}
+		if !r.Reached() {
+			p("| %s | — | — | %s | | not routed: %s |\n", r.Office.Name, pub, r.Note)
+			continue
+		}
+		p("| %s | %s | %.2f | %s | %s | %s |\n", r.Office.Name, r.Nearest.Name, r.DistanceM/1000, pub, ratio, within)
+	}
+	var pubCands, both []string
+	for _, r := range s.Nearest {
+		if r.Office.PublishedKm != nil && *r.Office.PublishedKm <= s.MaxKm {
+			pubCands = append(pubCands, r.Office.Name)
+			if r.Reached() && r.DistanceM <= s.MaxKm*1000 {
+				both = append(both, r.Office.Name)
+			}
+		}
+	}
+	p("\nCandidates by %s: %d. ", metricPhrase(s.metric()), len(cands))
+	if len(pubCands) > 0 {
+		p("Candidates by the city's road distances: %d (%s); %d are candidates under both.", len(pubCands), strings.Join(pubCands, ", "), len(both))
+	}
+	p("\n\n")
+	if s.Straight != nil {
+		writeThreeWay(p, s)
+	}
 }

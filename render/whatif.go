@@ -312,8 +312,11 @@ type WhatIfReport struct {
 	Synthetic []string
 	// MovedLimit bounds the moved districts listed per stage (0: 30).
 	MovedLimit int
-	Files      []string // output files to link
-	Images     []ReportImage
+	// NoPopulation says that no district has a population: residents are
+	// not counted and Each is ranked by the distance added over districts.
+	NoPopulation bool
+	Files        []string // output files to link
+	Images       []ReportImage
 }
 
 // WriteWhatIfMarkdown writes the what-if section of report.md ("## What if:
@@ -504,6 +507,9 @@ func WriteWhatIfMarkdown(w io.Writer, r WhatIfReport) error {
 		p("### Closing one office alone: least impact first\n\n")
 		p("Each office closed on its own, everything else open. Person-km = Σ residents × added distance (one visit each); ")
 		p("a lower figure means a closure that costs residents less travel.\n\n")
+		if r.NoPopulation {
+			p("**No district has a population**, so residents and person-km are 0 here: the closures are ranked by the distance added, summed over the districts that move (one per district). Add a population field or a population layer to rank by residents.\n\n")
+		}
 		p("| rank | office | residents affected | weighted change km | max change km | added person-km | taken by |\n|--:|---|--:|--:|--:|--:|---|\n")
 		t := WhatIfEachTable(r.Each)
 		for i, im := range r.Each {

@@ -67,3 +67,30 @@ func BenchmarkWhatIfRequestScale(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkServiceRequest times POST /api/service closing one branch
+// office on the embedded data: the service model and the opening hours
+// before and after.
+func BenchmarkServiceRequest(b *testing.B) {
+	srv, _ := withService(b, Options{})
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, httptest.NewRequest("POST", "/api/service", strings.NewReader(`{"close":["oe"]}`)))
+		if rec.Code != http.StatusOK {
+			b.Fatalf("%d %s", rec.Code, rec.Body)
+		}
+	}
+}
+
+// BenchmarkOptimizeRequest times POST /api/optimize for K = 8 with the
+// ward offices kept on the embedded data (solved and proven each time).
+func BenchmarkOptimizeRequest(b *testing.B) {
+	srv, _ := kumamoto(b, Options{})
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, httptest.NewRequest("POST", "/api/optimize", strings.NewReader(`{"k":8,"keep_kind":"ward"}`)))
+		if rec.Code != http.StatusOK {
+			b.Fatalf("%d %s", rec.Code, rec.Body)
+		}
+	}
+}

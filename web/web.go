@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/kumamoto-gis/catchment/catchment"
+	"github.com/kumamoto-gis/catchment/catchment/service"
 	"github.com/kumamoto-gis/catchment/data"
 	"github.com/kumamoto-gis/catchment/internal/atomicfile"
 	"github.com/kumamoto-gis/catchment/render"
@@ -52,6 +53,13 @@ type Options struct {
 	MaxBody int64
 	// Fonts draw the exported PNG maps (nil: romanised labels only).
 	Fonts *draw.Fonts
+	// Service is the certificate service model shown for each scenario
+	// (nil: none; ServiceMissing then says what is missing, on the page).
+	Service        *Service
+	ServiceMissing string
+	// SolveLimit bounds each optimiser solve (0: 10 s); a request may
+	// ask for less.
+	SolveLimit time.Duration
 }
 
 // Server is the page and its API over one study. It is safe for
@@ -64,6 +72,13 @@ type Server struct {
 	mux    *http.ServeMux
 
 	studyJSON, districtsJSON, storesJSON, postsJSON []byte
+
+	// solving admits one optimiser solve at a time.
+	solving chan struct{}
+
+	serviceOnce sync.Once
+	serviceBase *service.Analysis
+	serviceErr  error
 
 	eachOnce sync.Once
 	eachJSON []byte
@@ -79,6 +94,12 @@ func New(s *catchment.Study, opt Options) (*Server, error) {
 	if opt.MaxBody <= 0 {
 		opt.MaxBody = 1 << 20
 	}
+	if opt.SolveLimit <= 0 {
+		opt.SolveLimit = 10 * time.Second
+	}
+	if opt.Service != nil && (opt.Service.Model == nil || opt.Service.HoursMetric == nil || !(opt.Service.HoursLimit > 0)) {
+		return nil, fmt.Errorf("web: the service model needs a model, an hours metric and a limit > 0")
+	}
 	if math.IsNaN(opt.MaxKm) || opt.MaxKm < 0 || math.IsInf(opt.MaxKm, 0) {
 		return nil, fmt.Errorf("web: distance rule %g km is not a distance ≥ 0", opt.MaxKm)
 	}
@@ -89,7 +110,7 @@ func New(s *catchment.Study, opt Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	srv := &Server{study: s, whatIf: w, opt: opt, mux: http.NewServeMux()}
+	srv := &Server{study: s, whatIf: w, opt: opt, mux: http.NewServeMux(), solving: make(chan struct{}, 1)}
 	ds := s.Dataset()
 	if len(ds.Stores)+len(ds.Posts) > 0 {
 		if srv.gaps, err = s.Gaps(); err != nil {
@@ -133,6 +154,8 @@ func New(s *catchment.Study, opt Options) (*Server, error) {
 	srv.mux.HandleFunc("GET /api/stores.geojson", srv.raw(srv.storesJSON, "application/geo+json"))
 	srv.mux.HandleFunc("GET /api/posts.geojson", srv.raw(srv.postsJSON, "application/geo+json"))
 	srv.mux.HandleFunc("POST /api/whatif", srv.handleWhatIf)
+	srv.mux.HandleFunc("POST /api/service", srv.handleService)
+	srv.mux.HandleFunc("POST /api/optimize", srv.handleOptimize)
 	srv.mux.HandleFunc("GET /api/each", srv.handleEach)
 	srv.mux.HandleFunc("GET /api/scenario.yaml", srv.handleScenarioDownload)
 	srv.mux.HandleFunc("POST /api/scenario", srv.handleScenarioUpload)
@@ -199,6 +222,8 @@ func (s *Server) describe() ([]byte, error) {
 		"offices": offices, "districts": len(s.study.Districts()), "population": base.Population,
 		"synthetic": synthetic, "source": render.SourceLine(ds), "tiles": s.opt.Tiles,
 		"can_save": s.opt.OutDir != "", "gaps_known": s.gaps != nil,
+		"service": s.serviceStatus(), "quantity": s.study.Metric().Quantity(),
+		"solve_limit_s": s.opt.SolveLimit.Seconds(),
 	})
 }
 

@@ -38,9 +38,14 @@ func lineStudy(t *testing.T, by network.Metric, opt catchment.Options) *catchmen
 	return studyOf(t, &data.Dataset{Offices: offices, Districts: ds}, Metric{Graph: g, By: by, MaxSnapM: 300}, opt)
 }
 
-func TestServiceAreasCountTheAssignedDistricts(t *testing.T) {
+// TestServiceAreasCountByPointInPolygon checks the bands' districts against
+// an independent point-in-polygon (orb's planar) of the districts'
+// representative points in the drawn polygons, and that each place belongs
+// to the office it is cheapest to reach.
+func TestServiceAreasCountByPointInPolygon(t *testing.T) {
 	s := lineStudy(t, network.Time, catchment.Options{})
-	limits := []float64{120, 300, 600} // 2, 5, 10 minutes at 36 km/h: 1.2, 3, 6 km
+	// 2, 5, 10, 20 minutes at 36 km/h: 1.2, 3, 6, 12 km of road.
+	limits := []float64{120, 300, 600, 1200}
 	sa, err := s.ServiceAreas(catchment.AreaOptions{Limits: limits, CellM: 10, BufferM: 50})
 	if err != nil {
 		t.Fatal(err)
@@ -48,43 +53,40 @@ func TestServiceAreasCountTheAssignedDistricts(t *testing.T) {
 	if len(sa.Skipped) != 1 || sa.Skipped[0].ID != "far" || sa.Metric != "time" || sa.Quantity != catchment.Time {
 		t.Errorf("skipped %v, metric %s %s", sa.Skipped, sa.Metric, sa.Quantity)
 	}
-	if len(sa.Areas) != 9 { // 2 offices + union, × 3 limits
-		t.Fatalf("%d areas, want 9", len(sa.Areas))
+	if len(sa.Areas) != 12 { // 2 offices + union, × 4 limits
+		t.Fatalf("%d areas, want 12", len(sa.Areas))
 	}
-	a, err := s.Assign()
-	if err != nil {
-		t.Fatal(err)
-	}
+	pts := s.Points()
+	officeSum := map[float64][]string{}
 	for k, ar := range sa.Areas {
 		office := "all"
 		if ar.Office != nil {
 			office = ar.Office.ID
 		}
-		if ar.Office != nil && ar.Office.ID == "far" {
-			t.Errorf("a band of the office off the network")
-		}
-		// Brute force from the assignment.
 		var want []string
 		var pop float64
-		for _, da := range a.Districts {
-			if da.Office == nil || (ar.Office != nil && da.Office != ar.Office) || da.TimeS > ar.Limit {
-				continue
+		for i, d := range s.Districts() {
+			if planar.MultiPolygonContains(ar.Geometry, pts[i]) {
+				want = append(want, d.ID)
+				pop += d.Pop()
 			}
-			want = append(want, da.District.ID)
-			pop += da.District.Pop()
 		}
 		var got []string
 		for _, d := range ar.Districts {
 			got = append(got, d.ID)
-			// Each district counted is inside its band's polygon.
-			if !planar.MultiPolygonContains(ar.Geometry, s.Points()[slices.IndexFunc(s.Districts(), func(x data.District) bool { return x.ID == d.ID })]) {
-				t.Errorf("district %s counted in %s's %v s band but outside its polygon", d.ID, office, ar.Limit)
-			}
 		}
 		if !slices.Equal(got, want) || ar.Population != pop {
-			t.Errorf("band %d (%s, %v s): districts %v population %v, want %v %v", k, office, ar.Limit, got, ar.Population, want, pop)
+			t.Errorf("band %d (%s, %v s): districts %v population %v; their points in the polygon: %v %v", k, office, ar.Limit, got, ar.Population, want, pop)
 		}
-		if k%3 > 0 {
+		if ar.Office != nil {
+			officeSum[ar.Limit] = append(officeSum[ar.Limit], got...)
+		} else {
+			slices.Sort(officeSum[ar.Limit])
+			if !slices.Equal(officeSum[ar.Limit], got) {
+				t.Errorf("%v s: the offices' bands hold %v, the union's %v", ar.Limit, officeSum[ar.Limit], got)
+			}
+		}
+		if k%4 > 0 {
 			prev := sa.Areas[k-1]
 			if !(ar.AreaM2 >= prev.AreaM2) || len(ar.Districts) < len(prev.Districts) {
 				t.Errorf("band %d not monotone after the one before", k)
@@ -92,8 +94,32 @@ func TestServiceAreasCountTheAssignedDistricts(t *testing.T) {
 		}
 	}
 	// 6 km of road in 10 minutes: d0, d1 from the west, d4 from the east.
-	if u := sa.Areas[8]; u.Office != nil || len(u.Districts) != 3 || u.Population != 80 {
+	if u := sa.Areas[10]; u.Office != nil || len(u.Districts) != 3 || u.Population != 80 {
 		t.Errorf("union 10 min band: %d districts, population %v; want d0, d1 and d4 (80)", len(u.Districts), u.Population)
+	}
+	// In 20 minutes both offices reach past the middle of the road
+	// (130.70): d2 (130.69) is cheaper to reach from the west, d3 (130.72)
+	// from the east, and the border between their bands is the middle.
+	west, east := sa.Areas[3], sa.Areas[7]
+	ids := func(a catchment.ServiceArea) (out []string) {
+		for _, d := range a.Districts {
+			out = append(out, d.ID)
+		}
+		return out
+	}
+	if !slices.Equal(ids(west), []string{"d0", "d1", "d2"}) || !slices.Equal(ids(east), []string{"d3", "d4"}) {
+		t.Errorf("20 min: west holds %v, east %v; want d0 d1 d2 and d3 d4", ids(west), ids(east))
+	}
+	for _, tc := range []struct {
+		lon  float64
+		band catchment.ServiceArea
+	}{{130.6985, west}, {130.7015, east}} {
+		for _, lat := range []float64{32.8, 32.8003, 32.7997} {
+			q := orb.Point{tc.lon, lat}
+			if !planar.MultiPolygonContains(tc.band.Geometry, q) {
+				t.Errorf("%v is not in the band of %s, the office cheapest to reach from it", q, tc.band.Office.ID)
+			}
+		}
 	}
 
 	if _, err := studyOf(t, s.Dataset(), catchment.Geodesic{}).ServiceAreas(catchment.AreaOptions{Limits: []float64{60}}); err == nil {

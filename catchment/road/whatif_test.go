@@ -181,8 +181,11 @@ func TestWhatIfRoadOnHandMadeNetwork(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(out.Warnings) != 1 || !strings.Contains(out.Warnings[0].String(), "office nowhere (n2)") {
-				t.Errorf("warnings %q", warningText(out.Warnings))
+			// Two warnings, both about n2: off the network, and (11 km from
+			// every district) far outside the study area.
+			text := warningText(out.Warnings)
+			if len(out.Warnings) != 2 || !strings.Contains(text, "office nowhere (n2)") || !strings.Contains(text, "new office n2: field lat, lon") {
+				t.Errorf("warnings %q", text)
 			}
 			for _, i := range []int{1, 2, 5} {
 				if out.Full.Districts[i].OfficeIndex != 4 || out.Full.Districts[i].Office.ID != "n" {

@@ -14,6 +14,7 @@ import (
 	"github.com/kumamoto-gis/catchment/catchment"
 	"github.com/kumamoto-gis/catchment/catchment/road"
 	"github.com/kumamoto-gis/catchment/data"
+	"github.com/kumamoto-gis/catchment/internal/pgsource"
 	"github.com/kumamoto-gis/catchment/network"
 	"github.com/kumamoto-gis/catchment/render"
 	"github.com/kumamoto-gis/catchment/render/draw"
@@ -27,19 +28,28 @@ on the network and for all offices together, the places from which the
 nearest office is reached within each limit. With --metric time (the default)
 the limits are --minutes of travel; with --metric road they are --km of road.
 A place counts when it lies within --buffer-m of a reached road; the areas
-follow a --cell-m grid and keep holes where no road reaches. An office's bands
-hold only the places it is the nearest office of, so the offices' bands
-partition the union's.
+follow a --cell-m grid and keep holes where no road reaches. A place belongs
+to the office it is cheapest to reach (on a tie, the office listed first), so
+at each limit the offices' bands partition the union's: they do not overlap
+and leave nothing out. An office's bands nest (its 10 min band lies inside its
+20 min band). Every polygon is valid under the OGC rules (GEOS, QGIS).
 
-Districts and population inside each band are counted by each district's
-representative point and its route to its nearest office. Offices and
-districts farther than --max-snap-m from any road are left out, with
-warnings naming the offices.
+Counting rule: a band's districts and population are those of the districts
+whose representative point lies inside the band's polygon. That point is the
+one every route is measured from: population-weighted with --population, else
+the district's area centroid (a point inside it when the centroid falls
+outside). A point exactly on a border counts in the band east of it (north of
+it on an east-west border), so it counts in one office's band. Any
+point-in-polygon tool reproduces the counts from the polygons; a district
+whose point lies beyond --buffer-m of every reached road counts in no band.
+Offices and districts farther than --max-snap-m from any road are left out,
+with warnings naming the offices.
 
-Outputs: a table (--format table|csv|json) or GeoJSON (--format geojson) with
-office_id, office_name, kind, scope (office|union), metric, profile, minutes
-or km, area_km2, districts, population, district_ids; or, with --out DIR,
-isochrones.geojson, isochrones.csv and the map isochrones.png.
+Outputs: a table (--format table|csv|json|xlsx) or a layer (--format
+geojson|gpkg|csvwkt) with office_id, office_name, kind, scope (office|union),
+metric, profile, minutes or km, area_km2, districts, population,
+district_ids; or, with --out DIR, isochrones.geojson (and its QGIS style
+isochrones.qml), isochrones.csv and the map isochrones.png.
 
 Example:
   catchment isochrones --network chuo.json --minutes 10,20,30 --out out/iso
@@ -132,7 +142,7 @@ Example:
 		}
 		profile := string(rm.Graph.Profile)
 		if *outDir != "" {
-			return writeIsochronesDir(e, *outDir, s, sa, profile, mf.network, of.readerFlags, lf.quiet)
+			return writeIsochronesDir(e, *outDir, s, sa, profile, mf.network, *bufferM, of.readerFlags, lf.quiet)
 		}
 		return of.emit(e, render.IsochroneTable(sa, profile), "isochrones", func() []vector.Feature {
 			return render.IsochroneFeatures(sa, profile)
@@ -170,10 +180,22 @@ func parseLimits(s, name string, maxV float64) ([]float64, error) {
 
 // writeIsochronesDir renders the table, the layer and the map, then writes
 // each file whole or not at all.
-func writeIsochronesDir(e *env, dir string, s *catchment.Study, sa catchment.ServiceAreas, profile, networkPath string, rf *readerFlags, quiet bool) error {
+func writeIsochronesDir(e *env, dir string, s *catchment.Study, sa catchment.ServiceAreas, profile, networkPath string, bufferM float64, rf *readerFlags, quiet bool) error {
 	ds := s.Dataset()
-	md := render.IsochroneMap(s, sa, profile,
-		render.SourceLine(ds)+"; roads: "+filepath.Base(networkPath)+" (OpenStreetMap contributors, ODbL)")
+	roads := filepath.Base(networkPath)
+	if pgsource.IsSource(networkPath) {
+		roads = "PostGIS" // the connection string may hold a password
+	}
+	credit := "; roads: " + roads + " (OpenStreetMap contributors, ODbL)"
+	lines, err := isLineLayer(networkPath)
+	if err != nil {
+		return err
+	}
+	if lines { // a line layer (MLIT links, the city's roads), not OpenStreetMap
+		credit = "; roads: " + roads
+	}
+	md := render.IsochroneMap(s, sa, profile, render.SourceLine(ds)+credit)
+	md.BufferM, md.LineRoads = bufferM, lines
 	img, warns, err := draw.RenderIsochroneMap(md, draw.MapOptions{})
 	if err != nil {
 		return fmt.Errorf("map isochrones.png: %w", err)

@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/kumamoto-gis/catchment/data"
 )
@@ -33,6 +34,9 @@ type env struct {
 	listening func(url string)
 	// stops end the profiles --cpuprofile and --trace started.
 	stops []func() error
+
+	mu      sync.Mutex
+	printed map[string]bool // warnings printed so far
 }
 
 // context is the env's context, never nil.

@@ -179,22 +179,31 @@ func (mf *metricFlags) table(e *env, quiet bool) (*data.CostTable, error) {
 	return t, nil
 }
 
-// printWarnings prints warnings on stderr unless quiet.
+// printWarnings prints warnings on stderr unless quiet, each once a run.
 func printWarnings(e *env, quiet bool, ws []data.Warning) {
-	if quiet {
-		return
+	msgs := make([]string, len(ws))
+	for i, w := range ws {
+		msgs[i] = w.String()
 	}
-	for _, w := range ws {
-		fmt.Fprintf(e.stderr, "warning: %s\n", w)
-	}
+	warn(e, quiet, msgs)
 }
 
-// warn prints warnings unless quiet.
+// warn prints warnings unless quiet, each once a run: analyses of one run
+// (a report's sections) may meet the same unusable place.
 func warn(e *env, quiet bool, msgs []string) {
 	if quiet {
 		return
 	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	for _, m := range msgs {
+		if e.printed[m] {
+			continue
+		}
+		if e.printed == nil {
+			e.printed = map[string]bool{}
+		}
+		e.printed[m] = true
 		fmt.Fprintf(e.stderr, "warning: %s\n", m)
 	}
 }

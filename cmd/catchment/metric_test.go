@@ -183,3 +183,38 @@ func TestCostMatrixFlag(t *testing.T) {
 		}
 	}
 }
+
+// TestRoadWarningsOnce: a report under the road metric warns of each office
+// and district off the network once (before: each branch office twice, as
+// an origin and among the destinations, and the districts' line twice).
+func TestRoadWarningsOnce(t *testing.T) {
+	requireShared(t, chuoDrive)
+	code, _, stderr := runCLI(t, "report", "--no-maps", "--metric", "road", "--network", chuoDrive, "--out", t.TempDir())
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	lines := map[string]int{}
+	for _, l := range strings.Split(stderr, "\n") {
+		if strings.HasPrefix(l, "warning: ") {
+			lines[l]++
+		}
+	}
+	for l, n := range lines {
+		if n > 1 {
+			t.Errorf("printed %d times: %s", n, l)
+		}
+	}
+	// Offices as offices; the service model's certificate places (counters,
+	// stores, post offices) are another layer and warned of apart.
+	for _, office := range []string{"office 龍田出張所 (tatsuda)", "office 飽田総合出張所 (akita)", "office 南区役所 (minami)", "office 北区役所 (kita)"} {
+		n := 0
+		for l := range lines {
+			if strings.Contains(l, "from the road network") && strings.Contains(l, office) {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%s named in %d road-network warnings, want 1:\n%s", office, n, stderr)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -503,5 +504,51 @@ func TestOptimizeRoadAndTime(t *testing.T) {
 	code, _, stderr := runCLI(t, "optimize", "--network", chuoDrive, "--metric", "time", "--model", "mclp", "--k", "2", "--service-km", "3")
 	if code == 0 || !strings.Contains(stderr, "give --service-min instead of --service-km") {
 		t.Errorf("--service-km under time: exit %d, %s", code, stderr)
+	}
+}
+
+// TestOptimizeWithoutPopulation: with no population every district weighs
+// 1, and the plan says it counts districts, not people (before: "population
+// 90" and "person_m").
+func TestOptimizeWithoutPopulation(t *testing.T) {
+	k := filepath.Join("..", "..", "data", "kumamoto")
+	raw, err := os.ReadFile(filepath.Join(k, "districts.geojson"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bare := regexp.MustCompile(`"population": *[0-9.]+,?`).ReplaceAll(raw, nil)
+	districts := filepath.Join(t.TempDir(), "districts.geojson")
+	if err := os.WriteFile(districts, bare, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args               []string
+		unit, demand, text string
+	}{
+		{[]string{"--districts", districts}, "district_m", "districts", "districts, 1 each"},
+		{nil, "person_m", "population", "population covered"},
+	} {
+		args := append([]string{"optimize", "--model", "pmedian", "--k", "8", "--keep-kind", "ward", "--offices", filepath.Join(k, "offices.csv")}, tc.args...)
+		if tc.args == nil {
+			args = []string{"optimize", "--model", "pmedian", "--k", "8", "--keep-kind", "ward"}
+		}
+		code, out, stderr := runCLI(t, append(args, "--format", "json")...)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		var plan struct {
+			Unit   string `json:"objective_unit"`
+			Demand string `json:"demand"`
+		}
+		if err := json.Unmarshal([]byte(out), &plan); err != nil {
+			t.Fatal(err)
+		}
+		if plan.Unit != tc.unit || plan.Demand != tc.demand {
+			t.Errorf("%v: unit %q demand %q, want %q %q", tc.args, plan.Unit, plan.Demand, tc.unit, tc.demand)
+		}
+		code, out, stderr = runCLI(t, args...)
+		if code != 0 || !strings.Contains(out, tc.text) {
+			t.Errorf("%v: exit %d, table lacks %q:\n%s%s", tc.args, code, tc.text, out, stderr)
+		}
 	}
 }

@@ -171,9 +171,15 @@ Example:
 			svcSection = serviceSection(svc, images, names)
 		}
 		whatif := eachSection(s, rep)
-		kept, err := keptSection(s, rep)
+		kept, keptSkip, err := keptSection(s, rep)
 		if err != nil {
 			return err
+		}
+		if keptSkip != "" {
+			doc.Skipped = append(doc.Skipped, keptSkip)
+		}
+		for _, sk := range doc.Skipped {
+			fmt.Fprintf(e.stderr, "skipped: %s\n", sk)
 		}
 		if kept != nil && !*noMaps {
 			fonts, err := pf.fonts(e, lf.quiet)
@@ -373,7 +379,7 @@ func eachSection(s *catchment.Study, rep catchment.Report) *render.WhatIfReport 
 	if rep.Each == nil {
 		return nil
 	}
-	r := &render.WhatIfReport{Scenario: "closing each branch office alone", Each: rep.Each,
+	r := &render.WhatIfReport{Scenario: "closing each branch office alone", Each: rep.Each, NoPopulation: !s.HasPopulation(),
 		Description: "The table a planner wants first: every branch office ranked by the impact of closing it alone. Run `catchment whatif --close ID` for one office in detail, or `--scenario FILE` for staged plans."}
 	for l, ok := range s.Dataset().Synthetic {
 		if ok && l != data.LayerCounts {
@@ -476,9 +482,9 @@ const keptMost = 40
 
 // keptSection is the report's section "if K offices were kept": the best
 // p-median plan for every K from the ward offices alone to every office,
-// wards kept (nil when the study has no ward or branch offices, or too
-// many branch offices).
-func keptSection(s *catchment.Study, rep catchment.Report) (*render.KeptReport, error) {
+// wards kept; nil, with the reason, when the study has no ward or branch
+// offices, or too many branch offices.
+func keptSection(s *catchment.Study, rep catchment.Report) (*render.KeptReport, string, error) {
 	var wards int
 	var branches []string
 	for _, o := range s.Offices() {
@@ -489,12 +495,18 @@ func keptSection(s *catchment.Study, rep catchment.Report) (*render.KeptReport, 
 			branches = append(branches, o.ID)
 		}
 	}
-	if wards == 0 || len(branches) == 0 || len(branches) > keptMost {
-		return nil, nil
+	const what = "the best plans if K offices were kept: "
+	switch {
+	case wards == 0:
+		return nil, what + "the study has no ward office to keep", nil
+	case len(branches) == 0:
+		return nil, what + "the study has no branch office to close", nil
+	case len(branches) > keptMost:
+		return nil, fmt.Sprintf("%s%d branch offices are more than the report works through (%d); run catchment optimize", what, len(branches), keptMost), nil
 	}
 	pb, err := locate.FromStudy(s, locate.StudyOptions{KeepKind: data.Ward})
 	if err != nil {
-		return nil, fmt.Errorf("if K offices were kept: %w", err)
+		return nil, "", fmt.Errorf("if K offices were kept: %w", err)
 	}
 	r := &render.KeptReport{KeptKind: "ward offices", Branches: branches, Names: map[string]string{}, RuleKm: rep.MaxKm}
 	for _, o := range s.Offices() {
@@ -503,7 +515,7 @@ func keptSection(s *catchment.Study, rep catchment.Report) (*render.KeptReport, 
 	for k := wards; k <= wards+len(branches); k++ {
 		sol, err := locate.Solve(context.Background(), pb, locate.Options{Model: locate.PMedian, K: k, TimeLimit: 10 * time.Second})
 		if err != nil {
-			return nil, fmt.Errorf("if %d offices were kept: %w", k, err)
+			return nil, "", fmt.Errorf("if %d offices were kept: %w", k, err)
 		}
 		r.Plans = append(r.Plans, render.PlanOf(pb, sol, s.Metric().Quantity(), s.Metric().Name()))
 	}
@@ -514,7 +526,7 @@ func keptSection(s *catchment.Study, rep catchment.Report) (*render.KeptReport, 
 		}
 	}
 	sort.Strings(r.Synthetic)
-	return r, nil
+	return r, "", nil
 }
 
 // keptPicture draws the section's curve, with the distance rule's plan.

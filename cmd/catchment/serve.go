@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"math"
 	"net"
@@ -29,6 +30,15 @@ key figures update at once. The scenario downloads as the YAML that
 map, and the page's address carries the scenario (?close=oe,akitsu).
 Exports: the scenario as GeoJSON, the before/after maps as PNG, whatif.md.
 
+With counter counts (the embedded DEMO series, or --counts FILE) the page
+shows the certificate service model's figures for the scenario (--model
+FILE; default the embedded model of the plan), as "catchment whatif" prints
+them: staff needed, cost per certificate, certificates by channel, and the
+districts with no certificate point open at the model's time. Without
+counts the page says what is missing. The optimiser panel solves
+"catchment optimize" for a K (p-median, p-center or MCLP, the ward offices
+kept or not, each solve bounded by --time-limit) and applies its plan.
+
 The page works offline: every asset is embedded. It has no authentication:
 it listens on 127.0.0.1 unless --addr says otherwise, and then warns.
 
@@ -47,6 +57,10 @@ Example:
 		withinM := fs.Float64("within-m", 0, "stores and post offices within this many metres of a district cover it (0: inside only)")
 		tiles := fs.String("tiles", "", "optional base-map tile URL template, e.g. https://cyberjapandata.gsi.go.jp/xyz/pale/{z}/{x}/{y}.png (the page is offline without it)")
 		out := fs.String("out", "", "folder where the page may save exports (off without it)")
+		timeLimit := fs.Float64("time-limit", 10, "seconds an optimiser solve may take at most; then the page shows the best plan found, its bound and gap")
+		sf := addServiceFlags(fs)
+		counts := &pictureFlags{}
+		fs.StringVar(&counts.counts, "counts", "", "CSV of counter transactions per office and year, for the certificate service figures")
 		if err := parse(fs, args); err != nil {
 			return err
 		}
@@ -55,6 +69,14 @@ Example:
 			return fmt.Errorf("--max-km must be a distance ≥ 0, got %g", *maxKm)
 		case !(*share >= 0 && *share <= 1):
 			return fmt.Errorf("--certificate-share must be between 0 and 1, got %g", *share)
+		}
+		if !(*timeLimit > 0) {
+			return fmt.Errorf("--time-limit must be a positive number of seconds, got %g", *timeLimit)
+		}
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		if err := sf.check(set); err != nil {
+			return err
 		}
 		host, _, err := net.SplitHostPort(*addr)
 		if err != nil {
@@ -67,11 +89,34 @@ Example:
 		if err := require(ds, data.LayerOffices, data.LayerDistricts); err != nil {
 			return err
 		}
+		if err := counts.loadCounts(e, ds, lf.quiet); err != nil {
+			return err
+		}
+		// The service model as whatif runs it; a bad model file stops
+		// here, missing counts only leave the page without its figures.
+		opt := web.Options{MaxKm: *maxKm, CertificateShare: *share, Tiles: *tiles, OutDir: *out,
+			SolveLimit: time.Duration(*timeLimit * float64(time.Second))}
+		var model *data.ServiceModel
+		if len(ds.Counts) > 0 || sf.model != "" {
+			model, err = sf.load(e, ds, set["counts"], lf.quiet)
+			if errors.Is(err, errNoCounts) {
+				opt.ServiceMissing, err = "no counter counts: start catchment serve with --counts FILE.csv (office_id,year,count) for staff and cost per certificate", nil
+			}
+			if err != nil {
+				return err
+			}
+		} else {
+			opt.ServiceMissing = "no counter counts: start catchment serve with --counts FILE.csv (office_id,year,count) for staff and cost per certificate"
+		}
 		s, err := lf.measuredStudy(e, ds, mf, *withinM)
 		if err != nil {
 			return err
 		}
-		srv, err := web.New(s, web.Options{MaxKm: *maxKm, CertificateShare: *share, Tiles: *tiles, OutDir: *out})
+		if model != nil {
+			metric, limit := hoursMetric(s, model.Access.WithinKm.Value)
+			opt.Service = &web.Service{Model: model, HoursMetric: metric, HoursLimit: limit}
+		}
+		srv, err := web.New(s, opt)
 		printWarnings(e, lf.quiet, s.Warnings())
 		if err != nil {
 			return err

@@ -13,6 +13,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -32,6 +34,11 @@ func startServe(t *testing.T, args ...string) (string, *syncBuffer) {
 	var stdout bytes.Buffer
 	stderr := &syncBuffer{}
 	e := &env{stdout: &stdout, stderr: stderr, ctx: ctx, listening: func(u string) { urls <- u }}
+	if !slices.Contains(args, "--addr") {
+		// A port of the system's choosing: parallel test runs on one
+		// machine must not meet on serve's default port 8080.
+		args = append(args, "--addr", "127.0.0.1:0")
+	}
 	done := make(chan int, 1)
 	go func() { done <- runEnv(e, append([]string{"serve"}, args...)) }()
 	t.Cleanup(func() {
@@ -41,8 +48,8 @@ func startServe(t *testing.T, args ...string) (string, *syncBuffer) {
 			if code != 0 {
 				t.Errorf("serve exited %d: %s", code, stderr)
 			}
-		case <-time.After(10 * time.Second):
-			t.Error("serve did not stop within 10 s of its context ending")
+		case <-time.After(30 * time.Second):
+			t.Error("serve did not stop within 30 s of its context ending")
 		}
 	})
 	select {
@@ -83,6 +90,12 @@ func TestServeFlags(t *testing.T) {
 		{[]string{"--max-km", "NaN"}, "--max-km"},
 		{[]string{"--certificate-share", "2"}, "--certificate-share"},
 		{[]string{"--addr", "127.0.0.1:99999"}, "--addr 127.0.0.1:99999"},
+		{[]string{"--time-limit", "NaN"}, "--time-limit"},
+		{[]string{"--time-limit", "0"}, "--time-limit"},
+		{[]string{"--at", "Sun 25:00"}, "--at"},
+		{[]string{"--trend", "cubic"}, "--trend"},
+		{[]string{"--model", "../../testdata/nosuch_model.yaml"}, "nosuch_model.yaml"},
+		{[]string{"--counts", "../../testdata/nosuch_counts.csv"}, "nosuch_counts.csv"},
 	} {
 		code, _, stderr := runCLI(t, append([]string{"serve"}, tc.args...)...)
 		if code == 0 || !strings.Contains(stderr, tc.want) {
@@ -389,9 +402,7 @@ func TestServeScreenshot(t *testing.T) {
 		t.Fatal(err)
 	}
 	if dir := os.Getenv("CATCHMENT_SCREENSHOT"); dir != "" {
-		if err := os.WriteFile(filepath.Join(dir, "serve.png"), shot, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		writeDocsScreenshot(t, ctx, url, filepath.Join(dir, "serve.png"))
 	}
 	img, err := png.Decode(bytes.NewReader(shot))
 	if err != nil {
@@ -427,6 +438,34 @@ func TestServeScreenshot(t *testing.T) {
 		if px := rgb(img, int(o.X)-3, int(o.Y)); !near(px, want[kind], 40) {
 			t.Errorf("%s (%s): pixel %v left of its centre, want %v", o.ID, kind, px, want[kind])
 		}
+	}
+}
+
+// writeDocsScreenshot saves the README's picture: the optimiser's plan for
+// K = 8 with the ward offices kept, applied, with the key figures, the
+// service figures and the optimiser panel beside the map.
+func writeDocsScreenshot(t *testing.T, ctx context.Context, url, path string) {
+	t.Helper()
+	err := chromedp.Do(ctx,
+		chromedp.EmulateViewport(1400, 1280),
+		chromedp.Navigate(url), ready,
+		chromedp.SetValue(chromedp.ID("opt-k"), "8"),
+		chromedp.Click(chromedp.ID("opt-solve")),
+		chromedp.WaitVisible(chromedp.CSS(`#opt-result[data-k="8"]`)),
+		chromedp.Click(chromedp.ID("opt-apply")),
+		waitUpdates(2),
+		chromedp.WaitVisible(chromedp.CSS(`#service[data-scenario^="close="]`)),
+		chromedp.Sleep(500*time.Millisecond),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, shot, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -503,5 +542,246 @@ func TestServeClickTiming(t *testing.T) {
 	t.Logf("%d offices; page ready in %v; %d clicks, click to painted update: p50 %.0f ms, max %.0f ms", len(ids), load.Round(time.Millisecond), clicks, p50, worst)
 	if p50 > 1000 {
 		t.Errorf("click to painted update p50 %.0f ms: a planner waits a second per click", p50)
+	}
+}
+
+// serviceFigures reads the page's certificate service figures (data-svc).
+func serviceFigures(t *testing.T, ctx context.Context) map[string]float64 {
+	t.Helper()
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]string](`Object.fromEntries([...document.querySelectorAll("#service [data-svc]")].map((e) => [e.dataset.svc, e.dataset.value]))`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]float64{}
+	for k, v := range raw {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			t.Fatalf("service figure %s = %q: %v", k, v, err)
+		}
+		out[k] = f
+	}
+	return out
+}
+
+// waitService waits until the service figures of the scenario in the
+// page's address (close=a,b) are shown.
+func waitService(query string) chromedp.Action[chromedp.Void] {
+	return chromedp.WaitVisible(chromedp.CSS(`#service[data-scenario="` + query + `"]`))
+}
+
+// whatifServiceLine is the service line `catchment whatif` prints: staff
+// today and needed, the target year and the costs per certificate.
+var whatifServiceLine = regexp.MustCompile(`counter staff ([\d,]+) today → ([\d,]+) needed in fiscal (\d+) .*counter cost per certificate in fiscal \d+: (\d+) yen not reorganised, (\d+) yen reorganised \(fiscal (\d+): (\d+) yen\)`)
+
+// sameService checks the page's service figures against `catchment whatif
+// --close ids` (its service line) and `catchment service --close ids`
+// (certificates by channel, and the districts with no point open at the
+// model's time within its 2 km, counted from the hours table).
+func sameService(t *testing.T, page map[string]float64, ids string) {
+	t.Helper()
+	code, out, stderr := runCLI(t, "whatif", "--close", ids)
+	if code != 0 {
+		t.Fatalf("whatif --close %s: %s", ids, stderr)
+	}
+	m := whatifServiceLine.FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("whatif --close %s printed no service line:\n%s", ids, out)
+	}
+	num := func(s string) float64 {
+		f, _ := strconv.ParseFloat(strings.ReplaceAll(s, ",", ""), 64)
+		return f
+	}
+	for _, c := range []struct {
+		name string
+		cli  float64
+	}{
+		{"staff_today", num(m[1])}, {"staff_needed", num(m[2])},
+		{"yen_not_reorganised", num(m[4])}, {"yen_reorganised", num(m[5])},
+	} {
+		if got := page[c.name]; math.Round(got) != c.cli {
+			t.Errorf("close %s: page %s = %v, catchment whatif %v", ids, c.name, got, c.cli)
+		}
+	}
+	code, out, stderr = runCLI(t, "service", "--close", ids, "--table", "years", "--format", "json")
+	if code != 0 {
+		t.Fatalf("service --close %s: %s", ids, stderr)
+	}
+	var years []map[string]any
+	if err := json.Unmarshal([]byte(out), &years); err != nil {
+		t.Fatal(err)
+	}
+	last := years[len(years)-1]
+	if fmt.Sprint(last["year"]) != m[3] {
+		t.Errorf("service's last year %v, whatif's %s", last["year"], m[3])
+	}
+	for _, ch := range []string{"counter", "corner", "store", "post"} {
+		if got, want := page["cert_"+ch], math.Round(last[ch].(float64)); got != want {
+			t.Errorf("close %s: page %s certificates %v, catchment service %v", ids, ch, got, want)
+		}
+	}
+	code, out, stderr = runCLI(t, "service", "--close", ids, "--table", "hours", "--format", "json")
+	if code != 0 {
+		t.Fatalf("service --close %s --table hours: %s", ids, stderr)
+	}
+	var hours []map[string]any
+	if err := json.Unmarshal([]byte(out), &hours); err != nil {
+		t.Fatal(err)
+	}
+	none, pop := 0.0, 0.0
+	for _, r := range hours {
+		if km, ok := r["open_after_km"].(float64); !ok || km > 2 {
+			none++
+			pop += r["population"].(float64)
+		}
+	}
+	if page["none_open_after"] != none || page["none_open_population_after"] != pop {
+		t.Errorf("close %s: page %v districts (%v residents) with no point open, catchment service's hours table %v (%v)", ids,
+			page["none_open_after"], page["none_open_population_after"], none, pop)
+	}
+}
+
+// TestServeServiceInBrowser clicks an office closed and compares the
+// certificate service figures with the CLI's for the same closure.
+func TestServeServiceInBrowser(t *testing.T) {
+	ctx := browser(t)
+	url, _ := startServe(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(url), ready, waitService("")); err != nil {
+		t.Fatalf("page did not load: %v", err)
+	}
+	open := serviceFigures(t, ctx)
+	if open["staff_needed"] != open["staff_needed_all_open"] || open["changed_districts"] != 0 {
+		t.Errorf("every office open, yet the service figures change: %v", open)
+	}
+	for i := 0; i < 2; i++ { // open → corner → closed
+		if err := chromedp.Do(ctx, chromedp.Click(marker("oe")), waitUpdates(i+2)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := chromedp.Do(ctx, waitService("close=oe")); err != nil {
+		t.Fatal(err)
+	}
+	closed := serviceFigures(t, ctx)
+	sameService(t, closed, "oe")
+	if closed["staff_needed_all_open"] != open["staff_needed"] {
+		t.Errorf("the all-open staff %v differs from the figure with every office open %v", closed["staff_needed_all_open"], open["staff_needed"])
+	}
+	// The DEMO counts are named as such.
+	note, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("service-note")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(note, "デモ") {
+		t.Errorf("service note %q does not say the counts are DEMO figures", note)
+	}
+}
+
+// TestServeServiceMissing: without counter counts the page says what is
+// missing instead of showing zeros.
+func TestServeServiceMissing(t *testing.T) {
+	ctx := browser(t)
+	url, _ := startServe(t, "--data", "../../testdata/good/dir", "--quiet")
+	if err := chromedp.Do(ctx, chromedp.Navigate(url), ready); err != nil {
+		t.Fatalf("page did not load: %v", err)
+	}
+	msg, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("service-missing")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(msg, "--counts") {
+		t.Errorf("the page says %q, want what is missing (--counts)", msg)
+	}
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#service [data-svc]").length`))
+	if err != nil || n != 0 {
+		t.Errorf("%d service figures shown without counts (%v)", n, err)
+	}
+}
+
+// TestServeOptimizerInBrowser solves K = 8 in the page, compares the plan
+// with `catchment optimize`, applies it and compares the figures with
+// `catchment whatif --close` of the offices it closes.
+func TestServeOptimizerInBrowser(t *testing.T) {
+	ctx := browser(t)
+	url, _ := startServe(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(url), ready); err != nil {
+		t.Fatalf("page did not load: %v", err)
+	}
+	for _, k := range []string{"8", "12"} {
+		if err := chromedp.Do(ctx,
+			chromedp.SetValue(chromedp.ID("opt-k"), k),
+			chromedp.Click(chromedp.ID("opt-solve")),
+			chromedp.WaitVisible(chromedp.CSS(`#opt-result[data-k="`+k+`"]`))); err != nil {
+			t.Fatal(err)
+		}
+		type planView struct{ Open, Closed, Objective, Optimal string }
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[planView](`(() => { const d = document.getElementById("opt-result").dataset;
+			return {Open: d.open, Closed: d.closed, Objective: d.objective, Optimal: d.optimal}; })()`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		code, out, stderr := runCLI(t, "optimize", "--model", "pmedian", "--k", k, "--keep-kind", "ward", "--format", "json")
+		if code != 0 {
+			t.Fatalf("optimize: %s", stderr)
+		}
+		var plan struct {
+			Open, Closed []string
+			Objective    float64
+			Optimal      bool
+		}
+		if err := json.Unmarshal([]byte(out), &plan); err != nil {
+			t.Fatal(err)
+		}
+		obj, _ := strconv.ParseFloat(got.Objective, 64)
+		if got.Open != strings.Join(plan.Open, ",") || got.Closed != strings.Join(plan.Closed, ",") ||
+			math.Abs(obj-plan.Objective) > 1e-6*plan.Objective || got.Optimal != strconv.FormatBool(plan.Optimal) {
+			t.Errorf("K=%s: the page keeps %s, closes %s (objective %s, optimal %s); catchment optimize keeps %v, closes %v (%v, %v)",
+				k, got.Open, got.Closed, got.Objective, got.Optimal, plan.Open, plan.Closed, plan.Objective, plan.Optimal)
+		}
+		if k != "8" {
+			continue
+		}
+		// Apply: the scenario closes the others, and the figures are whatif's.
+		closed := strings.Join(plan.Closed, ",")
+		// the page lists closed offices in the study's order
+		order, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`catchmentPage.state.study.offices.map((o) => o.id)`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var inOrder []string
+		for _, id := range order {
+			if slices.Contains(plan.Closed, id) {
+				inOrder = append(inOrder, id)
+			}
+		}
+		wctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		err = chromedp.Do(wctx, chromedp.Click(chromedp.ID("opt-apply")), waitUpdates(2), waitService("close="+strings.Join(inOrder, "%2C")))
+		cancel()
+		if err != nil {
+			seen, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.dataset.updates + " " + document.getElementById("service").dataset.scenario + " " + document.getElementById("status").textContent`))
+			t.Fatalf("applying the plan: %v (updates, service scenario, status: %s)", err, seen)
+		}
+		for _, id := range plan.Closed {
+			if st := officeStatus(t, ctx, id); st != "closed" {
+				t.Errorf("after applying the plan %s is %q, want closed", id, st)
+			}
+		}
+		for _, id := range plan.Open {
+			if st := officeStatus(t, ctx, id); st != "open" {
+				t.Errorf("after applying the plan %s is %q, want open", id, st)
+			}
+		}
+		sameFigures(t, pageFigures(t, ctx), whatifStage(t, "--close", closed))
+		sameService(t, serviceFigures(t, ctx), closed)
+	}
+	// A bad K is refused with the server's message.
+	if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.ID("opt-k"), "3"), chromedp.Click(chromedp.ID("opt-solve")),
+		chromedp.WaitVisible(chromedp.CSS(`#opt-result.missing`))); err != nil {
+		t.Fatal(err)
+	}
+	msg, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("opt-result")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(msg, "fewer than the 5 ward offices") {
+		t.Errorf("K=3 with the wards kept: the page says %q", msg)
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"fmt"
 	"image"
@@ -129,6 +130,10 @@ Example:
 	return c
 }
 
+// errNoCounts is the service model's error when the study has no counter
+// counts.
+var errNoCounts = errors.New("the service model needs counter counts: give --counts FILE.csv (office_id,year,count[,certificates,projected]) or name one in the model (counts: FILE)")
+
 // serviceFlags are the flags of the service model.
 type serviceFlags struct {
 	model    string
@@ -220,7 +225,7 @@ func (sf *serviceFlags) load(e *env, ds *data.Dataset, countsGiven, quiet bool) 
 		delete(ds.Synthetic, data.LayerCounts)
 	}
 	if len(ds.Counts) == 0 {
-		return nil, fmt.Errorf("the service model needs counter counts: give --counts FILE.csv (office_id,year,count[,certificates,projected]) or name one in the model (counts: FILE)")
+		return nil, errNoCounts
 	}
 	return m, nil
 }

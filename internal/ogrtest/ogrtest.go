@@ -138,3 +138,40 @@ func Convert(t testing.TB, args ...string) {
 		t.Fatalf("ogr2ogr %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
 }
+
+// SQL runs an SQLite-dialect query (SpatiaLite functions such as
+// ST_IsValid, ST_Union, ST_Area are available) on the file at path with
+// ogrinfo and returns its rows, each mapping a column name to the value as
+// ogrinfo prints it (a missing key is NULL). The test fails if ogrinfo
+// fails; its warnings on standard error are ignored.
+func SQL(t testing.TB, path, query string) []map[string]string {
+	t.Helper()
+	ogrinfo := RequireOgrinfo(t)
+	cmd := exec.Command(ogrinfo, "-ro", "-q", "-dialect", "sqlite", "-sql", query, path)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("ogrinfo -sql %q %s: %v\n%s", query, path, err, stderr.String())
+	}
+	return sqlRows(string(out))
+}
+
+// sqlValue matches a value line of a feature, "  name (Type) = value".
+var sqlValue = regexp.MustCompile(`^  ([^ ]+) \([A-Za-z0-9()]+\) = (.*)$`)
+
+// sqlRows parses the features ogrinfo prints for a query.
+func sqlRows(out string) []map[string]string {
+	var rows []map[string]string
+	for _, line := range strings.Split(out, "\n") {
+		line = strings.TrimRight(line, "\r")
+		if strings.HasPrefix(line, "OGRFeature(") {
+			rows = append(rows, map[string]string{})
+			continue
+		}
+		if m := sqlValue.FindStringSubmatch(line); m != nil && len(rows) > 0 && m[2] != "(null)" {
+			rows[len(rows)-1][m[1]] = m[2]
+		}
+	}
+	return rows
+}

@@ -93,3 +93,18 @@ func TestRequireOgrinfoMissing(t *testing.T) {
 		})
 	}
 }
+
+func TestSQL(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.geojson")
+	const doc = `{"type":"FeatureCollection","name":"bands","features":[
+{"type":"Feature","properties":{"id":"a","n":1},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]}},
+{"type":"Feature","properties":{"id":null,"n":2},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]}}]}`
+	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rows := SQL(t, path, "SELECT id, n, ST_IsValid(geometry) AS valid FROM bands ORDER BY n")
+	want := []map[string]string{{"id": "a", "n": "1", "valid": "1"}, {"n": "2", "valid": "0"}}
+	if !reflect.DeepEqual(rows, want) {
+		t.Errorf("SQL = %v, want %v", rows, want)
+	}
+}

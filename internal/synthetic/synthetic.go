@@ -750,7 +750,7 @@ func (g *gen) points(n int, power, _ float64, prefix, name string) []Point {
 }
 
 // offices draws offices where people live, at least OfficeGapKm apart; the
-// quarter in the most populous cells are ward offices.
+// five in 19 (Kumamoto's share) in the most populous cells are ward offices.
 func (g *gen) offices() []Office {
 	s := g.sampler(0.5)
 	type cand struct {

@@ -203,7 +203,9 @@ func (c *chart) sourceLine() {
 	d := c.opt.DPI
 	src := c.opt.Source
 	if miss := c.fonts.Missing(src); len(miss) > 0 {
-		c.warns = append(c.warns, fmt.Sprintf("chart source line has glyphs the font lacks (%q); printed without them", string(miss)))
+		if miss := c.fonts.MissingInLatin(src); len(miss) > 0 {
+			c.warns = append(c.warns, fmt.Sprintf("chart source line has glyphs the font lacks (%q); printed without them", string(miss)))
+		}
 		src = asciiOnly(src)
 	}
 	// A long line shrinks to 6 pt, then loses its end, rather than run off

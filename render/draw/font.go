@@ -222,14 +222,36 @@ func (fs *Fonts) labelText(what, name, nameEn string) (string, string) {
 
 // asciiOnly keeps the printable ASCII of s ("?" when nothing is left).
 func asciiOnly(s string) string {
+	s = latinCredits.Replace(s)
 	var b strings.Builder
 	for _, r := range s {
 		if r >= 0x20 && r < 0x7f {
 			b.WriteRune(r)
 		}
 	}
-	if strings.TrimSpace(b.String()) == "" {
+	out := emptyBrackets.Replace(b.String())
+	for strings.Contains(out, "  ") {
+		out = strings.ReplaceAll(out, "  ", " ")
+	}
+	if strings.TrimSpace(out) == "" {
 		return "?"
 	}
-	return strings.TrimSpace(b.String())
+	return strings.TrimSpace(out)
+}
+
+// latinCredits gives the source credits our data carry in Japanese their
+// English form, for pages drawn without a Japanese font.
+var latinCredits = strings.NewReplacer(
+	"出典：国土地理院", "Source: GSI",
+	"出典：国土交通省", "Source: MLIT",
+	"出典：国土数値情報", "Source: MLIT National Land Numerical Information",
+)
+
+// emptyBrackets removes the brackets left empty by dropping glyphs.
+var emptyBrackets = strings.NewReplacer("( )", "", "()", "", "[]", "", " )", ")", "( ", "(")
+
+// MissingInLatin is the text of s the font cannot print even after the
+// known Japanese credits are put in English (see asciiOnly).
+func (fs *Fonts) MissingInLatin(s string) []rune {
+	return fs.Missing(latinCredits.Replace(s))
 }

@@ -124,3 +124,19 @@ func TestWrapNarrow(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestASCIIOnlyCredits: without a Japanese font the credits our data carry
+// print in English, and no empty brackets are left ("GSI data ()").
+func TestASCIIOnlyCredits(t *testing.T) {
+	for in, want := range map[string]string{
+		"positions from GSI data (出典：国土地理院)": "positions from GSI data (Source: GSI)",
+		"links (出典：国土交通省 通れる道マップ)":           "links (Source: MLIT)",
+		"大江出張所 (oe)":                         "(oe)",
+		"office 大江 ()  end":                  "office end",
+		"大江":                                 "?",
+	} {
+		if got := asciiOnly(in); got != want {
+			t.Errorf("asciiOnly(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

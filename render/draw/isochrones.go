@@ -51,8 +51,13 @@ type IsochroneMapData struct {
 	// Title replaces the default title when not empty.
 	Title string
 	// Source is the data source line; Method says how the areas were drawn
-	// (printed in the footer).
+	// (printed in the footer; empty: a sentence from BufferM and Roads).
 	Source, Method string
+	// BufferM is how far from a reached road a place counts as served
+	// (0: 100 m). LineRoads says the roads are a line layer (named in
+	// Source), not OpenStreetMap.
+	BufferM   float64
+	LineRoads bool
 }
 
 // bandColours returns n fills from light (the largest limit) to dark (the
@@ -357,9 +362,17 @@ func (m *isoScene) legendSections() []legendSection {
 func (m *isoScene) footerTexts() []string {
 	method := m.iso.Method
 	if method == "" {
+		buffer := m.iso.BufferM
+		if !(buffer > 0) {
+			buffer = 100
+		}
+		roadsJa, roadsEn := "OpenStreetMap 道路", "OpenStreetMap roads"
+		if m.iso.LineRoads {
+			roadsJa, roadsEn = "道路線レイヤ", "the road line layer"
+		}
 		method = m.txt(
-			"圏域：最寄りの窓口へ上限内で到達できる道路から 100 m 以内の範囲（OpenStreetMap 道路、信号・渋滞なしの自由走行速度）。道路網データの範囲外は描かれない。人口は各校区の代表点の経路で数える。",
-			"Service areas: places within 100 m of a road from which the nearest office is reached within the limit (OpenStreetMap roads, free-flow speeds, no signals or congestion); they stop where the road network file ends. Residents are counted by each district's representative point.")
+			fmt.Sprintf("圏域：最寄りの窓口へ上限内で到達できる道路から %g m 以内の範囲（%s、信号・渋滞なしの自由走行速度）。道路網データの範囲外は描かれない。校区・人口は代表点が圏域内にある校区を数える。", buffer, roadsJa),
+			fmt.Sprintf("Service areas: places within %g m of a road from which the nearest office is reached within the limit (%s, free-flow speeds, no signals or congestion); they stop where the road network file ends. A district and its residents count in a band when its representative point lies inside it.", buffer, roadsEn))
 	}
 	return []string{m.sourceText(m.iso.Source), m.printable(method), m.txt("投影法：横メルカトル（地図中心を原点）", "Projection: transverse Mercator centred on the map")}
 }

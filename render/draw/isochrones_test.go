@@ -2,6 +2,7 @@ package draw
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -123,6 +124,38 @@ func TestIsochroneMapLayout(t *testing.T) {
 		// one off it; two borders (no boundary).
 		if len(sections) != 3 || sections["Offices"] != 3 || sections["Borders"] != 2 || offNetwork != 1 {
 			t.Errorf("%d px: legend sections %v, %d off-network keys", width, sections, offNetwork)
+		}
+	}
+}
+
+// TestIsochroneFooterSaysHowDrawn checks the footer's method sentence: the
+// buffer given, the road data named (OpenStreetMap unless a line layer)
+// and the counting rule.
+func TestIsochroneFooterSaysHowDrawn(t *testing.T) {
+	pg, err := newPage("isochrone map", MapOptions{Width: 900, NoFont: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		bufferM   float64
+		lineRoads bool
+		want      []string
+		not       string
+	}{
+		{0, false, []string{"within 100 m of a road", "OpenStreetMap roads"}, "line layer"},
+		{150, true, []string{"within 150 m of a road", "the road line layer"}, "OpenStreetMap"},
+	} {
+		d := isoMapData()
+		d.BufferM, d.LineRoads = tc.bufferM, tc.lineRoads
+		m := &isoScene{mapScene: &mapScene{page: pg, d: MapData{Source: d.Source}}, iso: d}
+		method := m.footerTexts()[1]
+		for _, w := range append(tc.want, "count in a band when its representative point lies inside it") {
+			if !strings.Contains(method, w) {
+				t.Errorf("buffer %g, line layer %v: footer %q lacks %q", tc.bufferM, tc.lineRoads, method, w)
+			}
+		}
+		if strings.Contains(method, tc.not) {
+			t.Errorf("buffer %g, line layer %v: footer %q says %q", tc.bufferM, tc.lineRoads, method, tc.not)
 		}
 	}
 }

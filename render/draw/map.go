@@ -9,6 +9,7 @@ import (
 	"io"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/fogleman/gg"
 	"github.com/paulmach/orb"
@@ -277,7 +278,7 @@ func renderMap(kind MapKind, d MapData, opt MapOptions) (image.Image, *mapLayout
 		return nil, nil, nil, err
 	}
 	img := m.page.draw(m.drawLayers, m.d.Title, m.defaultTitle(), m.summary())
-	if miss := m.fonts.Missing(m.d.Source); len(miss) > 0 {
+	if miss := m.fonts.MissingInLatin(m.d.Source); len(miss) > 0 {
 		m.warns = append(m.warns, fmt.Sprintf("%s map: source line has glyphs the font lacks (%q); printed without them", m.kind, string(miss)))
 	}
 	return img, &m.layout, m.warns, nil
@@ -497,6 +498,8 @@ func (m *mapScene) drawOffices(labels bool) {
 		return
 	}
 	// Ward offices are labelled first, so they get the best places.
+	var unlabelled []string
+	defer func() { m.warns = append(m.warns, noRoomWarnings(string(m.kind)+" map", unlabelled, len(order))...) }()
 	for k := len(order) - 1; k >= 0; k-- {
 		o := m.d.Offices[order[k]]
 		fallback := o.NameEn
@@ -523,7 +526,7 @@ func (m *mapScene) drawOffices(labels bool) {
 		if lb, ok := placeLabel(m.p, pl, text, size, o.Kind == "ward" && !o.Closed, c, m.officeRadius(o), col); ok {
 			m.layout.Labels = append(m.layout.Labels, lb)
 		} else {
-			m.warns = append(m.warns, fmt.Sprintf("%s map: no room for the label of office %s (%s)", m.kind, o.ID, text))
+			unlabelled = append(unlabelled, fmt.Sprintf("%s (%s)", o.ID, text))
 		}
 	}
 }
@@ -593,4 +596,22 @@ func (m *mapScene) note() string {
 	}
 	return m.txt("投影法：横メルカトル（地図中心を原点）／距離は WGS84 楕円体上の測地線距離",
 		"Projection: transverse Mercator centred on the map; distances are geodesic on the WGS84 ellipsoid")
+}
+
+// mostUnlabelled is the number of unlabelled offices a map names one by one;
+// beyond it one warning counts them.
+const mostUnlabelled = 10
+
+// noRoomWarnings words the warnings about offices whose labels found no
+// room ("id (label)"): one each for a few, one for many.
+func noRoomWarnings(what string, unlabelled []string, offices int) []string {
+	if len(unlabelled) <= mostUnlabelled {
+		out := make([]string, len(unlabelled))
+		for i, u := range unlabelled {
+			out[i] = fmt.Sprintf("%s: no room for the label of office %s", what, u)
+		}
+		return out
+	}
+	return []string{fmt.Sprintf("%s: no room for the labels of %d of %d offices (their symbols are drawn; the offices' table names them), e.g. %s",
+		what, len(unlabelled), offices, strings.Join(unlabelled[:3], ", "))}
 }

@@ -487,3 +487,34 @@ func BenchmarkRenderMap20000(b *testing.B) {
 		})
 	}
 }
+
+// TestCrowdedLabelsOneWarning: a map with more offices than room for
+// their labels says so in one warning (a nation-scale map printed 3,322
+// lines, one per office), while a few unlabelled offices are each named.
+func TestCrowdedLabelsOneWarning(t *testing.T) {
+	md := gridMapData(t, 6, 3)
+	r := rand.New(rand.NewPCG(5, 9))
+	for k := 0; k < 400; k++ {
+		md.Offices = append(md.Offices, MapOffice{ID: fmt.Sprintf("x%d", k), Name: fmt.Sprintf("出張所%d", k), NameEn: fmt.Sprintf("Branch %d", k),
+			Kind: "branch", Location: orb.Point{130.60 + r.Float64()*0.2, 32.70 + r.Float64()*0.18}})
+	}
+	_, warns, err := RenderMap(MapCatchments, md, MapOptions{Width: 800})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, w := range warns {
+		if strings.Contains(w, "no room for the label") {
+			n++
+			if !strings.Contains(w, "no room for the labels of ") || !strings.Contains(w, " offices") {
+				t.Errorf("not a summary: %s", w)
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d no-room warnings, want 1 summary: %q", n, warns)
+	}
+	if got := noRoomWarnings("catchments map", []string{"a (A)", "b (B)"}, 19); len(got) != 2 || got[0] != "catchments map: no room for the label of office a (A)" {
+		t.Errorf("a few unlabelled offices: %q", got)
+	}
+}

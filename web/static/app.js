@@ -23,6 +23,20 @@ const T = {
     h_district: "校区", h_from: "変更前", h_to: "変更後", h_change: "増加 km",
     h_rank: "順位", h_person_km: "人・km", h_taken: "引き受け先", timing: "計算 %s ms（往復 %s ms）",
     none: "なし", more: "ほか %s 校区", synthetic: "デモ用の合成データ: %s",
+    service: "証明書サービス（窓口の職員とコスト）", service_missing: "職員数と証明書1通あたりのコストは出せません：",
+    s_staff: "必要な窓口職員（%s 年度、現在 %s 人）", s_yen_re: "証明書1通の窓口コスト（%s 年度、職員を業務量に合わせる）",
+    s_yen_not: "同（職員を現在のまま）", s_yen_store: "コンビニ交付1通のコスト（%s 年度）",
+    s_certs: "証明書の交付数（%s 年度）", s_none_open: "%s に %s 以内で交付場所が開いていない校区",
+    s_changed: "交付時間・最寄りの交付場所が変わる校区", s_head: "すべて開設 → このシナリオ", persons: "人", yen: "円", staff_unit: "人",
+    c_counter: "窓口", c_corner: "コーナー", c_store: "コンビニ", c_post: "郵便局",
+    s_note: "%s 年度（基準）の窓口コストは 1通 %s 円。モデル：%s。", s_demo: "窓口件数はデモ用の値で、市の統計ではありません。",
+    districts_unit: "校区", computing_service: "計算中…",
+    optimizer: "最適な配置：K か所を残すなら", m_pmedian: "人口×距離の合計を最小 (p-median)",
+    m_pcenter: "最も遠い校区までの距離を最小 (p-center)", m_mclp: "距離内の人口を最大 (MCLP)",
+    keep_ward: "区役所は残す", solve: "最適案を計算", apply: "この案をシナリオに適用", solving: "計算中…（最長 %s 秒）",
+    proven: "最適であることを証明済み（%s 秒）", not_proven: "時間切れ：最適との差は最大 %s %%（%s 秒）",
+    o_objective: "目的関数", o_mean: "平均距離（人口加重）", o_max: "最も遠い校区まで", o_covered: "%s 以内の人口",
+    o_keep: "残す %s か所", o_close: "閉じる %s か所", person_km: "人・km", applied: "適用済み（地図と数値はこの案）",
   },
   en: {
     title: "Reorganising counters: what if one closes", loading: "loading…", ready: "ready", computing: "computing…",
@@ -42,6 +56,20 @@ const T = {
     h_district: "District", h_from: "Before", h_to: "After", h_change: "+km",
     h_rank: "Rank", h_person_km: "person-km", h_taken: "Taken by", timing: "computed in %s ms (round trip %s ms)",
     none: "none", more: "and %s more districts", synthetic: "Synthetic demo layers: %s",
+    service: "Certificate service (counter staff and cost)", service_missing: "No staff or cost per certificate: ",
+    s_staff: "Counter staff needed (fiscal %s; %s today)", s_yen_re: "Counter cost per certificate (fiscal %s, staffed to the work)",
+    s_yen_not: "The same, with today's staff", s_yen_store: "Cost per certificate at a store (fiscal %s)",
+    s_certs: "Certificates issued (fiscal %s)", s_none_open: "Districts with no certificate point open at %s within %s",
+    s_changed: "Districts whose hours or nearest point change", s_head: "every office open → this scenario", persons: "residents", yen: "yen", staff_unit: "staff",
+    c_counter: "counter", c_corner: "corner", c_store: "store", c_post: "post",
+    s_note: "Counter cost per certificate in fiscal %s (reference): %s yen. Model: %s.", s_demo: "Counter counts are DEMO figures, not the city's statistics.",
+    districts_unit: "districts", computing_service: "computing…",
+    optimizer: "Best locations: if K offices were kept", m_pmedian: "least population × distance (p-median)",
+    m_pcenter: "least distance to the farthest district (p-center)", m_mclp: "most population within a distance (MCLP)",
+    keep_ward: "keep the ward offices", solve: "Solve", apply: "Apply this plan to the scenario", solving: "solving… (at most %s s)",
+    proven: "proven optimal (%s s)", not_proven: "time limit: at most %s %% from optimal (%s s)",
+    o_objective: "Objective", o_mean: "Mean distance (population-weighted)", o_max: "Farthest district", o_covered: "Population within %s",
+    o_keep: "Keep %s", o_close: "Close %s", person_km: "person-km", applied: "Applied: the map and figures show this plan",
   },
 };
 
@@ -50,6 +78,7 @@ const state = {
   study: null, status: {}, officeById: {}, districts: null, after: null, moved: new Set(),
   markers: {}, map: null, districtLayer: null, gapLayer: null, storeLayer: null, postLayer: null,
   last: null, baseline: [], legend: null, updates: 0, seq: 0, clickAt: null, districtLayers: [], drawn: {},
+  service: null, serviceSeq: 0, plan: null,
 };
 
 function t(key, ...args) {
@@ -97,6 +126,9 @@ function translatePage() {
     }
   }
   if (state.last) showResult(state.last, null);
+  if (state.service) showService(state.service);
+  if (state.study && !state.study.service.available) showServiceMissing();
+  if (state.plan) showPlan(state.plan);
 }
 
 // The scenario as lists of ids.
@@ -157,6 +189,7 @@ async function update() {
   const shown = performance.now();
   showResult(res.body, { compute: res.headers.get("X-Compute-Ms"), roundTrip });
   const showMs = performance.now() - shown;
+  updateService(s);
   const clickAt = state.clickAt;
   state.clickAt = null;
   // Count the update once the browser has painted it: the click-to-paint
@@ -255,6 +288,7 @@ function showResult(r, timing) {
   }
   if (moved.length > 40) mb.insertRow().insertCell().textContent = t("more", moved.length - 40);
   if (moved.length === 0) mb.insertRow().insertCell().textContent = t("none");
+  markApplied();
   // Links carry the scenario.
   const q = query();
   document.getElementById("download").href = "api/scenario.yaml?" + q;
@@ -269,6 +303,168 @@ function showResult(r, timing) {
       state.drawn[o.id] = st;
     }
   }
+}
+
+// updateService asks for the certificate service figures of a scenario;
+// they come after the what-if figures, so a click never waits for them.
+async function updateService(sc) {
+  if (!state.study.service.available) return;
+  const seq = ++state.serviceSeq;
+  const q = query();
+  document.getElementById("service-note").textContent = t("computing_service");
+  let res;
+  try {
+    res = await getJSON("api/service", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(sc) });
+  } catch (e) {
+    if (seq === state.serviceSeq) document.getElementById("service-note").textContent = e.message;
+    return;
+  }
+  if (seq !== state.serviceSeq) return; // a later click wins
+  res.body.scenario = q;
+  state.service = res.body;
+  showService(res.body);
+}
+
+// showServiceMissing says why there are no service figures.
+function showServiceMissing() {
+  const p = document.getElementById("service-missing");
+  p.hidden = false;
+  p.textContent = t("service_missing") + " " + state.study.service.missing;
+}
+
+// weekTime is "Sat 10:00" in the page's language.
+function weekTime(at) {
+  if (state.lang !== "ja") return at;
+  const days = { Mon: "月曜", Tue: "火曜", Wed: "水曜", Thu: "木曜", Fri: "金曜", Sat: "土曜", Sun: "日曜" };
+  const [d, hm] = at.split(" ");
+  return (days[d] || d) + " " + hm;
+}
+
+// showService fills the service table: every figure's element carries
+// data-svc (its name) and data-value (the number, unrounded by the page).
+function showService(v) {
+  const tb = document.querySelector("#service tbody");
+  tb.innerHTML = "";
+  const fig = (name, raw, text) => `<span data-svc="${name}" data-value="${raw == null ? "" : raw}">${text}</span>`;
+  const yen = (y) => y == null ? "—" : `${fmt(y)} ${t("yen")}`;
+  const within = v.within_km != null ? `${fmt(v.within_km, 1)} km` : `${fmt(v.within_min)} min`;
+  const paren = (x) => state.lang === "ja" ? `（${x}）` : ` (${x})`;
+  const arrow = (name, before, after, format) => `${fig(name + "_all_open", before, format(before))} → ${fig(name, after, format(after))}`;
+  const rows = [
+    ["", `<span class="small">${t("s_head")}</span>`],
+    [t("s_staff", v.year, fmt(v.staff_today)), `${arrow("staff_needed", v.staff_needed_all_open, v.staff_needed, fmt)} ${t("staff_unit")}` + fig("staff_today", v.staff_today, "")],
+    [t("s_yen_re", v.year), arrow("yen_reorganised", v.yen_reorganised_all_open, v.yen_reorganised, yen)],
+    [t("s_yen_not", v.year), fig("yen_not_reorganised", v.yen_not_reorganised, yen(v.yen_not_reorganised))],
+    [t("s_yen_store", v.year), fig("yen_store", v.yen_store, yen(v.yen_store))],
+    [t("s_certs", v.year), fig("cert_total", v.certificates.total, fmt(v.certificates.total))],
+    ["sub", ["counter", "corner", "store", "post"].map((c) => `${t("c_" + c)} ${fig("cert_" + c, v.certificates[c], fmt(v.certificates[c]))}`).join(state.lang === "ja" ? "・" : " · ")],
+    [t("s_none_open", weekTime(v.at), within), `${fig("none_open_before", v.none_open.districts_before, fmt(v.none_open.districts_before))} → ${fig("none_open_after", v.none_open.districts_after, fmt(v.none_open.districts_after))}` +
+      paren(`${fig("none_open_population_after", v.none_open.population_after, fmt(v.none_open.population_after))} ${t("persons")}`)],
+    [t("s_changed"), fig("changed_districts", v.changed_districts, fmt(v.changed_districts)) + paren(`${fmt(v.changed_population)} ${t("persons")}`)],
+  ];
+  for (const [label, html] of rows) {
+    const tr = tb.insertRow();
+    if (label === "sub") {
+      const td = tr.insertCell();
+      td.colSpan = 2;
+      td.className = "sub";
+      td.innerHTML = html;
+      continue;
+    }
+    tr.insertCell().textContent = label;
+    const td = tr.insertCell();
+    td.className = "value";
+    td.innerHTML = html;
+  }
+  const note = document.getElementById("service-note");
+  note.innerHTML = "";
+  if (v.demo) {
+    const d = document.createElement("span");
+    d.className = "demo";
+    d.textContent = t("s_demo") + " ";
+    note.append(d);
+  }
+  note.append(t("s_note", v.reference_year, fmt(v.yen_reference), v.model));
+  document.getElementById("service").dataset.scenario = v.scenario;
+}
+
+// solve asks the server for the best K offices.
+async function solve() {
+  const k = Number(document.getElementById("opt-k").value);
+  const model = document.getElementById("opt-model").value;
+  const req = { k, model, keep_kind: document.getElementById("opt-keep-ward").checked ? "ward" : "" };
+  if (model === "mclp") {
+    const v = Number(document.getElementById("opt-service-km").value);
+    if (state.study.quantity === "time") req.service_min = v; else req.service_km = v;
+  }
+  const out = document.getElementById("opt-result");
+  document.getElementById("opt-apply").hidden = true;
+  out.className = "";
+  out.textContent = t("solving", fmt(state.study.solve_limit_s));
+  try {
+    const { body } = await getJSON("api/optimize", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(req) });
+    state.plan = body;
+    showPlan(body);
+  } catch (e) {
+    state.plan = null;
+    delete out.dataset.k;
+    out.className = "missing";
+    out.textContent = e.message;
+  }
+}
+
+// showPlan shows the optimiser's plan; data-open and data-closed carry
+// its ids, data-objective its objective.
+function showPlan(p) {
+  const out = document.getElementById("opt-result");
+  out.className = "";
+  out.dataset.open = p.open.join(",");
+  out.dataset.closed = p.closed.join(",");
+  out.dataset.objective = String(p.objective);
+  out.dataset.optimal = String(p.optimal);
+  out.dataset.k = String(p.k);
+  const secs = fmt(p.seconds, 3);
+  const proof = p.optimal ? t("proven", secs) : t("not_proven", fmt(100 * (p.gap || 0), 2), secs);
+  const names = (ids) => ids.map((id) => {
+    const o = state.officeById[id];
+    return o ? name(o) : id;
+  }).join("、");
+  let objective;
+  switch (p.objective_unit) {
+    case "person_m": objective = `${fmt(p.objective / 1000)} ${t("person_km")}`; break;
+    case "m": objective = `${km(p.objective)} km`; break;
+    case "person_s": objective = `${fmt(p.objective / 60)} person-min`; break;
+    case "s": objective = `${fmt(p.objective / 60, 1)} min`; break;
+    default: objective = `${fmt(p.objective)} ${t("persons")}`;
+  }
+  const rows = [[t("o_objective"), objective]];
+  if (p.mean_distance_m != null) rows.push([t("o_mean"), `${km(p.mean_distance_m)} km`]);
+  if (p.max_distance_m != null) rows.push([t("o_max"), `${km(p.max_distance_m)} km`]);
+  if (p.service_m != null) rows.push([t("o_covered", `${km(p.service_m)} km`), `${fmt(p.covered_population)} / ${fmt(p.total_population)}`]);
+  const esc = (x) => String(x).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+  out.innerHTML = `<div class="proof${p.optimal ? "" : " gap"}">${esc(p.model)} K=${p.k}: ${esc(proof)}</div>` +
+    `<table class="figures"><tbody>${rows.map(([a, b]) => `<tr><td>${esc(a)}</td><td class="value">${esc(b)}</td></tr>`).join("")}</tbody></table>` +
+    `<div>${esc(t("o_keep", p.open.length))}: ${esc(names(p.open))}</div>` +
+    `<div>${esc(t("o_close", p.closed.length))}: ${esc(names(p.closed))}</div>`;
+  document.getElementById("opt-apply").hidden = false;
+  markApplied();
+}
+
+// markApplied says on the apply button whether the scenario is the plan.
+function markApplied() {
+  const b = document.getElementById("opt-apply");
+  if (!state.plan) return;
+  const sc = scenario();
+  const same = sc.downgrade.length === 0 && [...sc.close].sort().join(",") === [...state.plan.closed].sort().join(",");
+  b.disabled = same;
+  b.textContent = same ? t("applied") : t("apply");
+}
+
+// applyPlan makes the plan the page's scenario: its offices open, the
+// others closed.
+async function applyPlan() {
+  if (!state.plan) return;
+  await applyScenario({ close: state.plan.closed });
 }
 
 function cycle(id) {
@@ -373,6 +569,18 @@ async function main() {
   });
   document.getElementById("reset").addEventListener("click", () => applyScenario({}));
   document.getElementById("rank").addEventListener("click", rank);
+  if (!study.service.available) {
+    showServiceMissing();
+    document.getElementById("service").hidden = true;
+  }
+  const kInput = document.getElementById("opt-k");
+  kInput.max = String(study.offices.length);
+  kInput.value = String(Math.min(8, study.offices.length));
+  const modelSelect = document.getElementById("opt-model");
+  modelSelect.addEventListener("change", () => { document.getElementById("opt-service").hidden = modelSelect.value !== "mclp"; });
+  if (study.quantity === "time") document.querySelector("#opt-service").lastChild.textContent = " min";
+  document.getElementById("opt-solve").addEventListener("click", solve);
+  document.getElementById("opt-apply").addEventListener("click", applyPlan);
   document.getElementById("upload").addEventListener("change", (e) => { if (e.target.files[0]) loadScenarioFile(e.target.files[0]); });
   const mapEl = document.getElementById("map");
   mapEl.addEventListener("dragover", (e) => { e.preventDefault(); mapEl.classList.add("dragging"); });
@@ -390,5 +598,5 @@ async function main() {
   requestAnimationFrame(() => setTimeout(() => { document.body.dataset.ready = "true"; }, 0));
 }
 
-window.catchmentPage = { state, cycle, applyScenario, loadScenarioFile, rank };
+window.catchmentPage = { state, cycle, applyScenario, loadScenarioFile, rank, solve, applyPlan };
 main().catch((e) => { document.getElementById("status").textContent = e.message; });

@@ -41,7 +41,8 @@ type Layer struct {
 const gpkgSRS = 4326
 
 // Write writes layers as one GeoPackage 1.2 file at path, whole or
-// not at all (a temporary file is renamed). Each layer gets its geometry
+// not at all (a temporary file is renamed), making its folder when
+// missing. Each layer gets its geometry
 // type, SRS EPSG:4326, an R-tree spatial index and typed fields: REAL for
 // floats, INTEGER for integers, BOOLEAN for booleans, TEXT for strings. A
 // feature's ID becomes a TEXT field "id" unless a property has that name.
@@ -59,6 +60,11 @@ func Write(path string, layers []Layer) (err error) {
 			return fmt.Errorf("geopackage %s: path is a directory", path)
 		}
 		special, dir = true, os.TempDir()
+	}
+	// A missing folder is made, as internal/atomicfile makes it for
+	// GeoJSON and CSV.
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("geopackage %s: %w", path, err)
 	}
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {

@@ -150,3 +150,20 @@ func TestWKBMatchesOrb(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteGeoPackageMakesFolder writes into folders that do not exist yet,
+// as GeoJSON and CSV outputs do (issue 11: isochrones --format gpkg -o
+// dir/iso.gpkg failed when dir was missing).
+func TestWriteGeoPackageMakesFolder(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "new", "deeper", "iso.gpkg")
+	fs := formatFeatures()
+	if err := Write(path, []Layer{{Name: "districts", Features: fs["districts"]}}); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Size() == 0 {
+		t.Fatalf("%s: %v", path, err)
+	}
+	if m, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".*tmp*")); len(m) > 0 {
+		t.Errorf("temporary files left: %v", m)
+	}
+}
