@@ -52,7 +52,7 @@ func DecodeGeoJSON(text []byte, layer Layer, fast bool) (int, error) {
 	n := 0
 	count := func(*record) { n++ }
 	if fast {
-		_, err = readGeoJSON(text, res, map[string]bool{}, true, count, func() { n = 0 })
+		_, err = readGeoJSON(text, res, map[string]bool{}, reuseAll, count, func() { n = 0 })
 	} else {
 		_, err = readGeoJSONStd(text, res, map[string]bool{}, count)
 	}

@@ -41,14 +41,14 @@ type geojsonHeader struct {
 // readGeoJSON streams the features of a FeatureCollection to fn. Problems
 // of the file as a whole are returned as errors; problems of one feature are
 // left to fn. Feature properties are mapped to our fields with res; the
-// property names seen are added to keys. With reuse, fn is handed the same
-// record (and geometry) each time and must keep neither.
+// property names seen are added to keys. reuse says what fn may keep of
+// the records it is handed (see reuse).
 //
 // The fast decoder (readGeoJSONFast) reads the file first. When it meets
 // something it does not take, reset is called to forget the features fn
 // has been given, and encoding/json reads the file again: it accepts what
 // it always accepted and explains errors as it always did.
-func readGeoJSON(text []byte, res *resolver, keys map[string]bool, reuse bool, fn func(*record), reset func()) (geojsonHeader, error) {
+func readGeoJSON(text []byte, res *resolver, keys map[string]bool, reuse reuse, fn func(*record), reset func()) (geojsonHeader, error) {
 	hdr, err := readGeoJSONFast(text, res, keys, reuse, fn)
 	if !errors.Is(err, errNotFast) {
 		return hdr, err

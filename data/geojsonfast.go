@@ -24,13 +24,11 @@ var errNotFast = errors.New("not for the fast decoder")
 // allocations, not one per number; other geometries keep their raw JSON.
 // For every input it accepts it gives the records encoding/json gives.
 type fastGeoJSON struct {
-	text []byte
-	d    *jsontext.Decoder
-	res  *resolver
-	keys map[string]bool
-	// reuse hands fn the same record each time (the caller keeps nothing
-	// of it but the geometry and values it converts).
-	reuse bool
+	text  []byte
+	d     *jsontext.Decoder
+	res   *resolver
+	keys  map[string]bool
+	reuse reuse
 	rec   record
 	geom  rawGeometry
 	// best ranks the names that set each field in the current feature.
@@ -41,7 +39,21 @@ type fastGeoJSON struct {
 	arena geometryArena
 }
 
-func readGeoJSONFast(text []byte, res *resolver, keys map[string]bool, reuse bool, fn func(*record)) (geojsonHeader, error) {
+// reuse says what the fast decoder may hand fn again once fn returns.
+type reuse int
+
+const (
+	// reuseNothing: fn may keep the records it is handed.
+	reuseNothing reuse = iota
+	// reuseRecord: fn is handed the same record and rawGeometry each
+	// time; it may keep the coordinates' orb values and the values.
+	reuseRecord
+	// reuseAll: the coordinates' orb values are written over too; fn
+	// keeps nothing of a record's geometry.
+	reuseAll
+)
+
+func readGeoJSONFast(text []byte, res *resolver, keys map[string]bool, reuse reuse, fn func(*record)) (geojsonHeader, error) {
 	var hdr geojsonHeader
 	f := &fastGeoJSON{text: text, d: jsontext.NewDecoder(bytes.NewBuffer(text)), res: res, keys: keys, reuse: reuse, best: map[string]bestName{}}
 	d := f.d
@@ -132,7 +144,7 @@ func (f *fastGeoJSON) feature(index int) (*record, error) {
 		return nil, errNotFast
 	}
 	r := &f.rec
-	if f.reuse {
+	if f.reuse >= reuseRecord {
 		clear(r.values)
 		*r = record{index: index, values: r.values}
 	} else {
@@ -296,7 +308,7 @@ func (f *fastGeoJSON) geometry() (*rawGeometry, error) {
 		return nil, errNotFast
 	}
 	g := &f.geom
-	if f.reuse {
+	if f.reuse >= reuseRecord {
 		*g = rawGeometry{}
 	} else {
 		g = &rawGeometry{}
@@ -381,6 +393,9 @@ func (f *fastGeoJSON) coordinates(g *rawGeometry) error {
 	}
 	g.Coordinates = nil
 	g.decoded, g.depth = true, want
+	if f.reuse == reuseAll {
+		f.arena.reset() // the last feature's coordinates are no longer kept
+	}
 	switch want {
 	case 1:
 		g.point = f.pts[0]
@@ -469,6 +484,12 @@ type geometryArena struct {
 	pts   []orb.Point
 	rings []orb.Ring
 	polys []orb.Polygon
+}
+
+// reset hands out the current blocks again from their start: every value
+// handed out before must be dead.
+func (a *geometryArena) reset() {
+	a.pts, a.rings, a.polys = a.pts[:0], a.rings[:0], a.polys[:0]
 }
 
 // arenaBlock is how many values a block holds.

@@ -49,7 +49,7 @@ func decodeBoth(t *testing.T, name string, text []byte, layer Layer) bool {
 	}
 	var fast, slow []*record
 	fastKeys, slowKeys := map[string]bool{}, map[string]bool{}
-	fastHdr, fastErr := readGeoJSONFast(text, res, fastKeys, false, func(r *record) { fast = append(fast, r) })
+	fastHdr, fastErr := readGeoJSONFast(text, res, fastKeys, reuseNothing, func(r *record) { fast = append(fast, r) })
 	if fastErr == errNotFast {
 		return false
 	}
@@ -199,7 +199,7 @@ func TestReadGeoJSONFallsBack(t *testing.T) {
 		}
 		var both, slow []*record
 		bothKeys, slowKeys := map[string]bool{}, map[string]bool{}
-		_, bothErr := readGeoJSON(dt.text, res, bothKeys, false, func(r *record) { both = append(both, r) }, func() { both = nil })
+		_, bothErr := readGeoJSON(dt.text, res, bothKeys, reuseNothing, func(r *record) { both = append(both, r) }, func() { both = nil })
 		_, slowErr := readGeoJSONStd(dt.text, res, slowKeys, func(r *record) { slow = append(slow, r) })
 		if fmt.Sprint(bothErr) != fmt.Sprint(slowErr) {
 			t.Errorf("%s: error %v, encoding/json %v", name, bothErr, slowErr)

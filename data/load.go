@@ -53,6 +53,10 @@ type Options struct {
 	// and no geometry. Only analyses that need no district area (the
 	// location models) should ask for it.
 	PointDistricts bool
+	// CellPoints makes LoadPopulation keep each cell's Point only, not its
+	// Geometry (nil): what the analyses use, at a fraction of the memory
+	// (about 50 MB less for the nation's 394,049 cells).
+	CellPoints bool
 	// Layers, when not empty, are the only layers LoadDir reads from its
 	// folder: the files of other layers are not opened, so a command reads
 	// what it uses and nothing more.
@@ -257,7 +261,7 @@ func loadLayer(readFile func(string) ([]byte, error), ds *Dataset, layer Layer, 
 				return nil, fileErr(err)
 			}
 		} else {
-			hdr, err := readGeoJSON(text, res, keys, false, collect, func() { recs = nil })
+			hdr, err := readGeoJSON(text, res, keys, reuseNothing, collect, func() { recs = nil })
 			if err != nil {
 				return nil, fileErr(err)
 			}

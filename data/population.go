@@ -83,7 +83,9 @@ func LoadPopulation(path string, opt Options) ([]PopulationCell, []Warning, erro
 		case orb.Point:
 			c.Point = g
 		case orb.MultiPolygon:
-			c.Geometry = g
+			if !opt.CellPoints {
+				c.Geometry = g
+			}
 			c.Point = cellPoint(g)
 		}
 		cells = append(cells, c)
@@ -94,7 +96,11 @@ func LoadPopulation(path string, opt Options) ([]PopulationCell, []Warning, erro
 		}
 	} else {
 		keys := map[string]bool{}
-		hdr, err := readGeoJSON(text, res, keys, true, func(r *record) {
+		use := reuseRecord
+		if opt.CellPoints {
+			use = reuseAll
+		}
+		hdr, err := readGeoJSON(text, res, keys, use, func(r *record) {
 			g := geometryOf(r.geom)
 			switch g.Type {
 			case "Point", "MultiPoint":

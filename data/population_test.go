@@ -1,9 +1,11 @@
 package data
 
 import (
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -114,5 +116,52 @@ func TestLoadPopulation(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestLoadPopulationCellPoints: with CellPoints the cells are those of a
+// full load without their Geometry, though the fast decoder writes each
+// cell's coordinates over the last one's.
+func TestLoadPopulationCellPoints(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"type":"FeatureCollection","features":[`)
+	for i := range 3000 {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		x, y := 130+float64(i%60)*0.005, 32+float64(i/60)*0.005
+		fmt.Fprintf(&b, `{"type":"Feature","properties":{"id":"c%d","population":%d},"geometry":{"type":"%s","coordinates":`, i, i%17, map[bool]string{true: "MultiPolygon", false: "Polygon"}[i%5 == 0])
+		ring := fmt.Sprintf(`[[%g,%g],[%g,%g],[%g,%g],[%g,%g],[%g,%g]]`, x, y, x+0.005, y, x+0.005, y+0.005+float64(i%3)*0.001, x, y+0.005, x, y)
+		if i%5 == 0 {
+			fmt.Fprintf(&b, `[[%s]]}}`, ring)
+		} else {
+			fmt.Fprintf(&b, `[%s]}}`, ring)
+		}
+	}
+	b.WriteString(`]}`)
+	path := filepath.Join(t.TempDir(), "population.geojson")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	full, _, err := LoadPopulation(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	points, _, err := LoadPopulation(path, Options{CellPoints: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(full) != 3000 || len(points) != len(full) {
+		t.Fatalf("%d and %d cells, want 3000", len(full), len(points))
+	}
+	for i := range full {
+		f, p := full[i], points[i]
+		if f.Geometry == nil || p.Geometry != nil {
+			t.Fatalf("cell %d: geometry kept %v, with CellPoints %v", i, f.Geometry != nil, p.Geometry)
+		}
+		f.Geometry = nil
+		if !reflect.DeepEqual(f, p) {
+			t.Fatalf("cell %d: %+v, with CellPoints %+v", i, f, p)
+		}
 	}
 }

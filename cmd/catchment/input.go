@@ -122,10 +122,12 @@ func (lf *layerFlags) load(e *env) (*data.Dataset, error) {
 	var pop populationRead
 	popPath := lf.populationPath()
 	popDone := make(chan struct{})
+	popOpt := opt
+	popOpt.CellPoints = true // the study uses the cells' points only
 	go func() {
 		defer close(popDone)
 		if popPath != "" && (lf.dir == "" || len(paths) == 0) {
-			pop.cells, pop.warnings, pop.err = data.LoadPopulation(popPath, opt)
+			pop.cells, pop.warnings, pop.err = data.LoadPopulation(popPath, popOpt)
 		}
 	}()
 	defer func() { <-popDone }()
