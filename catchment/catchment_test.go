@@ -499,3 +499,47 @@ func TestFarNewOffice(t *testing.T) {
 		})
 	}
 }
+
+// TestReportPhases: the phases are named in order as they finish, and the
+// report is the one Report gives.
+func TestReportPhases(t *testing.T) {
+	ds, _, err := data.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewStudy(ds, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	r, err := s.ReportPhases(5, func(p string) { got = append(got, p) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"nearest", "assign", "gaps", "dissolve", "voronoi", "closing each branch office"}
+	if strings.Join(got, ", ") != strings.Join(want, ", ") {
+		t.Errorf("phases %q, want %q", got, want)
+	}
+	plain, err := s.Report(5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The figures hold NaN (times under the geodesic metric), which
+	// DeepEqual never finds equal: compare them printed.
+	key := func(r Report) string {
+		var b strings.Builder
+		for _, im := range r.Each {
+			fmt.Fprintf(&b, "%s %+v\n", im.Office.ID, im.Summary)
+		}
+		for _, c := range append(r.Dissolved, r.Voronoi...) {
+			fmt.Fprintf(&b, "%s %v %v\n", c.Office.ID, c.AreaKm2, c.Population)
+		}
+		for _, d := range r.Assignment.Districts {
+			fmt.Fprintf(&b, "%v\n", d.DistanceM)
+		}
+		return b.String()
+	}
+	if len(r.Each) == 0 || key(r) != key(plain) || len(r.Gaps) != len(plain.Gaps) || len(r.Nearest) != len(plain.Nearest) {
+		t.Error("ReportPhases and Report differ")
+	}
+}

@@ -38,6 +38,18 @@ type Report struct {
 // candidates under maxKm, the assignment, gaps, dissolved and Voronoi
 // catchments, and the ranking of closing each branch office alone.
 func (s *Study) Report(maxKm float64) (Report, error) {
+	return s.ReportPhases(maxKm, nil)
+}
+
+// ReportPhases is Report, calling done (when not nil) with the name of each
+// analysis as it finishes: "nearest", "assign", "gaps", "dissolve",
+// "voronoi", "straight-line nearest" and "closing each branch office", the
+// ones the study runs, in that order. A caller shows with it where the time
+// goes.
+func (s *Study) ReportPhases(maxKm float64, done func(phase string)) (Report, error) {
+	if done == nil {
+		done = func(string) {}
+	}
 	r := Report{MaxKm: maxKm}
 	if err := checkKm(maxKm); err != nil {
 		return r, fmt.Errorf("report: %w", err)
@@ -54,6 +66,7 @@ func (s *Study) Report(maxKm float64) (Report, error) {
 			return r, err
 		}
 		r.Candidates = Candidates(r.Nearest, maxKm)
+		done("nearest")
 	case kinds[data.Branch] == 0:
 		r.Skipped = append(r.Skipped, "the nearest ward office of each branch office and the distance rule's candidates: the study has no branch office")
 	default:
@@ -62,17 +75,21 @@ func (s *Study) Report(maxKm float64) (Report, error) {
 	if r.Assignment, err = s.Assign(); err != nil {
 		return r, err
 	}
+	done("assign")
 	if len(s.ds.Stores) > 0 {
 		if r.Gaps, err = s.Gaps(); err != nil {
 			return r, err
 		}
+		done("gaps")
 	}
 	if r.Dissolved, err = s.Catchments(Dissolve); err != nil {
 		return r, err
 	}
+	done("dissolve")
 	if r.Voronoi, err = s.Catchments(Voronoi); err != nil {
 		return r, err
 	}
+	done("voronoi")
 	straight := s
 	if s.metric != (Geodesic{}) {
 		if straight, err = NewStudy(s.ds, Options{Population: s.opt.Population, WithinM: s.opt.WithinM, ExtraCertificatePoints: s.opt.ExtraCertificatePoints}); err != nil {
@@ -82,6 +99,7 @@ func (s *Study) Report(maxKm float64) (Report, error) {
 			if r.Straight, err = straight.Nearest(data.Branch, data.Ward); err != nil {
 				return r, err
 			}
+			done("straight-line nearest")
 		}
 	}
 	switch {
@@ -97,5 +115,8 @@ func (s *Study) Report(maxKm float64) (Report, error) {
 		return r, fmt.Errorf("closing each branch office: %w", err)
 	}
 	r.Each, err = w.Each(data.Branch, CompareOptions{MaxKm: maxKm, Coverage: r.Gaps})
+	if err == nil {
+		done("closing each branch office")
+	}
 	return r, err
 }

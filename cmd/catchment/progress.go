@@ -83,3 +83,32 @@ func (p *progress) done() {
 	defer p.mu.Unlock()
 	fmt.Fprint(p.w, "\r\033[K")
 }
+
+// phases tells, one stderr line a phase, how long each phase of a command
+// took ("report: dissolve 1.40 s"), so that a user sees where the time
+// goes. Like progress it writes nothing unless stderr is a terminal and
+// --quiet is off.
+type phases struct {
+	w       io.Writer // nil: disabled
+	command string
+	last    time.Time
+	now     func() time.Time
+}
+
+// newPhases starts timing command's first phase.
+func newPhases(e *env, quiet bool, command string) *phases {
+	if quiet || !isTerminal(e.stderr) {
+		return &phases{}
+	}
+	return &phases{w: e.stderr, command: command, last: time.Now(), now: time.Now}
+}
+
+// done ends the phase name and starts the next.
+func (p *phases) done(name string) {
+	if p.w == nil {
+		return
+	}
+	t := p.now()
+	fmt.Fprintf(p.w, "%s: %s %.2f s\n", p.command, name, t.Sub(p.last).Seconds())
+	p.last = t
+}

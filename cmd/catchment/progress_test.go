@@ -59,3 +59,20 @@ func TestProgressPercentages(t *testing.T) {
 		t.Errorf("done wrote %q", buf.String())
 	}
 }
+
+func TestPhases(t *testing.T) {
+	var buf bytes.Buffer
+	if p := newPhases(&env{stderr: &buf}, false, "report"); p.w != nil {
+		t.Error("phases on a non-terminal")
+	}
+	now := time.Unix(0, 0)
+	p := &phases{w: &buf, command: "report", last: now, now: func() time.Time { return now }}
+	now = now.Add(1500 * time.Millisecond)
+	p.done("load")
+	now = now.Add(250 * time.Millisecond)
+	p.done("dissolve")
+	if got, want := buf.String(), "report: load 1.50 s\nreport: dissolve 0.25 s\n"; got != want {
+		t.Errorf("wrote %q, want %q", got, want)
+	}
+	(&phases{}).done("x") // disabled: no panic, nothing written
+}

@@ -76,10 +76,12 @@ Example:
 		if err := sf.check(set); err != nil {
 			return err
 		}
+		ph := newPhases(e, lf.quiet, "report")
 		ds, err := lf.load(e)
 		if err != nil {
 			return err
 		}
+		ph.done("load")
 		if err := require(ds, data.LayerOffices, data.LayerDistricts); err != nil {
 			return err
 		}
@@ -98,7 +100,8 @@ Example:
 		if err != nil {
 			return err
 		}
-		rep, err := s.Report(*maxKm)
+		ph.done("study (metric, population weights)")
+		rep, err := s.ReportPhases(*maxKm, ph.done)
 		printWarnings(e, lf.quiet, s.Warnings())
 		if err != nil {
 			return err
@@ -189,9 +192,13 @@ Example:
 			kept.Chart = "chart_optimize.png"
 			pics = append(pics, keptPicture(s, kept, fonts, pf))
 		}
+		ph.done("access, service and kept sections")
 		drawn, err := drawAll(e, lf.quiet, pics)
 		if err != nil {
 			return err
+		}
+		if len(pics) > 0 {
+			ph.done("maps and charts")
 		}
 		files = append(files, outputFile{name: "report.md", write: func(w io.Writer) error {
 			if err := render.WriteReportMarkdown(w, doc); err != nil {
@@ -246,6 +253,7 @@ Example:
 			}
 			encoded[i] = b.Bytes()
 		}
+		ph.done("encode files")
 		// The database first, in one transaction: when it fails, no file
 		// is written either.
 		if tables != nil {
@@ -268,6 +276,7 @@ Example:
 		if err := publish(*out, "report", files, drawn); err != nil {
 			return err
 		}
+		ph.done("write")
 		path := filepath.Join(*out, "report.md")
 		if !lf.quiet {
 			fmt.Fprintf(e.stderr, "wrote %d files to %s (see %s)\n", len(files)+len(pics), *out, path)
