@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # speed.sh [BASE [RUNS]] — issue 17's figures in one run: the nation-scale
-# `report --no-maps --data` and `gaps --data` of this tree and of the git
-# revision BASE (default main), interleaved, RUNS times each (default 3),
+# `report --no-maps --data`, `gaps --data` and `assign --data` of this tree
+# and of the git revision BASE (default main), interleaved, RUNS times each
+# (default 3),
 # with wall seconds and peak RSS from /usr/bin/time; the minimum of the runs
 # is what counts. Beside them, the time a plain typed encoding/json decode of
 # the same GeoJSON inputs takes (BenchmarkEncodingJSONNation), the goal the
-# issue sets. Last, the SHA-256 of every file both reports wrote, compared.
+# issue sets. With GeoPandas installed, the peer jobs of bench/peers.py
+# (gaps and assign as whole processes) and how far their answers agree.
+# Last, the SHA-256 of every file both reports wrote, compared.
 #
 # WORK (default /tmp/catchment-speed) holds the binaries, the generated
 # nation set and the outputs. The first line says date, machine and load.
@@ -45,13 +48,26 @@ measure() {
 	echo "  $name: $(awk '{printf "%.2f s wall, %.2f s CPU, %.0f MB peak RSS", $1, $3+$4, $2/1024}' "$work/time.txt")"
 }
 
+# The peers (GeoPandas) run when Debian's python3-geopandas is there.
+peers=
+if /usr/bin/python3 -c 'import geopandas, scipy' 2>/dev/null; then
+	peers=yes
+else
+	echo "# GeoPandas not found (apt-get install python3-geopandas python3-scipy): no peer figures"
+fi
 : >"$work/times"
 for i in $(seq "$runs"); do
 	echo "run $i (load $(cut -d' ' -f1 /proc/loadavg))"
 	for bin in base new; do
 		measure "report/$bin" "$work/$bin" report --data "$nation" --no-maps --out "$work/out-$bin" --quiet
 		measure "gaps/$bin" "$work/$bin" gaps --data "$nation" --format csv
+		measure "assign/$bin" "$work/$bin" assign --data "$nation" --format csv
 	done
+	if [ -n "$peers" ]; then
+		for job in gaps assign; do
+			measure "$job/geopandas" /usr/bin/python3 bench/peers.py "$job" "$nation" "$work/geopandas-$job.csv"
+		done
+	fi
 done
 
 echo
@@ -59,10 +75,36 @@ echo "| job | $base: wall s | CPU s | peak MB | this tree: wall s | CPU s | peak
 echo "|---|---:|---:|---:|---:|---:|---:|"
 # min COLUMN NAME: the smallest figure of a column over the runs of NAME.
 min() { awk -v n="$2" -v c="$1" '$1==n{v=(c=="cpu")?$4+$5:$c; if (m=="" || v<m) m=v} END{print m}' "$work/times"; }
-for job in report gaps; do
+for job in report gaps assign; do
 	echo "| $job --data (nation) | $(min 2 "$job/base") | $(min cpu "$job/base") | $(($(min 3 "$job/base") / 1024)) | $(min 2 "$job/new") | $(min cpu "$job/new") | $(($(min 3 "$job/new") / 1024)) |"
 done
 echo "(minimum of $runs runs of each figure)"
+
+if [ -n "$peers" ]; then
+	echo
+	echo "Peers, whole processes on the same files (GeoPandas $(/usr/bin/python3 -c 'import geopandas; print(geopandas.__version__)'); min of $runs):"
+	echo "| job | this tree: wall s | peak MB | GeoPandas: wall s | peak MB |"
+	echo "|---|---:|---:|---:|---:|"
+	for job in gaps assign; do
+		echo "| $job | $(min 2 "$job/new") | $(($(min 3 "$job/new") / 1024)) | $(min 2 "$job/geopandas") | $(($(min 3 "$job/geopandas") / 1024)) |"
+	done
+	"$work/new" gaps --data "$nation" --format csv --quiet >"$work/ours-gaps.csv"
+	"$work/new" assign --data "$nation" --format csv --quiet >"$work/ours-assign.csv"
+	/usr/bin/python3 - "$work" <<'PY'
+import csv, sys
+w = sys.argv[1]
+def rows(name, key):
+    with open(f"{w}/{name}", encoding="utf-8-sig") as f:
+        return {r["district_id"]: r[key] for r in csv.DictReader(f)}
+for key in ("stores", "posts"):
+    ours, theirs = rows("ours-gaps.csv", key), rows("geopandas-gaps.csv", key)
+    same = sum(ours[d] == theirs.get(d) for d in ours)
+    print(f"  gaps: {key} per district agree in {same} of {len(ours)} districts")
+ours, theirs = rows("ours-assign.csv", "office_id"), rows("geopandas-assign.csv", "office_id")
+same = sum(ours[d] == theirs.get(d) for d in ours)
+print(f"  assign: the same office for {same} of {len(ours)} districts (ours: geodesic from the centroid, or a point on the surface when it falls outside; GeoPandas: Web Mercator from representative_point)")
+PY
+fi
 
 echo
 echo "Decoding alone, min of $runs (BenchmarkEncodingJSONNation: a plain typed encoding/json"
