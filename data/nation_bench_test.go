@@ -17,6 +17,15 @@ var (
 	nationErr  error
 )
 
+// TestMain removes the nation-scale set the benchmarks wrote, if any.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if nationDir != "" {
+		os.RemoveAll(nationDir)
+	}
+	os.Exit(code)
+}
+
 // nation writes the synthetic nation-scale set once per test binary (about
 // 3 s) and returns its folder. CATCHMENT_NATION names a folder written by
 // "catchment gen --scale nation" to use instead.
