@@ -536,8 +536,10 @@ func OpenAtMapData(ds *data.Dataset, h *service.Hours, st *service.HoursState) d
 }
 
 // WhatIfServiceText is the what-if's one-paragraph service summary for a
-// terminal: staff and cost per certificate today and in the target year.
-func WhatIfServiceText(a *service.Analysis, demo bool) string {
+// terminal: staff and cost per certificate today and in the target year,
+// with every office open (base, the same model on today's network; may be
+// nil) and after the change (a).
+func WhatIfServiceText(a, base *service.Analysis, demo bool) string {
 	first, last := a.Years[0], a.Years[len(a.Years)-1]
 	for _, y := range a.Years {
 		if y.Year == a.Model.ReferenceYear {
@@ -548,8 +550,13 @@ func WhatIfServiceText(a *service.Analysis, demo bool) string {
 	if demo {
 		tag = ", DEMO counter counts"
 	}
-	return fmt.Sprintf("Certificate service (%s%s): counter staff %s today → %s needed in fiscal %d after this change (at %s transactions a staff member); counter cost per certificate in fiscal %d: %s yen not reorganised, %s yen reorganised (fiscal %d: %s yen). Run `catchment service` with the same flags for the tables.",
-		a.Model.Name, tag, numfmt.Thousands(last.NotReorganised.Staff), numfmt.Thousands(last.Reorganised.Staff), last.Year, numfmt.Whole(a.Model.Staff.WorkloadPerStaff.Value),
+	open := ""
+	if base != nil && len(base.Years) > 0 {
+		b := base.Years[len(base.Years)-1]
+		open = fmt.Sprintf(" %s with every office open,", numfmt.Thousands(b.Reorganised.Staff))
+	}
+	return fmt.Sprintf("Certificate service (%s%s): counter staff %s today → needed in fiscal %d:%s %s after this change (at %s transactions a staff member); counter cost per certificate in fiscal %d: %s yen not reorganised, %s yen reorganised (fiscal %d: %s yen). Run `catchment service` with the same flags for the tables.",
+		a.Model.Name, tag, numfmt.Thousands(last.NotReorganised.Staff), last.Year, open, numfmt.Thousands(last.Reorganised.Staff), numfmt.Whole(a.Model.Staff.WorkloadPerStaff.Value),
 		last.Year, fmtYen(last.NotReorganised.PerCertificate), fmtYen(last.Reorganised.PerCertificate), first.Year, fmtYen(first.NotReorganised.PerCertificate))
 }
 

@@ -571,7 +571,7 @@ func waitService(query string) chromedp.Action[chromedp.Void] {
 
 // whatifServiceLine is the service line `catchment whatif` prints: staff
 // today and needed, the target year and the costs per certificate.
-var whatifServiceLine = regexp.MustCompile(`counter staff ([\d,]+) today → ([\d,]+) needed in fiscal (\d+) .*counter cost per certificate in fiscal \d+: (\d+) yen not reorganised, (\d+) yen reorganised \(fiscal (\d+): (\d+) yen\)`)
+var whatifServiceLine = regexp.MustCompile(`counter staff ([\d,]+) today → needed in fiscal (\d+): ([\d,]+) with every office open, ([\d,]+) after this change .*counter cost per certificate in fiscal \d+: (\d+) yen not reorganised, (\d+) yen reorganised \(fiscal (\d+): (\d+) yen\)`)
 
 // sameService checks the page's service figures against `catchment whatif
 // --close ids` (its service line) and `catchment service --close ids`
@@ -595,8 +595,8 @@ func sameService(t *testing.T, page map[string]float64, ids string) {
 		name string
 		cli  float64
 	}{
-		{"staff_today", num(m[1])}, {"staff_needed", num(m[2])},
-		{"yen_not_reorganised", num(m[4])}, {"yen_reorganised", num(m[5])},
+		{"staff_today", num(m[1])}, {"staff_needed_all_open", num(m[3])}, {"staff_needed", num(m[4])},
+		{"yen_not_reorganised", num(m[5])}, {"yen_reorganised", num(m[6])},
 	} {
 		if got := page[c.name]; math.Round(got) != c.cli {
 			t.Errorf("close %s: page %s = %v, catchment whatif %v", ids, c.name, got, c.cli)
@@ -611,8 +611,8 @@ func sameService(t *testing.T, page map[string]float64, ids string) {
 		t.Fatal(err)
 	}
 	last := years[len(years)-1]
-	if fmt.Sprint(last["year"]) != m[3] {
-		t.Errorf("service's last year %v, whatif's %s", last["year"], m[3])
+	if fmt.Sprint(last["year"]) != m[2] {
+		t.Errorf("service's last year %v, whatif's %s", last["year"], m[2])
 	}
 	for _, ch := range []string{"counter", "corner", "store", "post"} {
 		if got, want := page["cert_"+ch], math.Round(last[ch].(float64)); got != want {

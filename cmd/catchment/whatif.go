@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/kumamoto-gis/catchment/catchment"
+	"github.com/kumamoto-gis/catchment/catchment/service"
 	"github.com/kumamoto-gis/catchment/data"
 	"github.com/kumamoto-gis/catchment/render"
 	"github.com/kumamoto-gis/catchment/render/draw"
@@ -260,7 +261,13 @@ Example:
 					return err
 				}
 				if svc != nil {
-					_, err := fmt.Fprintf(out, "\n%s\n", render.WhatIfServiceText(svc.analysis, svc.demo))
+					// Today's network in the same year, so that the change is
+					// not credited with the fall in volume.
+					base, err := service.Analyse(s, svc.model, service.Options{Counts: ds.Counts, Gaps: gaps})
+					if err != nil {
+						return err
+					}
+					_, err = fmt.Fprintf(out, "\n%s\n", render.WhatIfServiceText(svc.analysis, base, svc.demo))
 					return err
 				}
 				return nil
