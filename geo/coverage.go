@@ -70,10 +70,11 @@ func CoverageUnion(polys []orb.MultiPolygon) (orb.MultiPolygon, error) {
 
 type coverEdge struct {
 	from, to int32
-	alive    bool // not cancelled by its reverse
-	used     bool // already chained into a loop
-	seen     int8 // 1: once; 2: with its reverse
-	nextOut  int32
+	alive    bool  // not cancelled by its reverse
+	used     bool  // already chained into a loop
+	seen     int8  // 1: once; 2: with its reverse
+	nextOut  int32 // next edge out of from, or -1
+	nextIn   int32 // next edge into to, or -1
 }
 
 type coverage struct {
@@ -133,7 +134,7 @@ func (c *coverage) addRing(r orb.Ring, exterior bool) bool {
 			continue
 		}
 		c.edge[key] = int32(len(c.edges))
-		c.edges = append(c.edges, coverEdge{from: a, to: b, alive: true, seen: 1, nextOut: -1})
+		c.edges = append(c.edges, coverEdge{from: a, to: b, alive: true, seen: 1, nextOut: -1, nextIn: -1})
 	}
 	return true
 }
@@ -233,20 +234,45 @@ func (c *coverage) meet(s, t coverEdge) bool {
 }
 
 // loops chains the edges into simple closed loops of vertex ids (first
-// vertex not repeated). At a vertex with several ways on, the walk takes
-// the sharpest left turn, which keeps each loop on its interior's side; a
+// vertex not repeated). Around every vertex, edges in and out must
+// alternate (the interior lies on one side of each edge, so a region would
+// otherwise be covered twice or be a hole twice); false otherwise. At a
+// vertex with several ways on, the walk takes the sharpest left turn, the
+// edge out across the interior from the edge in, so loops never cross; a
 // walk that comes back to a vertex it passed closes a loop there.
 func (c *coverage) loops(edges []int32) ([][]int32, bool) {
-	first := make(map[int32]int32, len(edges))
+	firstOut := make([]int32, len(c.pts))
+	firstIn := make([]int32, len(c.pts))
+	degree := make([]int32, len(c.pts)) // out minus in, then out
+	for i := range firstOut {
+		firstOut[i], firstIn[i] = -1, -1
+	}
 	for i := len(edges) - 1; i >= 0; i-- {
 		ei := edges[i]
 		e := &c.edges[ei]
-		if f, ok := first[e.from]; ok {
-			e.nextOut = f
-		}
-		first[e.from] = ei
+		e.nextOut, firstOut[e.from] = firstOut[e.from], ei
+		e.nextIn, firstIn[e.to] = firstIn[e.to], ei
+		degree[e.from]++
+		degree[e.to]--
 	}
-	onPath := make(map[int32]int, 16)
+	for _, ei := range edges {
+		if degree[c.edges[ei].from] != 0 {
+			return nil, false // unbalanced: cannot happen for closed rings
+		}
+	}
+	for _, ei := range edges {
+		v := c.edges[ei].from
+		if firstOut[v] != ei || c.edges[ei].nextOut < 0 {
+			continue // each vertex once; one way on: nothing to check
+		}
+		if !c.alternates(v, firstOut[v], firstIn[v]) {
+			return nil, false
+		}
+	}
+	onPath := make([]int32, len(c.pts))
+	for i := range onPath {
+		onPath[i] = -1
+	}
 	var out [][]int32
 	for _, e0 := range edges {
 		if c.edges[e0].used {
@@ -260,22 +286,18 @@ func (c *coverage) loops(edges []int32) ([][]int32, bool) {
 			e := &c.edges[cur]
 			e.used = true
 			v := e.to
-			if i, ok := onPath[v]; ok {
+			if i := onPath[v]; i >= 0 {
 				loop := append([]int32(nil), path[i:]...)
 				out = append(out, loop)
 				for _, u := range path[i+1:] {
-					delete(onPath, u)
+					onPath[u] = -1
 				}
 				path = path[:i+1]
 			} else {
-				onPath[v] = len(path)
+				onPath[v] = int32(len(path))
 				path = append(path, v)
 			}
-			f, ok := first[v]
-			if !ok {
-				return nil, false // unbalanced: cannot happen for closed rings
-			}
-			next := c.leftmost(f, e.from, v)
+			next := c.leftmost(firstOut[v], e.from, v)
 			if next < 0 {
 				break
 			}
@@ -284,9 +306,35 @@ func (c *coverage) loops(edges []int32) ([][]int32, bool) {
 		if len(path) != 1 {
 			return nil, false // unbalanced: cannot happen for closed rings
 		}
-		delete(onPath, start)
+		onPath[start] = -1
 	}
 	return out, true
+}
+
+// alternates reports whether, around vertex v, the edges out (list from
+// out) and in (list from in) alternate.
+func (c *coverage) alternates(v, out, in int32) bool {
+	type way struct {
+		angle float64
+		out   bool
+	}
+	var ws []way
+	pv := c.pts[v]
+	for ei := out; ei >= 0; ei = c.edges[ei].nextOut {
+		w := c.pts[c.edges[ei].to]
+		ws = append(ws, way{math.Atan2(w[1]-pv[1], w[0]-pv[0]), true})
+	}
+	for ei := in; ei >= 0; ei = c.edges[ei].nextIn {
+		w := c.pts[c.edges[ei].from]
+		ws = append(ws, way{math.Atan2(w[1]-pv[1], w[0]-pv[0]), false})
+	}
+	sort.Slice(ws, func(i, j int) bool { return ws[i].angle < ws[j].angle })
+	for i := range ws {
+		if ws[i].out == ws[(i+1)%len(ws)].out {
+			return false
+		}
+	}
+	return true
 }
 
 // leftmost is the unused edge of the out-list starting at ei that turns

@@ -183,6 +183,10 @@ func TestCoverageUnionFallsBack(t *testing.T) {
 		{"one inside the other", []orb.MultiPolygon{
 			{{{{0, 0}, {4, 0}, {4, 4}, {0, 4}, {0, 0}}}}, grid([2]float64{1, 1})[0],
 		}},
+		{"inside the other, touching it at a corner", []orb.MultiPolygon{
+			{{{{0, 0}, {4, 0}, {4, 4}, {0, 4}, {0, 0}}}},
+			{{{{0, 0}, {1, 0.5}, {1, 1}, {0.5, 1}, {0, 0}}}},
+		}},
 		{"the same polygon twice", append(grid([2]float64{0, 0}), grid([2]float64{0, 0})...)},
 		{"three polygons on one edge", []orb.MultiPolygon{
 			grid([2]float64{0, 0})[0], grid([2]float64{1, 0})[0],
