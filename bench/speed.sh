@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # speed.sh [BASE [RUNS]] — issue 17's figures in one run: the nation-scale
-# `report --no-maps --data`, `gaps --data` and `assign --data` of this tree
+# `report --no-maps --data`, `report --data` (with maps), `gaps --data` and
+# `assign --data` of this tree
 # and of the git revision BASE (default main), interleaved, RUNS times each
 # (default 3),
 # with wall seconds and peak RSS from /usr/bin/time; the minimum of the runs
@@ -8,7 +9,10 @@
 # the same GeoJSON inputs takes (BenchmarkEncodingJSONNation), the goal the
 # issue sets. With GeoPandas installed, the peer jobs of bench/peers.py
 # (gaps and assign as whole processes) and how far their answers agree.
-# Last, the SHA-256 of every file both reports wrote, compared.
+# The nation report with its maps is timed too (issue 17's goal: under
+# twice the time and memory of --no-maps). Last, the SHA-256 of every file
+# both reports wrote, compared; GeoJSON files that differ are compared
+# again up to where rings start (bench/samegeojson.py).
 #
 # WORK (default /tmp/catchment-speed) holds the binaries, the generated
 # nation set and the outputs. The first line says date, machine and load.
@@ -60,6 +64,7 @@ for i in $(seq "$runs"); do
 	echo "run $i (load $(cut -d' ' -f1 /proc/loadavg))"
 	for bin in base new; do
 		measure "report/$bin" "$work/$bin" report --data "$nation" --no-maps --out "$work/out-$bin" --quiet
+		measure "maps/$bin" "$work/$bin" report --data "$nation" --out "$work/maps-$bin" --quiet
 		measure "gaps/$bin" "$work/$bin" gaps --data "$nation" --format csv
 		measure "assign/$bin" "$work/$bin" assign --data "$nation" --format csv
 	done
@@ -75,8 +80,11 @@ echo "| job | $base: wall s | CPU s | peak MB | this tree: wall s | CPU s | peak
 echo "|---|---:|---:|---:|---:|---:|---:|"
 # min COLUMN NAME: the smallest figure of a column over the runs of NAME.
 min() { awk -v n="$2" -v c="$1" '$1==n{v=(c=="cpu")?$4+$5:$c; if (m=="" || v<m) m=v} END{print m}' "$work/times"; }
-for job in report gaps assign; do
-	echo "| $job --data (nation) | $(min 2 "$job/base") | $(min cpu "$job/base") | $(($(min 3 "$job/base") / 1024)) | $(min 2 "$job/new") | $(min cpu "$job/new") | $(($(min 3 "$job/new") / 1024)) |"
+for job in report maps gaps assign; do
+	label="$job --data"
+	[ "$job" = report ] && label="report --no-maps --data"
+	[ "$job" = maps ] && label="report --data (with maps)"
+	echo "| $label (nation) | $(min 2 "$job/base") | $(min cpu "$job/base") | $(($(min 3 "$job/base") / 1024)) | $(min 2 "$job/new") | $(min cpu "$job/new") | $(($(min 3 "$job/new") / 1024)) |"
 done
 echo "(minimum of $runs runs of each figure)"
 
@@ -122,4 +130,8 @@ if diff <(cd "$work/out-base" && find . -type f | sort | xargs sha256sum) \
 else
 	echo "outputs differ:"
 	cat "$work/hashes.diff"
+	for f in $(awk '$1==">"{print $3}' "$work/hashes.diff" | grep '\.geojson$'); do
+		echo "  $f: $(/usr/bin/python3 bench/samegeojson.py "$work/out-base/$f" "$work/out-new/$f" || true)"
+	done
 fi
+echo "report with maps: $(find "$work/maps-new" -name "*.png" | wc -l) PNG maps in $work/maps-new; with maps / --no-maps (this tree, minima): $(awk -v a="$(min 2 maps/new)" -v b="$(min 2 report/new)" -v c="$(min cpu maps/new)" -v d="$(min cpu report/new)" -v e="$(min 3 maps/new)" -v f="$(min 3 report/new)" 'BEGIN{printf "%.2f× wall, %.2f× CPU, %.2f× peak RSS", a/b, c/d, e/f}')"

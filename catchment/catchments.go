@@ -1,6 +1,7 @@
 package catchment
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -49,7 +50,7 @@ func dissolveCatchments(districts []data.District, offices []data.Office, a Assi
 		if len(g) == 0 {
 			return nil
 		}
-		u, err := geo.Union(g)
+		u, err := dissolve(g)
 		if err != nil {
 			return fmt.Errorf("dissolve catchment of office %s: %w", offices[oi].ID, err)
 		}
@@ -70,6 +71,17 @@ func dissolveCatchments(districts []data.District, offices []data.Office, a Assi
 		}
 	}
 	return out, nil
+}
+
+// dissolve is the union of one office's districts: by their shared edges
+// (geo.CoverageUnion) when they form a clean coverage, as districts
+// usually do, and by polygon overlay otherwise.
+func dissolve(districts []orb.MultiPolygon) (orb.MultiPolygon, error) {
+	u, err := geo.CoverageUnion(districts)
+	if errors.Is(err, geo.ErrNotCoverage) {
+		return geo.Union(districts)
+	}
+	return u, err
 }
 
 // voronoiCatchments returns the Voronoi cell of every open office, computed

@@ -10,7 +10,7 @@ import (
 
 // loadScale generates a synthetic study area, writes it and loads it back
 // as the CLI does, with its population layer.
-func loadScale(b *testing.B, s synthetic.Scale) (*data.Dataset, []data.PopulationCell) {
+func loadScale(b testing.TB, s synthetic.Scale) (*data.Dataset, []data.PopulationCell) {
 	b.Helper()
 	spec, err := synthetic.SpecFor(s)
 	if err != nil {
