@@ -499,7 +499,7 @@ func (m *mapScene) drawOffices(labels bool) {
 	}
 	// Ward offices are labelled first, so they get the best places.
 	var unlabelled []string
-	defer func() { m.warns = append(m.warns, noRoomWarnings(string(m.kind)+" map", unlabelled, len(order))...) }()
+	defer func() { m.warns = append(m.warns, noRoomWarnings(m.what, unlabelled, len(order))...) }()
 	for k := len(order) - 1; k >= 0; k-- {
 		o := m.d.Offices[order[k]]
 		fallback := o.NameEn
