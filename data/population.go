@@ -42,6 +42,9 @@ var populationFields = []string{fieldID, fieldPopulation, fieldLat, fieldLon}
 // without a usable population or geometry are errors naming the feature (or
 // CSV line) and field; a population of 0 is kept.
 func LoadPopulation(path string, opt Options) ([]PopulationCell, []Warning, error) {
+	if rd := opt.reader(path); rd != nil {
+		return loadPopulationWith(rd, path, opt)
+	}
 	raw, err := opt.readFile(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("layer population: %w", err)

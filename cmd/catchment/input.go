@@ -9,6 +9,7 @@ import (
 
 	"github.com/kumamoto-gis/catchment/catchment"
 	"github.com/kumamoto-gis/catchment/data"
+	"github.com/kumamoto-gis/catchment/data/fgb"
 	"github.com/kumamoto-gis/catchment/data/gpkg"
 	"github.com/kumamoto-gis/catchment/data/postgis"
 )
@@ -57,7 +58,7 @@ func addLayerFlags(fs *flag.FlagSet, need ...data.Layer) *layerFlags {
 	for _, l := range need {
 		lf.paths[l] = fs.String(string(l), "", help[l])
 		if l == data.LayerDistricts {
-			lf.population = fs.String("population", "", "population layer: points or mesh cells with a population field (.geojson, .json or .csv); districts then take their population and a population-weighted representative point from it")
+			lf.population = fs.String("population", "", "population layer: points or mesh cells with a population field (.geojson, .json, .csv, .fgb or .gpkg); districts then take their population and a population-weighted representative point from it")
 		}
 	}
 	fs.StringVar(&lf.dir, "data", "", "folder holding offices.*, districts.*, stores.*, posts.*, boundary.*")
@@ -72,7 +73,7 @@ func addLayerFlags(fs *flag.FlagSet, need ...data.Layer) *layerFlags {
 // load reads the dataset the flags name, or the embedded default when none
 // is given, and prints warnings on stderr.
 func (lf *layerFlags) load(e *env) (*data.Dataset, error) {
-	opt := data.Options{Fields: map[data.Layer]map[string]string{}, Readers: []data.Reader{gpkg.Reader{}, postgis.Reader{}}, PointDistricts: lf.pointDistricts}
+	opt := data.Options{Fields: map[data.Layer]map[string]string{}, Readers: []data.Reader{gpkg.Reader{}, fgb.Reader{}, postgis.Reader{}}, PointDistricts: lf.pointDistricts}
 	for _, f := range lf.fields {
 		l, ours, theirs, err := data.ParseFieldFlag(f)
 		if err != nil {
@@ -200,7 +201,7 @@ func (lf *layerFlags) populationPath() string {
 	if *lf.population != "" || lf.dir == "" || lf.populationUnused {
 		return *lf.population
 	}
-	for _, ext := range []string{".geojson", ".json", ".csv"} {
+	for _, ext := range []string{".geojson", ".json", ".csv", ".fgb", ".gpkg"} {
 		if p := filepath.Join(lf.dir, "population"+ext); fileExists(p) {
 			return p
 		}
