@@ -130,10 +130,15 @@ func indexBytes(count uint64, nodeSize uint16) (uint64, bool) {
 	if nodeSize < 2 {
 		return 0, false
 	}
+	// As the reference implementation: at least one level above the
+	// leaves, so that one feature has a root node too.
 	n, nodes := count, count
-	for n > 1 {
+	for {
 		n = (n + uint64(nodeSize) - 1) / uint64(nodeSize)
 		nodes += n
+		if n <= 1 {
+			break
+		}
 	}
 	if nodes > math.MaxUint64/nodeItemBytes {
 		return 0, false
