@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# fgb.sh [RUNS] — issue 17's FlatGeobuf figures: the nation-scale
+# `report --no-maps --data DIR` read from GeoJSON and from FlatGeobuf (every
+# layer converted with ogr2ogr, with the packed R-tree; offices stay CSV),
+# interleaved, RUNS times each (default 3), with wall seconds, CPU seconds
+# and peak RSS from /usr/bin/time (the minimum counts); then the Go
+# benchmark of the reader (BenchmarkDecode) and whether both reports are the
+# same files. Needs ogr2ogr (gdal-bin).
+#
+# WORK (default /tmp/catchment-speed) holds the binary, the nation set
+# (made with catchment gen --scale nation when absent) and the outputs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-3}
+work=${WORK:-/tmp/catchment-speed}
+mkdir -p "$work"
+work=$(cd "$work" && pwd)
+
+echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(go version | cut -d' ' -f3), tree $(git rev-parse --short HEAD)"
+go build -o "$work/fgb-bin" ./cmd/catchment
+nation=$work/nation
+[ -f "$nation/population.geojson" ] || "$work/fgb-bin" gen --scale nation --out "$nation" --quiet
+fgbdir=$work/nation-fgb
+if [ ! -f "$fgbdir/population.fgb" ]; then
+	rm -rf "$fgbdir"
+	mkdir -p "$fgbdir"
+	cp "$nation/offices.csv" "$fgbdir/"
+	for f in "$nation"/*.geojson; do
+		ogr2ogr -f FlatGeobuf "$fgbdir/$(basename "$f" .geojson).fgb" "$f"
+	done
+fi
+echo "# GeoJSON: $(du -sh "$nation" | cut -f1) (population $(du -h "$nation/population.geojson" | cut -f1)); FlatGeobuf: $(du -sh "$fgbdir" | cut -f1) (population $(du -h "$fgbdir/population.fgb" | cut -f1))"
+
+measure() {
+	local name=$1
+	shift
+	/usr/bin/time -f "%e %M %U %S" -o "$work/time.txt" "$@" >/dev/null 2>"$work/stderr.txt" || {
+		echo "$name failed:" >&2
+		cat "$work/stderr.txt" >&2
+		exit 1
+	}
+	echo "$name $(cat "$work/time.txt")" >>"$work/fgb-times"
+	echo "  $name: $(awk '{printf "%.2f s wall, %.2f s CPU, %.0f MB peak RSS", $1, $3+$4, $2/1024}' "$work/time.txt") (load $(cut -d' ' -f1 /proc/loadavg))"
+}
+: >"$work/fgb-times"
+for i in $(seq "$runs"); do
+	measure geojson "$work/fgb-bin" report --no-maps --quiet --data "$nation" --out "$work/report-geojson"
+	measure fgb "$work/fgb-bin" report --no-maps --quiet --data "$fgbdir" --out "$work/report-fgb"
+done
+echo "minimum of $runs:"
+for n in geojson fgb; do
+	awk -v n="$n" '$1==n{if(!s||$2<w)w=$2; if(!s||$3<m)m=$3; c=$4+$5; if(!s||c<cpu)cpu=c; s=1} END{printf "  %s: %.2f s wall, %.2f s CPU, %.0f MB peak RSS\n", n, w, cpu, m/1024}' "$work/fgb-times"
+done
+# An indexed FlatGeobuf holds its features in Hilbert order, so rows come
+# in another order: text files are compared as sorted lines.
+same=0 differ=0
+for f in "$work/report-geojson"/*; do
+	b=$(basename "$f")
+	case $b in *.xlsx | *.png | *.pdf) continue ;; esac
+	if cmp -s <(LC_ALL=C sort "$f") <(LC_ALL=C sort "$work/report-fgb/$b"); then
+		same=$((same + 1))
+	else
+		differ=$((differ + 1))
+		echo "# differs beyond row order: $b"
+	fi
+done
+echo "# text files with the same lines: $same; differing: $differ"
+go test ./data/fgb/ -run '^$' -bench BenchmarkDecode -benchtime 3x | grep Benchmark
