@@ -21,30 +21,17 @@ import (
 
 	"github.com/kumamoto-gis/catchment/data"
 	"github.com/kumamoto-gis/catchment/data/fgb"
+	"github.com/kumamoto-gis/catchment/internal/ogrtest"
 )
 
 // shared is the project's folder of real public data.
 const shared = "../../../shared/data"
 
-// needTool returns the path of a Debian tool, skipping loudly when it is
-// absent outside CI and failing under CI.
-func needTool(t testing.TB, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is needed (gdal-bin): %v", name, err)
-		}
-		t.Skipf("SKIPPING: %s (gdal-bin) is not installed: %v", name, err)
-	}
-	return p
-}
-
 // convert writes src as a FlatGeobuf in dir with ogr2ogr, in srs, with or
 // without the packed R-tree.
 func convert(t testing.TB, dir, src, srs string, index bool) string {
 	t.Helper()
-	ogr := needTool(t, "ogr2ogr")
+	ogr := ogrtest.RequireOgr2ogr(t)
 	name := strings.TrimSuffix(filepath.Base(src), filepath.Ext(src))
 	out := filepath.Join(dir, fmt.Sprintf("%s-%s-index%v.fgb", name, strings.ReplaceAll(srs, ":", ""), index))
 	idx := "SPATIAL_INDEX=NO"
@@ -274,7 +261,7 @@ func sameProperties(got map[string]any, want map[string]any) string {
 // TestAgainstOgrinfo compares the text properties and the feature count
 // Decode reads with what `ogrinfo -al` prints for the same file.
 func TestAgainstOgrinfo(t *testing.T) {
-	ogrinfo := needTool(t, "ogrinfo")
+	ogrinfo := ogrtest.RequireOgrinfo(t)
 	dir := t.TempDir()
 	for _, src := range sources[:6] {
 		path := convert(t, dir, src, "EPSG:6670", true)
