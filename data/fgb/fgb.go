@@ -46,10 +46,6 @@ func (Reader) Read(req data.ReadRequest) (*data.RawLayer, error) {
 	return Decode(raw)
 }
 
-// magic is the start of every FlatGeobuf file of major version 3; the
-// eighth byte is the patch version.
-var magic = []byte{'f', 'g', 'b', 3, 'f', 'g', 'b'}
-
 // maxHeaderBytes bounds the header, as the reference implementation does
 // (10 MB); a larger size means a damaged file.
 const maxHeaderBytes = 10 << 20
@@ -63,6 +59,7 @@ const nodeItemBytes = 40
 // returned; a feature's geometry that cannot be read goes in its
 // GeometryErr.
 func Decode(b []byte) (*data.RawLayer, error) {
+	// The magic bytes: "fgb", the major version, "fgb", the patch version.
 	if len(b) < 8 || string(b[:3]) != "fgb" || string(b[4:7]) != "fgb" {
 		return nil, fmt.Errorf("not a FlatGeobuf file: it does not start with the magic bytes \"fgb\\x03fgb\"")
 	}
