@@ -58,7 +58,8 @@ func loadPopulationWith(rd Reader, path string, opt Options) ([]PopulationCell, 
 		return nil, p.warnings, fmt.Errorf("%s: field population: no feature has a population property (population, 人口); map yours with --field population.population=NAME", shown)
 	}
 	cells := make([]PopulationCell, 0, len(recs))
-	for _, r := range recs {
+	for i, r := range recs {
+		recs[i] = nil
 		v, msg := populationValue(r.values[fieldPopulation])
 		if msg != "" {
 			p.errorf(where(r), fieldPopulation, "%s", msg)
@@ -69,6 +70,7 @@ func loadPopulationWith(rd Reader, path string, opt Options) ([]PopulationCell, 
 			c.ID = fmt.Sprintf("population-%d", r.index)
 		}
 		sh := shapes[r]
+		delete(shapes, r)
 		switch sh.g.(type) {
 		case orb.Point, orb.MultiPoint:
 			pt, msg := sh.point()

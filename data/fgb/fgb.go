@@ -20,6 +20,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	flatbuffers "github.com/google/flatbuffers/go"
 	"github.com/paulmach/orb"
 
 	"github.com/kumamoto-gis/catchment/data"
@@ -353,7 +354,7 @@ func readGeometry(g *fgbschema.Geometry, t fgbschema.GeometryType, bufLen, depth
 	if t == fgbschema.GeometryTypeUnknown {
 		t = g.Type()
 	}
-	xy, err := coords(g, bufLen)
+	xy, err := coords(g)
 	if err != nil {
 		return nil, err
 	}
@@ -374,7 +375,7 @@ func readGeometry(g *fgbschema.Geometry, t fgbschema.GeometryType, bufLen, depth
 		}
 		return orb.LineString(xy), nil
 	case fgbschema.GeometryTypeMultiLineString, fgbschema.GeometryTypePolygon:
-		rings, err := split(g, xy, bufLen)
+		rings, err := split(g, xy)
 		if err != nil || len(rings) == 0 {
 			return nil, err
 		}
@@ -424,38 +425,63 @@ func readGeometry(g *fgbschema.Geometry, t fgbschema.GeometryType, bufLen, depth
 	return nil, fmt.Errorf("unsupported geometry type %s: only points, lines and polygons are read (linearise curves with ogr2ogr -nlt CONVERT_TO_LINEAR)", name)
 }
 
-// coords reads the flat xy array as points.
-func coords(g *fgbschema.Geometry, bufLen int) ([]orb.Point, error) {
-	n := g.XyLength()
-	if n%2 != 0 {
-		return nil, fmt.Errorf("an odd number (%d) of x/y values", n)
+// vector returns the bytes of the vector in field (its vtable offset) of
+// t, elem bytes an element; nil when the field is absent.
+func vector(t flatbuffers.Table, field flatbuffers.VOffsetT, elem int) ([]byte, error) {
+	o := flatbuffers.UOffsetT(t.Offset(field))
+	if o == 0 {
+		return nil, nil
 	}
-	if n > bufLen/8 {
-		return nil, fmt.Errorf("%d coordinates declared in %d bytes", n, bufLen)
+	n := uint64(t.VectorLen(o))
+	start := uint64(t.Vector(o))
+	if start > uint64(len(t.Bytes)) || n > (uint64(len(t.Bytes))-start)/uint64(elem) {
+		return nil, fmt.Errorf("a vector of %d values goes past the end of the feature", n)
 	}
-	pts := make([]orb.Point, n/2)
+	return t.Bytes[start : start+n*uint64(elem)], nil
+}
+
+// Vtable offsets of the Geometry table's fields (feature.fbs).
+const (
+	fieldEnds = 4
+	fieldXY   = 6
+)
+
+// coords reads the flat xy array as points, straight from the buffer.
+func coords(g *fgbschema.Geometry) ([]orb.Point, error) {
+	v, err := vector(g.Table(), fieldXY, 8)
+	if err != nil {
+		return nil, err
+	}
+	if len(v)%16 != 0 {
+		return nil, fmt.Errorf("an odd number (%d) of x/y values", len(v)/8)
+	}
+	pts := make([]orb.Point, len(v)/16)
 	for i := range pts {
-		pts[i] = orb.Point{g.Xy(2 * i), g.Xy(2*i + 1)}
+		pts[i] = orb.Point{
+			math.Float64frombits(binary.LittleEndian.Uint64(v[16*i:])),
+			math.Float64frombits(binary.LittleEndian.Uint64(v[16*i+8:])),
+		}
 	}
 	return pts, nil
 }
 
 // split cuts xy at the geometry's ends (one part when it has none).
-func split(g *fgbschema.Geometry, xy []orb.Point, bufLen int) ([][]orb.Point, error) {
+func split(g *fgbschema.Geometry, xy []orb.Point) ([][]orb.Point, error) {
 	if len(xy) == 0 {
 		return nil, nil
 	}
-	n := g.EndsLength()
-	if n == 0 {
+	ends, err := vector(g.Table(), fieldEnds, 4)
+	if err != nil {
+		return nil, err
+	}
+	if len(ends) == 0 {
 		return [][]orb.Point{xy}, nil
 	}
-	if n > bufLen/4 {
-		return nil, fmt.Errorf("%d ends declared in %d bytes", n, bufLen)
-	}
+	n := len(ends) / 4
 	parts := make([][]orb.Point, 0, n)
 	start := uint32(0)
 	for i := 0; i < n; i++ {
-		end := g.Ends(i)
+		end := binary.LittleEndian.Uint32(ends[4*i:])
 		if end < start || uint64(end) > uint64(len(xy)) {
 			return nil, fmt.Errorf("part %d ends at point %d, outside %d..%d", i, end, start, len(xy))
 		}
