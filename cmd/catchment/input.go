@@ -49,11 +49,11 @@ func (f *fieldFlag) Set(s string) error { *f = append(*f, s); return nil }
 func addLayerFlags(fs *flag.FlagSet, need ...data.Layer) *layerFlags {
 	lf := &layerFlags{paths: map[data.Layer]*string{}}
 	help := map[data.Layer]string{
-		data.LayerOffices:   "offices: points with id, name, kind (ward|branch) (.geojson, .json, .csv, .shp or .gpkg)",
-		data.LayerDistricts: "districts: polygons with id, name, population (.geojson, .json, .csv with WKT, .shp or .gpkg)",
-		data.LayerStores:    "convenience stores: points (.geojson, .json, .csv, .shp or .gpkg)",
-		data.LayerPosts:     "post offices: points (.geojson, .json, .csv, .shp or .gpkg)",
-		data.LayerBoundary:  "study-area boundary: polygons (.geojson, .json, .csv with WKT, .shp or .gpkg)",
+		data.LayerOffices:   "offices: points with id, name, kind (ward|branch) (.geojson, .json, .csv, .shp, .gpkg or .fgb)",
+		data.LayerDistricts: "districts: polygons with id, name, population (.geojson, .json, .csv with WKT, .shp, .gpkg or .fgb)",
+		data.LayerStores:    "convenience stores: points (.geojson, .json, .csv, .shp, .gpkg or .fgb)",
+		data.LayerPosts:     "post offices: points (.geojson, .json, .csv, .shp, .gpkg or .fgb)",
+		data.LayerBoundary:  "study-area boundary: polygons (.geojson, .json, .csv with WKT, .shp, .gpkg or .fgb)",
 	}
 	for _, l := range need {
 		lf.paths[l] = fs.String(string(l), "", help[l])
