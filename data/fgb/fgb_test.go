@@ -110,6 +110,9 @@ func TestAgainstGeoJSON(t *testing.T) {
 			if a, b := canonical(plain), canonical(indexed); !slices.Equal(a, b) {
 				t.Errorf("the indexed file reads other features than the plain one")
 			}
+			if strings.Contains(src, "road_links") {
+				return // 14 MB: its EPSG:6670 pair is left to the CLI's network test
+			}
 			p6670 := decodeFile(t, convert(t, dir, src, "EPSG:6670", false))
 			i6670 := decodeFile(t, convert(t, dir, src, "EPSG:6670", true))
 			if p6670.CRS.Code != 6670 || i6670.CRS.Code != 6670 {
