@@ -12,9 +12,9 @@ var readerLibraries = []string{"github.com/xuri/", "github.com/richardlehane/", 
 
 // TestDependencies fails when a library user of package data, catchment
 // (which imports data for the model) or geo would link SQLite, the
-// OpenStreetMap decoders (protobuf, mongo BSON) or the road network: those
-// belong in the packages that need them (data/gpkg, network,
-// catchment/road).
+// OpenStreetMap decoders (protobuf, mongo BSON), the FlatBuffers runtime
+// or the road network: those belong in the packages that need them
+// (data/gpkg, network, data/fgb, catchment/road).
 func TestDependencies(t *testing.T) {
 	gocmd, err := exec.LookPath("go")
 	if err != nil {
@@ -26,6 +26,11 @@ func TestDependencies(t *testing.T) {
 		forbidden []string // import path prefixes
 	}{
 		{module + "data", []string{"modernc.org/", "github.com/paulmach/osm", "google.golang.org/protobuf", "go.mongodb.org/"}},
+		// FlatGeobuf's FlatBuffers runtime is in data/fgb, out of what a
+		// GeoJSON-only program links.
+		{module + "data", []string{"github.com/google/flatbuffers", module + "data/fgb"}},
+		{module + "catchment", []string{"github.com/google/flatbuffers", module + "data/fgb"}},
+		{module + "geo", []string{"github.com/google/flatbuffers"}},
 		// The analysis core: no SQLite, no OpenStreetMap decoders, no road
 		// network (the road metric is in catchment/road).
 		{module + "catchment", []string{"modernc.org/", "github.com/paulmach/osm", "google.golang.org/protobuf", "go.mongodb.org/", module + "network"}},

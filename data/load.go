@@ -42,7 +42,7 @@ type Options struct {
 	// github.com/kumamoto-gis/catchment/data/gpkg). Load, LoadFS and
 	// LoadDir ask them in order before their own GeoJSON, CSV and
 	// Shapefile readers; the first that accepts a source reads it.
-	// LoadPopulation reads only GeoJSON and CSV and does not ask them.
+	// LoadPopulation asks them too (FlatGeobuf, GeoPackage).
 	Readers []Reader
 	// MaxInputBytes bounds every input file read from disk
 	// (0: DefaultMaxInputBytes); a larger file, or a stream that goes on

@@ -37,11 +37,15 @@ var populationFields = []string{fieldID, fieldPopulation, fieldLat, fieldLon}
 
 // LoadPopulation reads a population layer: a GeoJSON FeatureCollection of
 // Points or Polygons/MultiPolygons with a population property (人口), or a
-// CSV with population, lat and lon columns. Options.Fields[LayerPopulation]
+// CSV with population, lat and lon columns, or a file one of
+// Options.Readers accepts (FlatGeobuf, GeoPackage). Options.Fields[LayerPopulation]
 // maps our fields (id, population, lat, lon) to the file's names. Features
 // without a usable population or geometry are errors naming the feature (or
 // CSV line) and field; a population of 0 is kept.
 func LoadPopulation(path string, opt Options) ([]PopulationCell, []Warning, error) {
+	if rd := opt.reader(path); rd != nil {
+		return loadPopulationWith(rd, path, opt)
+	}
 	raw, err := opt.readFile(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("layer population: %w", err)

@@ -139,7 +139,7 @@ func isLineLayer(path string) (bool, error) {
 		return true, nil // a PostGIS table of lines: --layer network=TABLE
 	case strings.HasSuffix(lower, ".osm"), strings.HasSuffix(lower, ".pbf"), strings.HasSuffix(lower, ".osm.xml"):
 		return false, nil
-	case strings.HasSuffix(lower, ".shp"), strings.HasSuffix(lower, ".gpkg"), strings.HasSuffix(lower, ".csv"), strings.HasSuffix(lower, ".geojson"):
+	case strings.HasSuffix(lower, ".shp"), strings.HasSuffix(lower, ".gpkg"), strings.HasSuffix(lower, ".fgb"), strings.HasSuffix(lower, ".csv"), strings.HasSuffix(lower, ".geojson"):
 		return true, nil
 	case strings.HasSuffix(lower, ".json"):
 		f, err := os.Open(path)
@@ -155,7 +155,7 @@ func isLineLayer(path string) (bool, error) {
 		}
 		return strings.Contains(h, `"FeatureCollection"`) || strings.Contains(h, `"features"`), nil
 	}
-	return false, fmt.Errorf("%s: unknown network format: give an OpenStreetMap extract (.osm.pbf, .osm, Overpass .json) or a layer of lines (.geojson, .shp, .gpkg, .csv with WKT)", path)
+	return false, fmt.Errorf("%s: unknown network format: give an OpenStreetMap extract (.osm.pbf, .osm, Overpass .json) or a layer of lines (.geojson, .shp, .gpkg, .fgb, .csv with WKT)", path)
 }
 
 // table loads --cost-matrix, checking that no other metric is asked for.
