@@ -9,6 +9,7 @@ import (
 
 	"github.com/kumamoto-gis/catchment/catchment"
 	"github.com/kumamoto-gis/catchment/data"
+	"github.com/kumamoto-gis/catchment/data/geoparquet"
 	"github.com/kumamoto-gis/catchment/data/gpkg"
 	"github.com/kumamoto-gis/catchment/data/postgis"
 )
@@ -48,11 +49,11 @@ func (f *fieldFlag) Set(s string) error { *f = append(*f, s); return nil }
 func addLayerFlags(fs *flag.FlagSet, need ...data.Layer) *layerFlags {
 	lf := &layerFlags{paths: map[data.Layer]*string{}}
 	help := map[data.Layer]string{
-		data.LayerOffices:   "offices: points with id, name, kind (ward|branch) (.geojson, .json, .csv, .shp or .gpkg)",
-		data.LayerDistricts: "districts: polygons with id, name, population (.geojson, .json, .csv with WKT, .shp or .gpkg)",
-		data.LayerStores:    "convenience stores: points (.geojson, .json, .csv, .shp or .gpkg)",
-		data.LayerPosts:     "post offices: points (.geojson, .json, .csv, .shp or .gpkg)",
-		data.LayerBoundary:  "study-area boundary: polygons (.geojson, .json, .csv with WKT, .shp or .gpkg)",
+		data.LayerOffices:   "offices: points with id, name, kind (ward|branch) (.geojson, .json, .csv, .shp, .gpkg or GeoParquet .parquet)",
+		data.LayerDistricts: "districts: polygons with id, name, population (.geojson, .json, .csv with WKT, .shp, .gpkg or GeoParquet .parquet)",
+		data.LayerStores:    "convenience stores: points (.geojson, .json, .csv, .shp, .gpkg or GeoParquet .parquet)",
+		data.LayerPosts:     "post offices: points (.geojson, .json, .csv, .shp, .gpkg or GeoParquet .parquet)",
+		data.LayerBoundary:  "study-area boundary: polygons (.geojson, .json, .csv with WKT, .shp, .gpkg or GeoParquet .parquet)",
 	}
 	for _, l := range need {
 		lf.paths[l] = fs.String(string(l), "", help[l])
@@ -72,7 +73,7 @@ func addLayerFlags(fs *flag.FlagSet, need ...data.Layer) *layerFlags {
 // load reads the dataset the flags name, or the embedded default when none
 // is given, and prints warnings on stderr.
 func (lf *layerFlags) load(e *env) (*data.Dataset, error) {
-	opt := data.Options{Fields: map[data.Layer]map[string]string{}, Readers: []data.Reader{gpkg.Reader{}, postgis.Reader{}}, PointDistricts: lf.pointDistricts}
+	opt := data.Options{Fields: map[data.Layer]map[string]string{}, Readers: []data.Reader{gpkg.Reader{}, geoparquet.Reader{}, postgis.Reader{}}, PointDistricts: lf.pointDistricts}
 	for _, f := range lf.fields {
 		l, ours, theirs, err := data.ParseFieldFlag(f)
 		if err != nil {
