@@ -42,13 +42,16 @@ var populationFields = []string{fieldID, fieldPopulation, fieldLat, fieldLon}
 // without a usable population or geometry are errors naming the feature (or
 // CSV line) and field; a population of 0 is kept.
 func LoadPopulation(path string, opt Options) ([]PopulationCell, []Warning, error) {
-	raw, err := opt.readFile(path)
-	if err != nil {
-		return nil, nil, fmt.Errorf("layer population: %w", err)
-	}
-	dt, err := decodeText(raw)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	rd := opt.reader(path)
+	var dt decodedText
+	if rd == nil {
+		raw, err := opt.readFile(path)
+		if err != nil {
+			return nil, nil, fmt.Errorf("layer population: %w", err)
+		}
+		if dt, err = decodeText(raw); err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", path, err)
+		}
 	}
 	text := dt.text
 	res := &resolver{layer: LayerPopulation, fields: populationFields, names: map[string][]string{}, mapped: map[string]bool{}, cache: map[string][]match{}}
@@ -90,7 +93,11 @@ func LoadPopulation(path string, opt Options) ([]PopulationCell, []Warning, erro
 		}
 		cells = append(cells, c)
 	}
-	if strings.EqualFold(filepath.Ext(path), ".csv") {
+	if rd != nil {
+		if err := readPopulationWith(rd, path, opt, res, p, add); err != nil {
+			return nil, p.warnings, err
+		}
+	} else if strings.EqualFold(filepath.Ext(path), ".csv") {
 		if err := readPopulationCSV(text, res, p, add); err != nil {
 			return nil, p.warnings, fmt.Errorf("%s: %w", path, err)
 		}
@@ -151,6 +158,63 @@ func LoadPopulation(path string, opt Options) ([]PopulationCell, []Warning, erro
 		return nil, p.warnings, err
 	}
 	return cells, p.warnings, nil
+}
+
+// readPopulationWith reads the population layer path with a Reader of
+// opt.Readers (GeoParquet, GeoPackage): points, polygons or multipolygons
+// in WGS84 longitude/latitude, checked as the GeoJSON reader checks them.
+func readPopulationWith(rd Reader, path string, opt Options, res *resolver, p *problems, add func(*record, orb.Geometry)) error {
+	keys := map[string]bool{}
+	shapes := map[*record]shape{}
+	raw, err := readWith(rd, opt.readFile, path, LayerPopulation, perLayer(opt.Tables, LayerPopulation), res, keys, shapes, func(r *record) {
+		sh := shapes[r]
+		delete(shapes, r)
+		if sh.msg != "" {
+			p.errorf(where(r), "geometry", "%s", sh.msg)
+			return
+		}
+		var mp orb.MultiPolygon
+		multi := false
+		switch g := sh.g.(type) {
+		case orb.Point:
+			if msg := positionMessage(g, LayerPopulation); msg != "" {
+				p.errorf(where(r), "geometry", "%s", msg)
+				return
+			}
+			add(r, g)
+			return
+		case orb.Polygon:
+			mp = orb.MultiPolygon{g}
+		case orb.MultiPolygon:
+			mp, multi = g, true
+		case nil:
+			p.errorf(where(r), "geometry", "missing; the population layer needs Points, Polygons or MultiPolygons")
+			return
+		default:
+			p.errorf(where(r), "geometry", "a %s; the population layer needs Points, Polygons or MultiPolygons", g.GeoJSONType())
+			return
+		}
+		if msg := checkRings(mp, multi, LayerPopulation); msg != "" {
+			p.errorf(where(r), "geometry", "%s", strings.Replace(msg, "this layer needs Polygon or MultiPolygon geometries", "the population layer needs Points, Polygons or MultiPolygons", 1))
+			return
+		}
+		add(r, mp)
+	})
+	if err != nil {
+		return err
+	}
+	for _, w := range raw.Warnings {
+		p.warnf("", "", "%s", w)
+	}
+	if c := raw.CRS.info(); c != nil && c.undefined {
+		p.warnf("", "crs", "the file's CRS is %s; the coordinates are read as WGS 84 longitude/latitude", c.name)
+	} else if c != nil && (c.converts() || c.problem != "" || c.projected) {
+		return fmt.Errorf("%s: crs: the file says its coordinates are in %s; the population layer is read in WGS 84 longitude/latitude only — convert it first: ogr2ogr -t_srs EPSG:4326", path, c.name)
+	}
+	if !anyKey(keys, res) {
+		return fmt.Errorf("%s: field population: no feature has a population property (population, 人口); map yours with --field population.population=NAME", path)
+	}
+	return nil
 }
 
 // anyKey reports whether some property name of the file maps to population.

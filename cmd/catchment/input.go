@@ -58,7 +58,7 @@ func addLayerFlags(fs *flag.FlagSet, need ...data.Layer) *layerFlags {
 	for _, l := range need {
 		lf.paths[l] = fs.String(string(l), "", help[l])
 		if l == data.LayerDistricts {
-			lf.population = fs.String("population", "", "population layer: points or mesh cells with a population field (.geojson, .json or .csv); districts then take their population and a population-weighted representative point from it")
+			lf.population = fs.String("population", "", "population layer: points or mesh cells with a population field (.geojson, .json, .csv or GeoParquet .parquet); districts then take their population and a population-weighted representative point from it")
 		}
 	}
 	fs.StringVar(&lf.dir, "data", "", "folder holding offices.*, districts.*, stores.*, posts.*, boundary.*")
@@ -201,7 +201,7 @@ func (lf *layerFlags) populationPath() string {
 	if *lf.population != "" || lf.dir == "" || lf.populationUnused {
 		return *lf.population
 	}
-	for _, ext := range []string{".geojson", ".json", ".csv"} {
+	for _, ext := range []string{".geojson", ".json", ".csv", ".parquet", ".geoparquet"} {
 		if p := filepath.Join(lf.dir, "population"+ext); fileExists(p) {
 			return p
 		}

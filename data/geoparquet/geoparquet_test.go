@@ -17,6 +17,7 @@ import (
 	"github.com/kumamoto-gis/catchment/data"
 	"github.com/kumamoto-gis/catchment/data/geoparquet"
 	"github.com/kumamoto-gis/catchment/internal/geoparquetwrite"
+	"github.com/kumamoto-gis/catchment/internal/synthetic"
 )
 
 // The GeoParquet fixtures are written at test time from GeoJSON by
@@ -356,4 +357,34 @@ func FuzzRead(f *testing.F) {
 			t.Fatalf("took %v", d)
 		}
 	})
+}
+
+// TestPopulation reads the synthetic city's population cells (30,000
+// polygons) as GeoParquet and expects what the GeoJSON gives.
+func TestPopulation(t *testing.T) {
+	spec, err := synthetic.SpecFor(synthetic.City)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := synthetic.Generate(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if _, err := g.WriteDir(dir, nil); err != nil {
+		t.Fatal(err)
+	}
+	src := filepath.Join(dir, "population.geojson")
+	file := convert(t, src, t.TempDir(), geoparquetwrite.Options{})
+	want, _, err := data.LoadPopulation(src, data.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := data.LoadPopulation(file, data.Options{Readers: []data.Reader{geoparquet.Reader{}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) || !reflect.DeepEqual(got, want) {
+		t.Errorf("%d cells differ from the %d of the GeoJSON", len(got), len(want))
+	}
 }
