@@ -23,6 +23,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/deprecated"
+	"github.com/parquet-go/parquet-go/encoding/thrift"
 	"github.com/parquet-go/parquet-go/format"
 	"github.com/paulmach/orb"
 	"github.com/twpayne/go-geom"
@@ -94,6 +95,9 @@ func read(raw []byte) (*data.RawLayer, error) {
 		return nil, fmt.Errorf("corrupt Parquet file: %w", err)
 	}
 	if err := checkSizes(f.Metadata(), int64(len(raw))); err != nil {
+		return nil, err
+	}
+	if err := checkPages(f.Metadata(), raw); err != nil {
 		return nil, err
 	}
 	text, ok := f.Lookup("geo")
@@ -193,6 +197,10 @@ func read(raw []byte) (*data.RawLayer, error) {
 				rows.Close()
 				return nil, fmt.Errorf("corrupt Parquet file: row group %d: %w", g, err)
 			}
+			if k == 0 {
+				rows.Close()
+				return nil, fmt.Errorf("corrupt Parquet file: row group %d ends before its rows", g)
+			}
 			if len(layer.Features) > int(n) {
 				rows.Close()
 				return nil, fmt.Errorf("corrupt Parquet file: more rows than the %d it declares", n)
@@ -216,6 +224,47 @@ func checkSizes(md *format.FileMetaData, size int64) error {
 			total += u
 			if total > maxExpansion*size+1<<20 {
 				return fmt.Errorf("corrupt Parquet file: its columns declare more than %d bytes uncompressed, %d× the file's size", total, maxExpansion)
+			}
+		}
+	}
+	return nil
+}
+
+// checkPages walks the page headers of every column chunk before the
+// decoder does, refusing pages that claim more bytes than their chunk holds
+// or that uncompress to far more than the file: the decoder allocates a
+// page's buffer from its header, so a corrupt header could make it
+// allocate gigabytes.
+func checkPages(md *format.FileMetaData, raw []byte) error {
+	size := int64(len(raw))
+	limit := maxExpansion*size + 1<<20
+	var total int64
+	for g, rg := range md.RowGroups {
+		for c, cc := range rg.Columns {
+			start := cc.MetaData.DataPageOffset
+			if d := cc.MetaData.DictionaryPageOffset; d > 0 && d < start {
+				start = d
+			}
+			end := start + cc.MetaData.TotalCompressedSize
+			if start < 4 || end <= start || end > size {
+				return fmt.Errorf("corrupt Parquet file: row group %d column %d lies at bytes %d–%d of a file of %d", g, c, start, end, size)
+			}
+			for pos := start; pos < end; {
+				r := bytes.NewReader(raw[pos:end])
+				var h format.PageHeader
+				var compact thrift.CompactProtocol
+				if err := thrift.NewDecoder(compact.NewReader(r)).Decode(&h); err != nil {
+					return fmt.Errorf("corrupt Parquet file: row group %d column %d: page header at byte %d: %v", g, c, pos, err)
+				}
+				body := int64(r.Len())
+				if h.CompressedPageSize < 0 || int64(h.CompressedPageSize) > body || h.UncompressedPageSize < 0 {
+					return fmt.Errorf("corrupt Parquet file: row group %d column %d: a page at byte %d declares %d bytes, %d are left in its column chunk", g, c, pos, h.CompressedPageSize, body)
+				}
+				total += int64(h.UncompressedPageSize)
+				if total > limit {
+					return fmt.Errorf("corrupt Parquet file: its pages declare more than %d bytes uncompressed, %d× the file's size", total, maxExpansion)
+				}
+				pos = end - body + int64(h.CompressedPageSize)
 			}
 		}
 	}
