@@ -10,6 +10,9 @@ import (
 // workbooks and HTML pages.
 var readerLibraries = []string{"github.com/xuri/", "github.com/richardlehane/", "github.com/yuin/goldmark"}
 
+// parquetLibraries are the import path prefixes of the Parquet decoders.
+var parquetLibraries = []string{"github.com/parquet-go/", "github.com/apache/arrow", "github.com/klauspost/compress", "github.com/andybalholm/brotli", "github.com/pierrec/lz4"}
+
 // TestDependencies fails when a library user of package data, catchment
 // (which imports data for the model) or geo would link SQLite, the
 // OpenStreetMap decoders (protobuf, mongo BSON), the FlatBuffers runtime
@@ -39,6 +42,10 @@ func TestDependencies(t *testing.T) {
 		// HTML page (goldmark) are in render/vector/xlsx and
 		// render/htmldoc, out of what a GeoJSON writer links.
 		{module + "catchment", readerLibraries},
+		// GeoParquet (parquet-go and its compressors) is in data/geoparquet.
+		{module + "data", parquetLibraries},
+		{module + "catchment", parquetLibraries},
+		{module + "geo", parquetLibraries},
 		{module + "geo", readerLibraries},
 		{module + "render/vector", readerLibraries},
 		{module + "render", readerLibraries},

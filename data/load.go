@@ -89,6 +89,10 @@ var layerExts = []string{".geojson", ".json", ".csv", ".shp", ".gpkg"}
 // gpkgAdvice says what to do with a GeoPackage when no reader accepts it.
 const gpkgAdvice = "GeoPackage input needs the reader in github.com/kumamoto-gis/catchment/data/gpkg: add gpkg.Reader{} to Options.Readers (the catchment command has it)"
 
+// geoparquetAdvice says what to do with a GeoParquet file when no reader
+// accepts it.
+const geoparquetAdvice = "GeoParquet input needs the reader in github.com/kumamoto-gis/catchment/data/geoparquet: add geoparquet.Reader{} to Options.Readers (the catchment command has it)"
+
 // LoadDir loads offices.*, districts.*, stores.*, posts.*, boundary.*
 // (.geojson, .json, .csv, .shp or .gpkg, or a file one of opt.Readers
 // accepts) found in dir: only the layers in opt.Layers when it names any.
@@ -191,6 +195,8 @@ func loadLayer(readFile func(string) ([]byte, error), ds *Dataset, layer Layer, 
 	case ext == ".geojson", ext == ".json", ext == ".csv", ext == ".shp":
 	case ext == ".gpkg":
 		return nil, fmt.Errorf("%s: layer %s: %s", file, layer, gpkgAdvice)
+	case ext == ".parquet", ext == ".geoparquet":
+		return nil, fmt.Errorf("%s: layer %s: %s", file, layer, geoparquetAdvice)
 	case ext == ".shx", ext == ".dbf", ext == ".prj", ext == ".cpg":
 		return nil, fmt.Errorf("%s: layer %s: give the Shapefile's .shp; its .shx, .dbf, .prj and .cpg are read from beside it", file, layer)
 	default:

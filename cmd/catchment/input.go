@@ -10,6 +10,7 @@ import (
 	"github.com/kumamoto-gis/catchment/catchment"
 	"github.com/kumamoto-gis/catchment/data"
 	"github.com/kumamoto-gis/catchment/data/fgb"
+	"github.com/kumamoto-gis/catchment/data/geoparquet"
 	"github.com/kumamoto-gis/catchment/data/gpkg"
 	"github.com/kumamoto-gis/catchment/data/postgis"
 )
@@ -49,16 +50,16 @@ func (f *fieldFlag) Set(s string) error { *f = append(*f, s); return nil }
 func addLayerFlags(fs *flag.FlagSet, need ...data.Layer) *layerFlags {
 	lf := &layerFlags{paths: map[data.Layer]*string{}}
 	help := map[data.Layer]string{
-		data.LayerOffices:   "offices: points with id, name, kind (ward|branch) (.geojson, .json, .csv, .shp, .gpkg or .fgb)",
-		data.LayerDistricts: "districts: polygons with id, name, population (.geojson, .json, .csv with WKT, .shp, .gpkg or .fgb)",
-		data.LayerStores:    "convenience stores: points (.geojson, .json, .csv, .shp, .gpkg or .fgb)",
-		data.LayerPosts:     "post offices: points (.geojson, .json, .csv, .shp, .gpkg or .fgb)",
-		data.LayerBoundary:  "study-area boundary: polygons (.geojson, .json, .csv with WKT, .shp, .gpkg or .fgb)",
+		data.LayerOffices:   "offices: points with id, name, kind (ward|branch) (.geojson, .json, .csv, .shp, .gpkg, .fgb or GeoParquet .parquet)",
+		data.LayerDistricts: "districts: polygons with id, name, population (.geojson, .json, .csv with WKT, .shp, .gpkg, .fgb or GeoParquet .parquet)",
+		data.LayerStores:    "convenience stores: points (.geojson, .json, .csv, .shp, .gpkg, .fgb or GeoParquet .parquet)",
+		data.LayerPosts:     "post offices: points (.geojson, .json, .csv, .shp, .gpkg, .fgb or GeoParquet .parquet)",
+		data.LayerBoundary:  "study-area boundary: polygons (.geojson, .json, .csv with WKT, .shp, .gpkg, .fgb or GeoParquet .parquet)",
 	}
 	for _, l := range need {
 		lf.paths[l] = fs.String(string(l), "", help[l])
 		if l == data.LayerDistricts {
-			lf.population = fs.String("population", "", "population layer: points or mesh cells with a population field (.geojson, .json, .csv, .fgb or .gpkg); districts then take their population and a population-weighted representative point from it")
+			lf.population = fs.String("population", "", "population layer: points or mesh cells with a population field (.geojson, .json, .csv, .fgb, .gpkg or GeoParquet .parquet); districts then take their population and a population-weighted representative point from it")
 		}
 	}
 	fs.StringVar(&lf.dir, "data", "", "folder holding offices.*, districts.*, stores.*, posts.*, boundary.*")
@@ -73,7 +74,7 @@ func addLayerFlags(fs *flag.FlagSet, need ...data.Layer) *layerFlags {
 // load reads the dataset the flags name, or the embedded default when none
 // is given, and prints warnings on stderr.
 func (lf *layerFlags) load(e *env) (*data.Dataset, error) {
-	opt := data.Options{Fields: map[data.Layer]map[string]string{}, Readers: []data.Reader{gpkg.Reader{}, fgb.Reader{}, postgis.Reader{}}, PointDistricts: lf.pointDistricts}
+	opt := data.Options{Fields: map[data.Layer]map[string]string{}, Readers: []data.Reader{gpkg.Reader{}, fgb.Reader{}, geoparquet.Reader{}, postgis.Reader{}}, PointDistricts: lf.pointDistricts}
 	for _, f := range lf.fields {
 		l, ours, theirs, err := data.ParseFieldFlag(f)
 		if err != nil {
@@ -201,7 +202,7 @@ func (lf *layerFlags) populationPath() string {
 	if *lf.population != "" || lf.dir == "" || lf.populationUnused {
 		return *lf.population
 	}
-	for _, ext := range []string{".geojson", ".json", ".csv", ".fgb", ".gpkg"} {
+	for _, ext := range []string{".geojson", ".json", ".csv", ".fgb", ".gpkg", ".parquet", ".geoparquet"} {
 		if p := filepath.Join(lf.dir, "population"+ext); fileExists(p) {
 			return p
 		}
