@@ -157,7 +157,6 @@ func LoadPopulation(path string, opt Options) ([]PopulationCell, []Warning, erro
 	return cells, p.warnings, nil
 }
 
-
 // anyKey reports whether some property name of the file maps to population.
 func anyKey(keys map[string]bool, res *resolver) bool {
 	for k := range keys {
