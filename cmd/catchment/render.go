@@ -8,7 +8,9 @@ import (
 	"image/png"
 	"io"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/kumamoto-gis/catchment/catchment"
 	"github.com/kumamoto-gis/catchment/data"
@@ -176,19 +178,49 @@ type drawn struct {
 // drawAll draws and encodes every picture in memory, printing their
 // warnings; nothing is written, so a failure leaves the output folder as
 // it was.
+//
+// Pictures are drawn on every core (each drawing makes its own font faces);
+// warnings print in the pictures' order, and the first picture's error in
+// that order is the one returned.
 func drawAll(e *env, quiet bool, pics []picture) ([]drawn, error) {
-	var out []drawn
-	for _, p := range pics {
-		img, w, err := p.draw()
-		warn(e, quiet, w)
-		if err != nil {
-			return nil, err
+	type result struct {
+		png   []byte
+		warns []string
+		err   error
+	}
+	results := make([]result, len(pics))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(pics)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				img, w, err := pics[i].draw()
+				r := result{warns: w, err: err}
+				if err == nil {
+					var b bytes.Buffer
+					if err := png.Encode(&b, img); err != nil {
+						r.err = fmt.Errorf("encode %s: %w", pics[i].file, err)
+					}
+					r.png = b.Bytes()
+				}
+				results[i] = r
+			}
+		}()
+	}
+	for i := range pics {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	out := make([]drawn, 0, len(pics))
+	for i, r := range results {
+		warn(e, quiet, r.warns)
+		if r.err != nil {
+			return nil, r.err
 		}
-		var b bytes.Buffer
-		if err := png.Encode(&b, img); err != nil {
-			return nil, fmt.Errorf("encode %s: %w", p.file, err)
-		}
-		out = append(out, drawn{p.file, b.Bytes()})
+		out = append(out, drawn{pics[i].file, r.png})
 	}
 	return out, nil
 }
