@@ -128,6 +128,14 @@ func readGeoJSONStd(text []byte, res *resolver, keys map[string]bool, fn func(*r
 			}
 		}
 	}
+	// The object's closing brace: without it the file was cut short, and
+	// features may be missing (More stops at the end of the input too).
+	if _, err := dec.Token(); err != nil {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return hdr, fail("", err)
+	}
 	if !sawType || !sawFeatures {
 		return hdr, fmt.Errorf("not a GeoJSON FeatureCollection (members \"type\": \"FeatureCollection\" and \"features\" are required)")
 	}

@@ -64,3 +64,26 @@ func TestManyErrors(t *testing.T) {
 		t.Errorf("error:\n%s", msg)
 	}
 }
+
+// TestGeoJSONMissingClosingBrace: a FeatureCollection cut just before its
+// closing brace is truncated, not read as complete (both decoders took it).
+func TestGeoJSONMissingClosingBrace(t *testing.T) {
+	dir := t.TempDir()
+	whole := `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"a","name":"A","kind":"ward"},"geometry":{"type":"Point","coordinates":[130.7,32.8]}}]}`
+	for name, text := range map[string]string{"whole": whole, "cut": strings.TrimSuffix(whole, "}"), "cut after a space": strings.TrimSuffix(whole, "}") + " \n"} {
+		path := filepath.Join(dir, strings.ReplaceAll(name, " ", "_")+".geojson")
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err := Load(Paths{LayerOffices: path}, Options{})
+		if name == "whole" {
+			if err != nil {
+				t.Errorf("%s: %v", name, err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), "truncated") {
+			t.Errorf("%s: want a truncated-file error, got %v", name, err)
+		}
+	}
+}
