@@ -62,24 +62,16 @@ func readGeoJSONFast(text []byte, res *resolver, keys map[string]bool, reuse reu
 	}
 	sawType, sawFeatures := false, false
 	for {
-		switch d.PeekKind() {
-		case '}':
-			if _, err := d.ReadToken(); err != nil {
-				return hdr, errNotFast
-			}
-			if !sawType || !sawFeatures {
-				return hdr, errNotFast
-			}
+		name, more, err := f.member()
+		switch {
+		case err != nil:
+			return hdr, err
+		case !more && (!sawType || !sawFeatures):
+			return hdr, errNotFast
+		case !more:
 			return hdr, nil
-		case '"':
-		default:
-			return hdr, errNotFast
 		}
-		name, err := d.ReadToken()
-		if err != nil {
-			return hdr, errNotFast
-		}
-		switch name.String() {
+		switch name {
 		case "type":
 			tok, err := d.ReadToken()
 			if err != nil || tok.Kind() != '"' || tok.String() != "FeatureCollection" {
@@ -155,21 +147,14 @@ func (f *fastGeoJSON) feature(index int) (*record, error) {
 	}
 	clear(f.best)
 	for {
-		switch d.PeekKind() {
-		case '}':
-			if _, err := d.ReadToken(); err != nil {
-				return nil, errNotFast
-			}
+		n, more, err := f.member()
+		switch {
+		case err != nil:
+			return nil, err
+		case !more:
 			return r, nil
-		case '"':
-		default:
-			return nil, errNotFast
 		}
-		name, err := d.ReadToken()
-		if err != nil {
-			return nil, errNotFast
-		}
-		switch n := name.String(); n {
+		switch n {
 		case "type":
 			if tok, err := d.ReadToken(); err != nil || tok.Kind() != '"' {
 				return nil, errNotFast
@@ -248,21 +233,10 @@ func (f *fastGeoJSON) properties(r *record) error {
 		return errNotFast
 	}
 	for {
-		switch d.PeekKind() {
-		case '}':
-			if _, err := d.ReadToken(); err != nil {
-				return errNotFast
-			}
-			return nil
-		case '"':
-		default:
-			return errNotFast
+		k, more, err := f.member()
+		if err != nil || !more {
+			return err
 		}
-		name, err := d.ReadToken()
-		if err != nil {
-			return errNotFast
-		}
-		k := name.String()
 		if !f.keys[k] {
 			f.keys[k] = true
 		}
@@ -314,24 +288,16 @@ func (f *fastGeoJSON) geometry() (*rawGeometry, error) {
 		g = &rawGeometry{}
 	}
 	for {
-		switch d.PeekKind() {
-		case '}':
-			if _, err := d.ReadToken(); err != nil {
-				return nil, errNotFast
-			}
-			if g.decoded && g.depth != depths[g.Type] {
-				return nil, errNotFast // cannot happen: type is read first
-			}
+		n, more, err := f.member()
+		switch {
+		case err != nil:
+			return nil, err
+		case !more && g.decoded && g.depth != depths[g.Type]:
+			return nil, errNotFast // cannot happen: type is read first
+		case !more:
 			return g, nil
-		case '"':
-		default:
-			return nil, errNotFast
 		}
-		name, err := d.ReadToken()
-		if err != nil {
-			return nil, errNotFast
-		}
-		switch n := name.String(); n {
+		switch n {
 		case "type":
 			tok, err := d.ReadToken()
 			if err != nil || tok.Kind() != '"' {
@@ -526,4 +492,23 @@ func (a *geometryArena) multiPolygon(pts []orb.Point, ringSizes, polySizes []int
 		rings = rings[n:]
 	}
 	return orb.MultiPolygon(polys)
+}
+
+// member reads the next member name of the object being read, or its
+// closing brace (more is false). Anything else is errNotFast.
+func (f *fastGeoJSON) member() (name string, more bool, err error) {
+	switch f.d.PeekKind() {
+	case '}':
+		if _, err := f.d.ReadToken(); err != nil {
+			return "", false, errNotFast
+		}
+		return "", false, nil
+	case '"':
+		tok, err := f.d.ReadToken()
+		if err != nil {
+			return "", false, errNotFast
+		}
+		return tok.String(), true, nil
+	}
+	return "", false, errNotFast
 }
