@@ -244,6 +244,8 @@ func (m *isoScene) drawIsoOffices() {
 			drawOfficeSymbol(m.p.dc, o, c, r, m.opt.DPI)
 		}
 	}
+	var unlabelled []string
+	defer func() { m.warns = append(m.warns, noRoomWarnings(m.what, unlabelled, len(order))...) }()
 	for k := len(order) - 1; k >= 0; k-- {
 		i := order[k]
 		o := m.iso.Offices[i]
@@ -265,7 +267,7 @@ func (m *isoScene) drawIsoOffices() {
 		}
 		c := m.toPx(o.Location)
 		if _, ok := placeLabel(m.p, pl, text, size, bold, c, m.officeRadius(o), col); !ok {
-			m.warns = append(m.warns, fmt.Sprintf("isochrone map: no room for the label of office %s (%s)", o.ID, text))
+			unlabelled = append(unlabelled, fmt.Sprintf("%s (%s)", o.ID, text))
 		}
 	}
 }
