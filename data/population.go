@@ -55,17 +55,9 @@ func LoadPopulation(path string, opt Options) ([]PopulationCell, []Warning, erro
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	text := dt.text
-	res := &resolver{layer: LayerPopulation, fields: populationFields, names: map[string][]string{}, mapped: map[string]bool{}, cache: map[string][]match{}}
-	for _, f := range populationFields {
-		res.names[f] = aliases[f]
-	}
-	for ours, theirs := range opt.Fields[LayerPopulation] {
-		ours = strings.ToLower(ours)
-		if !containsString(populationFields, ours) {
-			return nil, nil, fmt.Errorf("field mapping population.%s=%s: layer population has no field %q; its fields are %s", ours, theirs, ours, strings.Join(populationFields, ", "))
-		}
-		res.names[ours] = []string{theirs}
-		res.mapped[ours] = true
+	res, err := populationResolver(opt)
+	if err != nil {
+		return nil, nil, err
 	}
 	p := &problems{file: path}
 	var cells []PopulationCell
@@ -305,4 +297,22 @@ func where(r *record) string {
 		return fmt.Sprintf("line %d", r.index)
 	}
 	return fmt.Sprintf("feature %d", r.index)
+}
+
+// populationResolver resolves the population layer's fields: their usual
+// names, or the user's --field population.NAME=… mappings.
+func populationResolver(opt Options) (*resolver, error) {
+	res := &resolver{layer: LayerPopulation, fields: populationFields, names: map[string][]string{}, mapped: map[string]bool{}, cache: map[string][]match{}}
+	for _, f := range populationFields {
+		res.names[f] = aliases[f]
+	}
+	for ours, theirs := range opt.Fields[LayerPopulation] {
+		ours = strings.ToLower(ours)
+		if !containsString(populationFields, ours) {
+			return nil, fmt.Errorf("field mapping population.%s=%s: layer population has no field %q; its fields are %s", ours, theirs, ours, strings.Join(populationFields, ", "))
+		}
+		res.names[ours] = []string{theirs}
+		res.mapped[ours] = true
+	}
+	return res, nil
 }

@@ -12,17 +12,9 @@ import (
 // with a population property, converted to longitude/latitude from the
 // CRS the file declares.
 func loadPopulationWith(rd Reader, path string, opt Options) ([]PopulationCell, []Warning, error) {
-	res := &resolver{layer: LayerPopulation, fields: populationFields, names: map[string][]string{}, mapped: map[string]bool{}, cache: map[string][]match{}}
-	for _, f := range populationFields {
-		res.names[f] = aliases[f]
-	}
-	for ours, theirs := range opt.Fields[LayerPopulation] {
-		ours = strings.ToLower(ours)
-		if !containsString(populationFields, ours) {
-			return nil, nil, fmt.Errorf("field mapping population.%s=%s: layer population has no field %q; its fields are %s", ours, theirs, ours, strings.Join(populationFields, ", "))
-		}
-		res.names[ours] = []string{theirs}
-		res.mapped[ours] = true
+	res, err := populationResolver(opt)
+	if err != nil {
+		return nil, nil, err
 	}
 	shown := shownName(rd, path)
 	p := &problems{file: shown}
