@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/kumamoto-gis/catchment/catchment"
@@ -242,16 +243,9 @@ Example:
 		}
 		// Every file is encoded in memory before the first is written, so
 		// that an error leaves the output folder as it was.
-		encoded := make([][]byte, len(files))
-		for i, f := range files {
-			if f.write == nil {
-				continue
-			}
-			var b bytes.Buffer
-			if err := f.write(&b); err != nil {
-				return fmt.Errorf("%s: %w", f.name, err)
-			}
-			encoded[i] = b.Bytes()
+		encoded, err := encodeFiles(files)
+		if err != nil {
+			return err
 		}
 		ph.done("encode files")
 		// The database first, in one transaction: when it fails, no file
@@ -559,4 +553,35 @@ func keptPicture(s *catchment.Study, r *render.KeptReport, fonts *draw.Fonts, pf
 		}
 		return img, w, nil
 	}}
+}
+
+// encodeFiles encodes every file that has a write function into memory,
+// all at once (the workbook alone takes as long as most others together);
+// an error names the first failing file in the list's order.
+func encodeFiles(files []outputFile) ([][]byte, error) {
+	encoded := make([][]byte, len(files))
+	errs := make([]error, len(files))
+	var wg sync.WaitGroup
+	for i, f := range files {
+		if f.write == nil {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var b bytes.Buffer
+			if err := f.write(&b); err != nil {
+				errs[i] = fmt.Errorf("%s: %w", f.name, err)
+				return
+			}
+			encoded[i] = b.Bytes()
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return encoded, nil
 }

@@ -17,7 +17,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 
 	"github.com/xuri/excelize/v2"
@@ -144,19 +143,23 @@ func canonicalZip(w io.Writer, pkg []byte) error {
 	})
 	zw := zip.NewWriter(w)
 	for _, f := range files {
-		out, err := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: zip.Deflate, Modified: time.Time{}})
+		// The parts keep the bytes excelize compressed them to: only their
+		// order and the headers' times change.
+		if f.Method != zip.Deflate {
+			return fmt.Errorf("part %s: compression method %d, not deflate", f.Name, f.Method)
+		}
+		out, err := zw.CreateRaw(&zip.FileHeader{Name: f.Name, Method: zip.Deflate, Flags: 0x8, CreatorVersion: 20, ReaderVersion: 20,
+			CRC32: f.CRC32, CompressedSize64: f.CompressedSize64, UncompressedSize64: f.UncompressedSize64})
 		if err != nil {
 			return err
 		}
-		in, err := f.Open()
+		in, err := f.OpenRaw()
 		if err != nil {
 			return err
 		}
 		if _, err := io.Copy(out, in); err != nil {
-			in.Close()
 			return err
 		}
-		in.Close()
 	}
 	return zw.Close()
 }
