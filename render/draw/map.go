@@ -239,6 +239,9 @@ type mapScene struct {
 	kind  MapKind
 	d     MapData
 	dists []screenDistrict
+	// metres holds the districts projected when the map was fitted; nil
+	// when they are to be projected as they are drawn.
+	metres []orb.MultiPolygon
 	// closedSuffix, when not nil, replaces "（閉所）" after the labels of
 	// closed offices (empty: no suffix).
 	closedSuffix *Bilingual
@@ -288,10 +291,11 @@ func renderMap(kind MapKind, d MapData, opt MapOptions) (image.Image, *mapLayout
 // projected extent (at least 1 km across each way) into the frame, with a
 // margin.
 func (m *mapScene) fit() error {
-	tm, b, err := projectedExtent("map", func(add func(p orb.Point)) {
-		for _, di := range m.d.Districts {
-			lonlat.ForEachPosition(di.Geometry, add)
-		}
+	geoms := make([]orb.MultiPolygon, len(m.d.Districts))
+	for i, di := range m.d.Districts {
+		geoms[i] = di.Geometry
+	}
+	tm, b, metres, err := projectedExtentOf("map", geoms, func(add func(p orb.Point)) {
 		lonlat.ForEachPosition(m.d.Boundary, add)
 		for _, o := range m.d.Offices {
 			add(o.Location)
@@ -300,6 +304,7 @@ func (m *mapScene) fit() error {
 	if err != nil {
 		return err
 	}
+	m.metres = metres
 	widen(&b, 1000)
 	m.legend = m.legendSections()
 	m.footer = []string{m.sourceText(m.d.Source), m.note()}
@@ -328,12 +333,17 @@ func (m *mapScene) projectDistricts() {
 	m.dists = make([]screenDistrict, len(m.d.Districts))
 	for i, di := range m.d.Districts {
 		sd := screenDistrict{bound: box{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}}
-		for _, poly := range di.Geometry {
+		for pi, poly := range di.Geometry {
 			var rings [][]px
-			for _, ring := range poly {
+			for ri, ring := range poly {
 				r := make([]px, 0, len(ring))
-				for _, p := range ring {
-					q := m.toPx(p)
+				for k, p := range ring {
+					var q px
+					if m.metres != nil {
+						q = m.metresToPx(m.metres[i][pi][ri][k])
+					} else {
+						q = m.toPx(p)
+					}
 					// Drop vertices closer than a tenth of a pixel: invisible, and slow.
 					if n := len(r); n > 0 && math.Abs(r[n-1].X-q.X) < 0.1 && math.Abs(r[n-1].Y-q.Y) < 0.1 {
 						continue

@@ -31,7 +31,6 @@ type borderResult struct {
 // border nothing) as polylines, with the offices' adjacency.
 func catchmentBorders(dists []screenDistrict, office []int, nOffices int, eps, maxLen float64) borderResult {
 	cell := math.Max(4*eps, 8)
-	grid := map[[2]int][]int32{}
 	var pieces []piece
 	type ringRef struct{ start, end int } // pieces of one ring, in order
 	var rings []ringRef
@@ -58,33 +57,30 @@ func catchmentBorders(dists []screenDistrict, office []int, nOffices int, eps, m
 			}
 		}
 	}
-	for i, p := range pieces {
-		x0, x1 := math.Min(p.a.X, p.b.X)-eps, math.Max(p.a.X, p.b.X)+eps
-		y0, y1 := math.Min(p.a.Y, p.b.Y)-eps, math.Max(p.a.Y, p.b.Y)+eps
-		for gx := int(math.Floor(x0 / cell)); gx <= int(math.Floor(x1/cell)); gx++ {
-			for gy := int(math.Floor(y0 / cell)); gy <= int(math.Floor(y1/cell)); gy++ {
-				k := [2]int{gx, gy}
-				grid[k] = append(grid[k], int32(i))
-			}
-		}
-	}
+	grid := newPieceGrid(pieces, cell, eps)
 	adj := make([]map[int]bool, nOffices)
 	isThick := make([]bool, len(pieces))
 	for i, p := range pieces {
 		mid := px{(p.a.X + p.b.X) / 2, (p.a.Y + p.b.Y) / 2}
 		oi := office[p.district]
 		same := false
-		for _, j := range grid[[2]int{int(math.Floor(mid.X / cell)), int(math.Floor(mid.Y / cell))}] {
+		for _, j := range grid.at(mid) {
 			q := pieces[j]
-			if q.district == p.district || segDist(mid, q.a, q.b) > eps {
+			if q.district == p.district {
 				continue
 			}
+			// Only a neighbour that can change the answer is measured:
+			// a second same-office one, a district of no office beside
+			// another office's, or a pair of offices already known to
+			// touch, cannot.
 			oj := office[q.district]
-			if oj == oi {
-				same = true
-				continue
-			}
-			if oi >= 0 && oj >= 0 {
+			switch {
+			case oj == oi:
+				if !same && segDist(mid, q.a, q.b) <= eps {
+					same = true
+				}
+			case oi < 0 || oj < 0 || adj[oi] != nil && adj[oi][oj]:
+			case segDist(mid, q.a, q.b) <= eps:
 				if adj[oi] == nil {
 					adj[oi] = map[int]bool{}
 				}
@@ -192,4 +188,66 @@ func ColourOffices(adjacent [][]int, nColours int) []int {
 		used[best]++
 	}
 	return col
+}
+
+// pieceGrid lists, for each square cell of a grid over the pieces, the
+// pieces whose boxes grown by eps meet it, as one array indexed by cell.
+type pieceGrid struct {
+	cell         float64
+	gx0, gy0     int // the first cell's column and row
+	cols, rows   int
+	start, items []int32 // cell k's pieces are items[start[k]:start[k+1]]
+}
+
+func newPieceGrid(pieces []piece, cell, eps float64) pieceGrid {
+	g := pieceGrid{cell: cell}
+	if len(pieces) == 0 {
+		return g
+	}
+	span := func(p piece) (gx0, gy0, gx1, gy1 int) {
+		x0, x1 := math.Min(p.a.X, p.b.X)-eps, math.Max(p.a.X, p.b.X)+eps
+		y0, y1 := math.Min(p.a.Y, p.b.Y)-eps, math.Max(p.a.Y, p.b.Y)+eps
+		return int(math.Floor(x0 / cell)), int(math.Floor(y0 / cell)), int(math.Floor(x1 / cell)), int(math.Floor(y1 / cell))
+	}
+	gx0, gy0, gx1, gy1 := span(pieces[0])
+	for _, p := range pieces[1:] {
+		a, b, c, d := span(p)
+		gx0, gy0, gx1, gy1 = min(gx0, a), min(gy0, b), max(gx1, c), max(gy1, d)
+	}
+	g.gx0, g.gy0, g.cols, g.rows = gx0, gy0, gx1-gx0+1, gy1-gy0+1
+	g.start = make([]int32, g.cols*g.rows+1)
+	for _, p := range pieces {
+		a, b, c, d := span(p)
+		for gx := a; gx <= c; gx++ {
+			for gy := b; gy <= d; gy++ {
+				g.start[(gy-gy0)*g.cols+gx-gx0+1]++
+			}
+		}
+	}
+	for k := 1; k < len(g.start); k++ {
+		g.start[k] += g.start[k-1]
+	}
+	g.items = make([]int32, g.start[len(g.start)-1])
+	fill := append([]int32(nil), g.start[:len(g.start)-1]...)
+	for i, p := range pieces {
+		a, b, c, d := span(p)
+		for gx := a; gx <= c; gx++ {
+			for gy := b; gy <= d; gy++ {
+				k := (gy-gy0)*g.cols + gx - gx0
+				g.items[fill[k]] = int32(i)
+				fill[k]++
+			}
+		}
+	}
+	return g
+}
+
+// at lists the pieces that may lie within eps of p.
+func (g pieceGrid) at(p px) []int32 {
+	gx, gy := int(math.Floor(p.X/g.cell))-g.gx0, int(math.Floor(p.Y/g.cell))-g.gy0
+	if gx < 0 || gy < 0 || gx >= g.cols || gy >= g.rows {
+		return nil
+	}
+	k := gy*g.cols + gx
+	return g.items[g.start[k]:g.start[k+1]]
 }

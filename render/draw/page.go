@@ -9,6 +9,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/kumamoto-gis/catchment/geo"
+	"github.com/kumamoto-gis/catchment/render/internal/lonlat"
 )
 
 // page is the layout every map shares: a title and a summary line above
@@ -146,7 +147,11 @@ func (pg *page) fit(tm geo.TransverseMercator, b [4]float64, shape pageShape) {
 
 // toPx projects a lon, lat point to image pixels.
 func (pg *page) toPx(p orb.Point) px {
-	q := pg.tm.Forward(p)
+	return pg.metresToPx(pg.tm.Forward(p))
+}
+
+// metresToPx places a point of the page's projection (metres) in pixels.
+func (pg *page) metresToPx(q orb.Point) px {
 	return px{pg.offX + (q[0]-pg.minX)*pg.k, pg.offY + (pg.maxY-q[1])*pg.k}
 }
 
@@ -263,19 +268,50 @@ func niceScale(maxKm float64) float64 {
 // points each yields and returns it with their projected extent (minX, minY,
 // maxX, maxY, metres). what names the picture in errors.
 func projectedExtent(what string, each func(add func(p orb.Point))) (geo.TransverseMercator, [4]float64, error) {
+	tm, b, _, err := projectedExtentOf(what, nil, each)
+	return tm, b, err
+}
+
+// projectedExtentOf is projectedExtent over the polygons geoms as well as
+// the points each yields; it also returns geoms projected (metres), so
+// that a map projects each vertex once.
+func projectedExtentOf(what string, geoms []orb.MultiPolygon, each func(add func(p orb.Point))) (geo.TransverseMercator, [4]float64, []orb.MultiPolygon, error) {
 	b := [4]float64{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
 	grow := func(x, y float64) {
 		b[0], b[1], b[2], b[3] = math.Min(b[0], x), math.Min(b[1], y), math.Max(b[2], x), math.Max(b[3], y)
 	}
+	for _, g := range geoms {
+		lonlat.ForEachPosition(g, func(p orb.Point) { grow(p[0], p[1]) })
+	}
 	each(func(p orb.Point) { grow(p[0], p[1]) })
 	if math.IsInf(b[0], 0) || math.IsNaN(b[0]+b[1]+b[2]+b[3]) {
-		return geo.TransverseMercator{}, b, fmt.Errorf("%s: data has no coordinates", what)
+		return geo.TransverseMercator{}, b, nil, fmt.Errorf("%s: data has no coordinates", what)
 	}
 	if b[0] < -180 || b[2] > 180 || b[1] < -85 || b[3] > 85 {
-		return geo.TransverseMercator{}, b, fmt.Errorf("%s: coordinates out of range (lon %g..%g, lat %g..%g): want lon, lat in degrees", what, b[0], b[2], b[1], b[3])
+		return geo.TransverseMercator{}, b, nil, fmt.Errorf("%s: coordinates out of range (lon %g..%g, lat %g..%g): want lon, lat in degrees", what, b[0], b[2], b[1], b[3])
 	}
 	tm := geo.LocalProjection(orb.Bound{Min: orb.Point{b[0], b[1]}, Max: orb.Point{b[2], b[3]}})
 	b = [4]float64{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
+	var metres []orb.MultiPolygon
+	if geoms != nil {
+		metres = make([]orb.MultiPolygon, len(geoms))
+		for i, g := range geoms {
+			m := make(orb.MultiPolygon, len(g))
+			for j, poly := range g {
+				m[j] = make(orb.Polygon, len(poly))
+				for k, r := range poly {
+					mr := make(orb.Ring, len(r))
+					for l, p := range r {
+						q := tm.Forward(p)
+						grow(q[0], q[1])
+						mr[l] = q
+					}
+					m[j][k] = mr
+				}
+			}
+			metres[i] = m
+		}
+	}
 	each(func(p orb.Point) { q := tm.Forward(p); grow(q[0], q[1]) })
-	return tm, b, nil
+	return tm, b, metres, nil
 }

@@ -217,10 +217,11 @@ func (m *valueScene) text(b Bilingual) string {
 // fit gives the page its legend and footer and fits the districts, the
 // boundary and the offices into the frame.
 func (m *valueScene) fit() error {
-	tm, b, err := projectedExtent("value map", func(add func(p orb.Point)) {
-		for _, di := range m.d.Districts {
-			lonlat.ForEachPosition(di.Geometry, add)
-		}
+	geoms := make([]orb.MultiPolygon, len(m.d.Districts))
+	for i, di := range m.d.Districts {
+		geoms[i] = di.Geometry
+	}
+	tm, b, metres, err := projectedExtentOf("value map", geoms, func(add func(p orb.Point)) {
 		lonlat.ForEachPosition(m.d.Boundary, add)
 		for _, o := range m.d.Offices {
 			add(o.Location)
@@ -229,6 +230,7 @@ func (m *valueScene) fit() error {
 	if err != nil {
 		return err
 	}
+	m.metres = metres
 	widen(&b, 1000)
 	m.legend = m.valueLegend()
 	m.footer = []string{m.sourceText(m.v.Source)}
