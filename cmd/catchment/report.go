@@ -9,6 +9,7 @@ import (
 	"image"
 	"io"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -556,27 +557,34 @@ func keptPicture(s *catchment.Study, r *render.KeptReport, fonts *draw.Fonts, pf
 }
 
 // encodeFiles encodes every file that has a write function into memory,
-// all at once (the workbook alone takes as long as most others together);
-// an error names the first failing file in the list's order.
+// on every core. The list ends with the workbook and the HTML report, the
+// slowest, so it is worked from the end; an error names the first failing
+// file in the list's order.
 func encodeFiles(files []outputFile) ([][]byte, error) {
 	encoded := make([][]byte, len(files))
 	errs := make([]error, len(files))
+	next := make(chan int)
 	var wg sync.WaitGroup
-	for i, f := range files {
-		if f.write == nil {
-			continue
-		}
+	for range runtime.GOMAXPROCS(0) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var b bytes.Buffer
-			if err := f.write(&b); err != nil {
-				errs[i] = fmt.Errorf("%s: %w", f.name, err)
-				return
+			for i := range next {
+				var b bytes.Buffer
+				if err := files[i].write(&b); err != nil {
+					errs[i] = fmt.Errorf("%s: %w", files[i].name, err)
+					continue
+				}
+				encoded[i] = b.Bytes()
 			}
-			encoded[i] = b.Bytes()
 		}()
 	}
+	for i := len(files) - 1; i >= 0; i-- {
+		if files[i].write != nil {
+			next <- i
+		}
+	}
+	close(next)
 	wg.Wait()
 	for _, err := range errs {
 		if err != nil {
