@@ -60,4 +60,4 @@ if diff -rq -x '.catchment-*' -x report.md -x report.html -x report.xlsx "$work/
 		<(sed "s#$fgbdir/\([a-z]*\)\.fgb#SRC/\1#; s#$fgbdir/#$nation/#" "$work/report-fgb/report.md"); then
 	echo "# the two reports are the same but for the names of their sources"
 fi
-go test ./data/fgb/ -run '^$' -bench BenchmarkDecode -benchtime 3x | grep Benchmark
+CATCHMENT_NATION=$nation go test ./data/fgb/ -run '^$' -bench 'BenchmarkDecode|BenchmarkStream|BenchmarkLoadNationPopulation' -benchmem -benchtime 3x | grep Benchmark

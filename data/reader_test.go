@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -47,6 +48,37 @@ func (f *fakeReader) Read(req data.ReadRequest) (*data.RawLayer, error) {
 	}
 	l := f.layer
 	return &l, nil
+}
+
+// streamer is a fakeReader that streams: it hands over the features one
+// at a time in one reused map, with only the properties the request asks
+// for, and lists the names of all in Names.
+type streamer struct{ *fakeReader }
+
+func (s streamer) Stream(req data.ReadRequest, fn func(data.RawFeature)) (*data.RawLayer, error) {
+	l, err := s.Read(req)
+	if err != nil {
+		return nil, err
+	}
+	props := map[string]any{}
+	names := map[string]bool{}
+	for _, f := range l.Features {
+		clear(props)
+		for k, v := range f.Properties {
+			names[k] = true
+			if req.Wants(k) {
+				props[k] = v
+			}
+		}
+		f.Properties = props
+		fn(f)
+	}
+	l.Features = nil
+	l.Names = []string{}
+	for n := range names {
+		l.Names = append(l.Names, n)
+	}
+	return l, nil
 }
 
 // chuo and nishi are two ward offices in WGS84 longitude/latitude.
@@ -235,32 +267,41 @@ func TestReaders(t *testing.T) {
 			want:   []string{"offices_empty.csv"},
 		},
 	} {
-		t.Run(c.name, func(t *testing.T) {
-			opt := c.opt
-			opt.Readers = []data.Reader{nil, c.reader}
-			ds, warns, err := data.Load(data.Paths{data.LayerOffices: c.source}, opt)
-			if len(c.want) == 0 && err != nil {
-				t.Fatal(err)
+		for _, stream := range []bool{false, true} {
+			name, reader := c.name, data.Reader(c.reader)
+			if stream {
+				name, reader = name+" (streamed)", streamer{c.reader}
 			}
-			for _, w := range c.want {
-				if err == nil || !strings.Contains(err.Error(), w) {
-					t.Errorf("error %v\nwant it to contain %q", err, w)
+			t.Run(name, func(t *testing.T) {
+				opt := c.opt
+				opt.Readers = []data.Reader{nil, reader}
+				ds, warns, err := data.Load(data.Paths{data.LayerOffices: c.source}, opt)
+				if len(c.want) == 0 && err != nil {
+					t.Fatal(err)
 				}
-			}
-			for _, w := range c.warn {
-				if !strings.Contains(fmt.Sprint(warns), w) {
-					t.Errorf("warnings %v\nwant one to contain %q", warns, w)
+				for _, w := range c.want {
+					if err == nil || !strings.Contains(err.Error(), w) {
+						t.Errorf("error %v\nwant it to contain %q", err, w)
+					}
 				}
-			}
-			if c.reader.match == "PG:" && strings.HasPrefix(c.source, "PG:") {
-				if g := c.reader.got; g == nil || g.Source != c.source || g.Layer != data.LayerOffices || g.Table != c.opt.Tables[data.LayerOffices] {
-					t.Errorf("request %+v", g)
+				for _, w := range c.warn {
+					if !strings.Contains(fmt.Sprint(warns), w) {
+						t.Errorf("warnings %v\nwant one to contain %q", warns, w)
+					}
 				}
-			}
-			if c.check != nil && err == nil {
-				c.check(t, ds)
-			}
-		})
+				if c.reader.match == "PG:" && strings.HasPrefix(c.source, "PG:") {
+					if g := c.reader.got; g == nil || g.Source != c.source || g.Layer != data.LayerOffices || g.Table != c.opt.Tables[data.LayerOffices] {
+						t.Errorf("request %+v", g)
+					}
+				}
+				if c.check != nil && err == nil {
+					c.check(t, ds)
+				}
+				if stream && err == nil && !slices.Contains(c.reader.got.Fields, "published_km") {
+					t.Errorf("Fields %q, want the names of the offices' fields", c.reader.got.Fields)
+				}
+			})
+		}
 	}
 }
 
