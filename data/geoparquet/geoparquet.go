@@ -55,8 +55,24 @@ const maxExpansion = 200
 const convertAdvice = "write it with ogr2ogr -f Parquet -lco GEOMETRY_ENCODING=WKB OUT.parquet IN.geojson (GDAL ≥ 3.8) or GeoPandas to_parquet"
 
 // Read reads the GeoParquet file req.Source (through req.ReadFile, which
-// applies the loader's size limits).
-func (Reader) Read(req data.ReadRequest) (layer *data.RawLayer, err error) {
+// applies the loader's size limits), with the columns req.Fields asks for.
+func (r Reader) Read(req data.ReadRequest) (*data.RawLayer, error) {
+	var fs []data.RawFeature
+	layer, err := r.stream(req, false, func(f data.RawFeature) { fs = append(fs, f) })
+	if err != nil {
+		return nil, err
+	}
+	layer.Features = fs
+	return layer, nil
+}
+
+// Stream reads the GeoParquet file req.Source one row at a time, decoding
+// only the geometry and the columns req.Fields asks for.
+func (r Reader) Stream(req data.ReadRequest, fn func(data.RawFeature)) (*data.RawLayer, error) {
+	return r.stream(req, true, fn)
+}
+
+func (Reader) stream(req data.ReadRequest, reuse bool, fn func(data.RawFeature)) (layer *data.RawLayer, err error) {
 	raw, err := req.ReadFile(req.Source)
 	if err != nil {
 		return nil, err
@@ -68,7 +84,7 @@ func (Reader) Read(req data.ReadRequest) (layer *data.RawLayer, err error) {
 			layer, err = nil, fmt.Errorf("corrupt Parquet file: %v", r)
 		}
 	}()
-	return read(raw)
+	return read(raw, req, reuse, fn)
 }
 
 // geoMetadata is the `geo` key of a GeoParquet file's metadata.
@@ -86,7 +102,9 @@ type columnMetadata struct {
 	Edges string          `json:"edges"`
 }
 
-func read(raw []byte) (*data.RawLayer, error) {
+// read decodes the GeoParquet file raw, passing each row to fn with the
+// properties req asks for. With reuse, one Properties map serves every row.
+func read(raw []byte, req data.ReadRequest, reuse bool, fn func(data.RawFeature)) (*data.RawLayer, error) {
 	if len(raw) < 12 || string(raw[:4]) != "PAR1" || string(raw[len(raw)-4:]) != "PAR1" {
 		return nil, fmt.Errorf("not a Parquet file: it does not begin and end with PAR1 (truncated, or another format)")
 	}
@@ -156,25 +174,42 @@ func read(raw []byte) (*data.RawLayer, error) {
 	if geomCol < 0 {
 		return nil, fmt.Errorf("the primary_column %q named in the `geo` metadata is not a column of the file", meta.PrimaryColumn)
 	}
+	// Only the geometry and the columns asked for are decoded.
 	byLeaf := map[int]int{}
-	for i, p := range props {
-		byLeaf[p.leaf] = i
+	var asked []property
+	for _, p := range props {
+		if req.Wants(p.name) {
+			byLeaf[p.leaf] = len(asked)
+			asked = append(asked, p)
+		}
 	}
 
 	n := f.NumRows()
 	if n < 0 || n > int64(len(raw)) { // a row takes at least a bit
 		return nil, fmt.Errorf("corrupt Parquet file: it declares %d rows in %d bytes", n, len(raw))
 	}
-	layer.Features = make([]data.RawFeature, 0, n)
+	var values map[string]any
+	count := 0
 	buf := make([]parquet.Row, 128)
 	for g, rg := range f.RowGroups() {
-		rows := rg.Rows()
+		chunks := rg.ColumnChunks()
+		var cols []parquet.ColumnChunk
+		for i, c := range chunks {
+			if _, ok := byLeaf[i]; ok || i == geomCol {
+				cols = append(cols, c)
+			}
+		}
+		rows := parquet.NewColumnChunkRowReader(cols)
 		for {
 			k, err := rows.ReadRows(buf)
 			for _, row := range buf[:k] {
-				ft := data.RawFeature{Index: len(layer.Features), Properties: make(map[string]any, len(props))}
-				for _, p := range props {
-					ft.Properties[p.name] = nil
+				if !reuse || values == nil {
+					values = make(map[string]any, len(asked))
+				}
+				ft := data.RawFeature{Index: count, Properties: values}
+				count++
+				for _, p := range asked {
+					values[p.name] = nil
 				}
 				for _, v := range row {
 					col := v.Column()
@@ -185,10 +220,10 @@ func read(raw []byte) (*data.RawLayer, error) {
 						continue
 					}
 					if i, ok := byLeaf[col]; ok && !v.IsNull() {
-						ft.Properties[props[i].name] = props[i].value(v)
+						values[asked[i].name] = asked[i].value(v)
 					}
 				}
-				layer.Features = append(layer.Features, ft)
+				fn(ft)
 			}
 			if errors.Is(err, io.EOF) {
 				break
@@ -201,12 +236,18 @@ func read(raw []byte) (*data.RawLayer, error) {
 				rows.Close()
 				return nil, fmt.Errorf("corrupt Parquet file: row group %d ends before its rows", g)
 			}
-			if len(layer.Features) > int(n) {
+			if count > int(n) {
 				rows.Close()
 				return nil, fmt.Errorf("corrupt Parquet file: more rows than the %d it declares", n)
 			}
 		}
 		rows.Close()
+	}
+	if req.Fields != nil && count > 0 {
+		layer.Names = make([]string, len(props))
+		for i, p := range props {
+			layer.Names[i] = p.name
+		}
 	}
 	return layer, nil
 }
