@@ -218,10 +218,11 @@ type readFileError struct{ err error }
 func (e *readFileError) Error() string { return e.err.Error() }
 func (e *readFileError) Unwrap() error { return e.err }
 
-// readWith reads file with r and passes one record per feature to fn, its
-// geometry to shapes. It returns the layer for its table, CRS and warnings.
-// It streams the features when r is a StreamReader.
-func readWith(r Reader, readFile func(string) ([]byte, error), file string, layer Layer, table string, res *resolver, keys map[string]bool, shapes map[*record]shape, fn func(*record)) (*RawLayer, error) {
+// readWith reads file with r and passes each feature to fn as a record and
+// its geometry. With reuse, fn is handed one record, written over for
+// each feature. It returns the layer for its table, CRS and warnings. It
+// streams the features when r is a StreamReader.
+func readWith(r Reader, readFile func(string) ([]byte, error), file string, layer Layer, table string, res *resolver, keys map[string]bool, reuse bool, fn func(*record, shape)) (*RawLayer, error) {
 	req := ReadRequest{
 		Source: file,
 		Layer:  layer,
@@ -235,19 +236,25 @@ func readWith(r Reader, readFile func(string) ([]byte, error), file string, laye
 		},
 		Fields: res.wanted(),
 	}
-	props := map[string]any{} // reused: featureRecord keeps values, not the map
+	// Scratch space: records keep values, not these maps.
+	props, best := map[string]any{}, map[string]bestName{}
+	var rec *record
 	add := func(f RawFeature) {
 		clear(props)
 		for k, v := range f.Properties {
 			props[k] = rawValue(v)
 		}
-		rec := featureRecord(f.Index, &rawFeature{ID: rawValue(f.ID), Properties: props}, res, keys)
+		if rec == nil || !reuse {
+			rec = &record{values: make(map[string]any, 4)}
+		}
+		clear(rec.values)
+		*rec = record{index: f.Index, values: rec.values}
+		fillRecord(rec, best, &rawFeature{ID: rawValue(f.ID), Properties: props}, res, keys)
 		sh := shape{g: f.Geometry}
 		if f.GeometryErr != nil {
 			sh = shape{msg: f.GeometryErr.Error()}
 		}
-		shapes[rec] = sh
-		fn(rec)
+		fn(rec, sh)
 	}
 	var raw *RawLayer
 	var err error
