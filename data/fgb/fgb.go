@@ -43,29 +43,23 @@ func (Reader) Accepts(source string) bool {
 
 // Read reads the features of the FlatGeobuf file req.Source, with the
 // properties req.Fields asks for.
-func (r Reader) Read(req data.ReadRequest) (*data.RawLayer, error) {
-	var fs []data.RawFeature
-	layer, err := r.stream(req, false, func(f data.RawFeature) { fs = append(fs, f) })
+func (Reader) Read(req data.ReadRequest) (*data.RawLayer, error) {
+	raw, err := req.ReadFile(req.Source)
 	if err != nil {
 		return nil, err
 	}
-	layer.Features = fs
-	return layer, nil
+	return collect(raw, req)
 }
 
 // Stream reads the features of the FlatGeobuf file req.Source one at a
 // time, with the properties req.Fields asks for; with req.Bound, through
 // the packed R-tree when the file has one.
-func (r Reader) Stream(req data.ReadRequest, fn func(data.RawFeature)) (*data.RawLayer, error) {
-	return r.stream(req, true, fn)
-}
-
-func (Reader) stream(req data.ReadRequest, reuse bool, fn func(data.RawFeature)) (*data.RawLayer, error) {
+func (Reader) Stream(req data.ReadRequest, fn func(data.RawFeature)) (*data.RawLayer, error) {
 	raw, err := req.ReadFile(req.Source)
 	if err != nil {
 		return nil, err
 	}
-	return decode(raw, req, reuse, fn)
+	return decode(raw, req, true, nil, fn)
 }
 
 // maxHeaderBytes bounds the header, as the reference implementation does
@@ -81,8 +75,13 @@ const nodeItemBytes = 40
 // returned; a feature's geometry that cannot be read goes in its
 // GeometryErr.
 func Decode(b []byte) (*data.RawLayer, error) {
+	return collect(b, data.ReadRequest{})
+}
+
+// collect decodes b into a RawLayer with its Features.
+func collect(b []byte, req data.ReadRequest) (*data.RawLayer, error) {
 	var fs []data.RawFeature
-	layer, err := decode(b, data.ReadRequest{}, false, func(f data.RawFeature) { fs = append(fs, f) })
+	layer, err := decode(b, req, false, func(n int) { fs = make([]data.RawFeature, 0, n) }, func(f data.RawFeature) { fs = append(fs, f) })
 	if err != nil {
 		return nil, err
 	}
@@ -92,8 +91,9 @@ func Decode(b []byte) (*data.RawLayer, error) {
 
 // decode decodes the FlatGeobuf file b, passing each feature req asks for
 // (its Fields and Bound) to fn. With reuse, one Properties map serves every
-// feature.
-func decode(b []byte, req data.ReadRequest, reuse bool, fn func(data.RawFeature)) (*data.RawLayer, error) {
+// feature. sized, when not nil, is told how many features to expect at
+// most, before the first.
+func decode(b []byte, req data.ReadRequest, reuse bool, sized func(int), fn func(data.RawFeature)) (*data.RawLayer, error) {
 	// The magic bytes: "fgb", the major version, "fgb", the patch version.
 	if len(b) < 8 || string(b[:3]) != "fgb" || string(b[4:7]) != "fgb" {
 		return nil, fmt.Errorf("not a FlatGeobuf file: it does not start with the magic bytes \"fgb\\x03fgb\"")
@@ -133,6 +133,18 @@ func decode(b []byte, req data.ReadRequest, reuse bool, fn func(data.RawFeature)
 			filter = true
 		}
 		pos += int(size)
+	}
+	if sized != nil {
+		// A feature takes at least 4 + 12 bytes: do not trust the declared
+		// count for the allocation.
+		capacity := (len(b) - pos) / 16
+		if h.count > 0 && h.count < uint64(capacity) {
+			capacity = int(h.count)
+		}
+		if filter {
+			capacity = min(capacity, len(hits))
+		}
+		sized(capacity)
 	}
 	d := newPropertyDecoder(h.columns, req, reuse)
 	start := pos
@@ -498,6 +510,9 @@ func readGeometry(g *fgbschema.Geometry, t fgbschema.GeometryType, bufLen, depth
 		}
 		return orb.LineString(xy), nil
 	case fgbschema.GeometryTypeMultiLineString, fgbschema.GeometryTypePolygon:
+		if t == fgbschema.GeometryTypePolygon && len(xy) > 0 && !hasEnds(g) {
+			return orb.Polygon{orb.Ring(xy)}, nil // one ring: no parts to split
+		}
 		rings, err := split(g, xy)
 		if err != nil || len(rings) == 0 {
 			return nil, err
@@ -586,6 +601,12 @@ func coords(g *fgbschema.Geometry) ([]orb.Point, error) {
 		}
 	}
 	return pts, nil
+}
+
+// hasEnds reports whether g has an ends vector, of its parts.
+func hasEnds(g *fgbschema.Geometry) bool {
+	t := g.Table()
+	return t.Offset(fieldEnds) != 0
 }
 
 // split cuts xy at the geometry's ends (one part when it has none).
