@@ -30,7 +30,8 @@ import (
 	"github.com/kumamoto-gis/catchment/data/fgb/internal/fgbschema"
 )
 
-// Reader is the data.Reader of FlatGeobuf files, of extension .fgb. A
+// Reader is the data.Reader (and data.StreamReader) of FlatGeobuf files,
+// of extension .fgb. A
 // FlatGeobuf file holds one layer; its CRS comes from the header (EPSG
 // code, or WKT), its properties from the header's columns (or a
 // feature's own columns). Z and M values are ignored.

@@ -472,7 +472,8 @@ const tiny = `{"type":"FeatureCollection","features":[
 {"type":"Feature","properties":{"id":"d"},"geometry":{"type":"LineString","coordinates":[[130,32],[131,33]]}},
 {"type":"Feature","properties":{"id":"e"},"geometry":null}]}`
 
-// FuzzDecode checks that no input panics or hangs the decoder. Run it with
+// FuzzDecode checks that no input panics or hangs the decoder, and that
+// streaming through the spatial index keeps the features' order. Run it with
 // -fuzzminimizetime 20x: minimising the 1.7 KB seeds takes the default
 // minute otherwise.
 func FuzzDecode(f *testing.F) {
@@ -494,6 +495,19 @@ func FuzzDecode(f *testing.F) {
 		l, err := fgb.Decode(b)
 		if err == nil && l == nil {
 			t.Fatal("no layer and no error")
+		}
+		// Streamed through the index, with a box about the seeds' middle.
+		box := orb.Bound{Min: orb.Point{130.4, 32.4}, Max: orb.Point{130.6, 32.6}}
+		req := data.ReadRequest{Source: "f.fgb", Fields: []string{"id"}, Bound: &box, ReadFile: func(string) ([]byte, error) { return b, nil }}
+		last := -1
+		_, serr := fgb.Reader{}.Stream(req, func(f data.RawFeature) {
+			if f.Index <= last || err == nil && f.Index >= len(l.Features) {
+				t.Fatalf("feature %d after %d", f.Index, last)
+			}
+			last = f.Index
+		})
+		if err == nil && serr != nil && !strings.Contains(serr.Error(), "spatial index") {
+			t.Errorf("Decode reads the file, Stream says %v", serr)
 		}
 	})
 }

@@ -33,12 +33,13 @@ import (
 	"github.com/kumamoto-gis/catchment/data"
 )
 
-// Reader is the data.Reader of GeoParquet files, of extension .parquet or
-// .geoparquet. It reads the primary geometry column named in the file's
-// `geo` metadata (WKB encoded) and every other top-level column of
-// strings, integers, floating-point numbers, booleans, dates or
-// timestamps as properties; nested columns and other binary columns are
-// left out with a warning.
+// Reader is the data.Reader (and data.StreamReader) of GeoParquet files,
+// of extension .parquet or .geoparquet. It reads the primary geometry
+// column named in the file's `geo` metadata (WKB encoded) and the other
+// top-level columns of strings, integers, floating-point numbers,
+// booleans, dates or timestamps as properties (those data.ReadRequest.Fields
+// asks for); nested columns and other binary columns are left out with a
+// warning.
 type Reader struct{}
 
 // Accepts reports whether source is a GeoParquet file, by its extension.

@@ -86,3 +86,30 @@ func TestQuickWKB(t *testing.T) {
 		}
 	}
 }
+
+// FuzzQuickWKB checks that whatever quickWKB takes, go-geom reads the same.
+func FuzzQuickWKB(f *testing.F) {
+	for _, g := range []geom.T{
+		geom.NewPoint(geom.XY).MustSetCoords(geom.Coord{130.7, 32.8}),
+		geom.NewPolygon(geom.XY).MustSetCoords([][]geom.Coord{{{130, 32}, {131, 32}, {131, 33}, {130, 32}}}),
+		geom.NewMultiPolygon(geom.XY).MustSetCoords([][][]geom.Coord{{{{130, 32}, {131, 32}, {131, 33}, {130, 32}}}}),
+	} {
+		for _, order := range []binary.ByteOrder{binary.LittleEndian, binary.BigEndian} {
+			b, err := wkb.Marshal(g, order)
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		fast, ok := quickWKB(b)
+		if !ok {
+			return
+		}
+		slow, err := slowWKB(b)
+		if err != nil || fmt.Sprint(fast) != fmt.Sprint(slow) {
+			t.Errorf("quickWKB %v, go-geom %v, %v", fast, slow, err)
+		}
+	})
+}
