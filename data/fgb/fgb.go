@@ -31,10 +31,9 @@ import (
 )
 
 // Reader is the data.Reader (and data.StreamReader) of FlatGeobuf files,
-// of extension .fgb. A
-// FlatGeobuf file holds one layer; its CRS comes from the header (EPSG
-// code, or WKT), its properties from the header's columns (or a
-// feature's own columns). Z and M values are ignored.
+// of extension .fgb. A FlatGeobuf file holds one layer; its CRS comes from
+// the header (EPSG code, or WKT), its properties from the header's columns
+// (or a feature's own columns). Z and M values are ignored.
 type Reader struct{}
 
 // Accepts reports whether source is a FlatGeobuf file, by its extension.
@@ -42,8 +41,8 @@ func (Reader) Accepts(source string) bool {
 	return strings.EqualFold(path.Ext(filepath.ToSlash(source)), ".fgb")
 }
 
-// Read reads the features of the FlatGeobuf file req.Source, with the
-// properties req.Fields asks for.
+// Read reads the features of the FlatGeobuf file req.Source, as Stream
+// does, and returns them in RawLayer.Features.
 func (Reader) Read(req data.ReadRequest) (*data.RawLayer, error) {
 	raw, err := req.ReadFile(req.Source)
 	if err != nil {
