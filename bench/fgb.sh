@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # fgb.sh [RUNS] — issue 17's FlatGeobuf figures: the nation-scale
 # `report --no-maps --data DIR` read from GeoJSON and from FlatGeobuf (every
-# layer converted with ogr2ogr, without the packed R-tree, which the reader
-# skips, so that features keep their order; offices stay CSV),
+# layer converted with ogr2ogr, without the packed R-tree, which the loader
+# does not use, so that features keep their order; offices stay CSV),
 # interleaved, RUNS times each (default 3), with wall seconds, CPU seconds
-# and peak RSS from /usr/bin/time (the minimum counts); then the Go
-# benchmark of the reader (BenchmarkDecode) and whether both reports are the
-# same files. Needs ogr2ogr (gdal-bin).
+# and peak RSS from /usr/bin/time (the minimum counts); whether both reports
+# are the same files; then the Go benchmarks of the reader (BenchmarkDecode,
+# BenchmarkStream, BenchmarkLoadNationPopulation) on the same nation set.
+# Needs ogr2ogr (gdal-bin).
 #
 # WORK (default /tmp/catchment-speed) holds the binary, the nation set
 # (made with catchment gen --scale nation when absent) and the outputs.
@@ -60,4 +61,4 @@ if diff -rq -x '.catchment-*' -x report.md -x report.html -x report.xlsx "$work/
 		<(sed "s#$fgbdir/\([a-z]*\)\.fgb#SRC/\1#; s#$fgbdir/#$nation/#" "$work/report-fgb/report.md"); then
 	echo "# the two reports are the same but for the names of their sources"
 fi
-go test ./data/fgb/ -run '^$' -bench BenchmarkDecode -benchtime 3x | grep Benchmark
+CATCHMENT_NATION=$nation go test ./data/fgb/ -run '^$' -bench 'BenchmarkDecode|BenchmarkStream|BenchmarkLoadNationPopulation' -benchmem -benchtime 3x | grep Benchmark

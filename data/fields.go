@@ -152,6 +152,16 @@ func (r *resolver) lookup(name string) []match {
 	return ms
 }
 
+// wanted lists every name r maps to one of its fields, for
+// ReadRequest.Fields.
+func (r *resolver) wanted() []string {
+	names := []string{}
+	for _, f := range r.fields {
+		names = append(names, r.names[f]...)
+	}
+	return names
+}
+
 // field returns the one field a name stands for, or "".
 func (r *resolver) field(name string) string {
 	if ms := r.lookup(name); len(ms) > 0 {

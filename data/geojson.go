@@ -265,8 +265,16 @@ func jsonKind(v any) string {
 
 // featureRecord maps a decoded feature to a record.
 func featureRecord(i int, f *rawFeature, res *resolver, keys map[string]bool) *record {
-	r := &record{index: i, fid: f.ID, values: make(map[string]any, 4), geom: f.Geometry}
-	best := map[string]bestName{}
+	r := &record{index: i, values: make(map[string]any, 4)}
+	fillRecord(r, map[string]bestName{}, f, res, keys)
+	return r
+}
+
+// fillRecord sets the id, geometry and values of r, whose values are
+// empty, from f, as featureRecord does; best is scratch space.
+func fillRecord(r *record, best map[string]bestName, f *rawFeature, res *resolver, keys map[string]bool) {
+	r.fid, r.geom = f.ID, f.Geometry
+	clear(best)
 	for k, v := range f.Properties {
 		keys[k] = true
 		for _, m := range res.lookup(k) {
@@ -277,7 +285,6 @@ func featureRecord(i int, f *rawFeature, res *resolver, keys map[string]bool) *r
 			r.values[m.field] = v
 		}
 	}
-	return r
 }
 
 // bestName is the property name that set a field, and the rank of its

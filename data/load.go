@@ -230,7 +230,10 @@ func loadLayer(readFile func(string) ([]byte, error), ds *Dataset, layer Layer, 
 	)
 	switch {
 	case rd != nil:
-		raw, err := readWith(rd, readFile, file, layer, perLayer(opt.Tables, layer), res, keys, b.shapes, collect)
+		raw, err := readWith(rd, readFile, file, layer, perLayer(opt.Tables, layer), res, keys, false, func(r *record, sh shape) {
+			b.shapes[r] = sh
+			collect(r)
+		})
 		if err != nil {
 			return nil, err
 		}

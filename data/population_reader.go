@@ -19,9 +19,19 @@ func loadPopulationWith(rd Reader, path string, opt Options) ([]PopulationCell, 
 	shown := shownName(rd, path)
 	p := &problems{file: shown}
 	keys := map[string]bool{}
-	shapes := map[*record]shape{}
-	var recs []*record
-	raw, err := readWith(rd, opt.readFile, path, LayerPopulation, perLayer(opt.Tables, LayerPopulation), res, keys, shapes, func(r *record) { recs = append(recs, r) })
+	// What the cells need of each feature, kept until the CRS is known, in
+	// chunks, so that a large layer is not copied as it grows.
+	var pending [][]pendingCell
+	n := 0
+	raw, err := readWith(rd, opt.readFile, path, LayerPopulation, perLayer(opt.Tables, LayerPopulation), res, keys, true, func(r *record, sh shape) {
+		if len(pending) == 0 || len(pending[len(pending)-1]) == cap(pending[len(pending)-1]) {
+			pending = append(pending, make([]pendingCell, 0, 4096))
+		}
+		v, msg := populationValue(r.values[fieldPopulation])
+		last := &pending[len(pending)-1]
+		*last = append(*last, pendingCell{index: r.index, id: toText(r.values[fieldID]), population: v, msg: msg, shape: sh})
+		n++
+	})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -49,52 +59,52 @@ func loadPopulationWith(rd Reader, path string, opt Options) ([]PopulationCell, 
 	if !anyKey(keys, res) {
 		return nil, p.warnings, fmt.Errorf("%s: field population: no feature has a population property (population, 人口); map yours with --field population.population=NAME", shown)
 	}
-	cells := make([]PopulationCell, 0, len(recs))
-	for i, r := range recs {
-		recs[i] = nil
-		v, msg := populationValue(r.values[fieldPopulation])
-		if msg != "" {
-			p.errorf(where(r), fieldPopulation, "%s", msg)
-			continue
-		}
-		c := PopulationCell{ID: toText(r.values[fieldID]), Population: v}
-		if c.ID == "" {
-			c.ID = fmt.Sprintf("population-%d", r.index)
-		}
-		sh := shapes[r]
-		delete(shapes, r)
-		switch sh.g.(type) {
-		case orb.Point, orb.MultiPoint:
-			pt, msg := sh.point()
-			if msg == "" && conv != nil {
-				pt = convertPoint(conv, pt)
-			}
-			if msg == "" {
-				msg = positionMessage(pt, LayerPopulation)
-			}
-			if msg != "" {
-				p.errorf(where(r), "geometry", "%s", msg)
+	cells := make([]PopulationCell, 0, n)
+	for ci, chunk := range pending {
+		pending[ci] = nil // the cells replace them
+		for _, pc := range chunk {
+			if pc.msg != "" {
+				p.errorf(featureAt(pc.index), fieldPopulation, "%s", pc.msg)
 				continue
 			}
-			c.Point = pt
-		default:
-			mp, multi, msg := sh.polygons()
-			if msg == "" && conv != nil {
-				mp = convertPolygons(conv, mp)
+			c := PopulationCell{ID: pc.id, Population: pc.population}
+			if c.ID == "" {
+				c.ID = fmt.Sprintf("population-%d", pc.index)
 			}
-			if msg == "" {
-				msg = checkRings(mp, multi, LayerPopulation)
+			sh := pc.shape
+			switch sh.g.(type) {
+			case orb.Point, orb.MultiPoint:
+				pt, msg := sh.point()
+				if msg == "" && conv != nil {
+					pt = convertPoint(conv, pt)
+				}
+				if msg == "" {
+					msg = positionMessage(pt, LayerPopulation)
+				}
+				if msg != "" {
+					p.errorf(featureAt(pc.index), "geometry", "%s", msg)
+					continue
+				}
+				c.Point = pt
+			default:
+				mp, multi, msg := sh.polygons()
+				if msg == "" && conv != nil {
+					mp = convertPolygons(conv, mp)
+				}
+				if msg == "" {
+					msg = checkRings(mp, multi, LayerPopulation)
+				}
+				if msg != "" {
+					p.errorf(featureAt(pc.index), "geometry", "%s", strings.Replace(msg, "this layer needs Polygon or MultiPolygon geometries", "the population layer needs Points, Polygons or MultiPolygons", 1))
+					continue
+				}
+				if !opt.CellPoints {
+					c.Geometry = mp
+				}
+				c.Point = cellPoint(mp)
 			}
-			if msg != "" {
-				p.errorf(where(r), "geometry", "%s", strings.Replace(msg, "this layer needs Polygon or MultiPolygon geometries", "the population layer needs Points, Polygons or MultiPolygons", 1))
-				continue
-			}
-			if !opt.CellPoints {
-				c.Geometry = mp
-			}
-			c.Point = cellPoint(mp)
+			cells = append(cells, c)
 		}
-		cells = append(cells, c)
 	}
 	if len(cells) == 0 && len(p.errs) == 0 {
 		p.errorf("", "", "the population layer is empty (no features or rows)")
@@ -104,3 +114,16 @@ func loadPopulationWith(rd Reader, path string, opt Options) ([]PopulationCell, 
 	}
 	return cells, p.warnings, nil
 }
+
+// pendingCell is what a population cell needs of a feature read by a
+// Reader: its number, id, population (or why it has none) and geometry.
+type pendingCell struct {
+	index      int
+	id         string
+	population float64
+	msg        string
+	shape      shape
+}
+
+// featureAt names feature i in messages, as where does.
+func featureAt(i int) string { return fmt.Sprintf("feature %d", i) }

@@ -37,6 +37,21 @@ type Reader interface {
 	Read(req ReadRequest) (*RawLayer, error)
 }
 
+// A StreamReader is a Reader that can also hand its features over one at a
+// time, so that a large source is never held as a slice of RawFeatures.
+// The loader streams from readers that implement it and calls Read on the
+// others.
+type StreamReader interface {
+	Reader
+	// Stream reads what Read reads but calls fn once per feature, in the
+	// source's order, instead of returning them: the RawLayer it returns
+	// has no Features. Its errors are those of Read; on an error, fn may
+	// already have been called for the features before the problem. The
+	// feature's Properties map is valid only during the call to fn: the
+	// reader may reuse it for the next feature.
+	Stream(req ReadRequest, fn func(RawFeature)) (*RawLayer, error)
+}
+
 // SourceNamer is implemented by Readers whose sources may hold secrets,
 // such as a database password in a connection string: SourceName is the
 // source as messages, warnings and reports show it.
@@ -68,6 +83,32 @@ type ReadRequest struct {
 	// it, not through package os, so that embedded and in-memory sources
 	// work; its errors are reported as the loader reports a missing file.
 	ReadFile func(name string) ([]byte, error)
+	// Fields are the property names the loader reads, as it matches them:
+	// ignoring case and surrounding spaces (see Wants). nil asks for every
+	// property. A reader may leave the other properties out of
+	// RawFeature.Properties; it then lists in RawLayer.Names every property
+	// name it saw, so that messages can still name them.
+	Fields []string
+	// Bound, when not nil, is the study area: a reader with a spatial index
+	// may leave out the features whose bounding box does not meet it, and
+	// other readers ignore it. The loader does not set it (see the README,
+	// FlatGeobuf).
+	Bound *orb.Bound
+}
+
+// Wants reports whether the loader reads the property called name: true
+// when Fields is nil or holds name, compared as the loader compares names.
+func (r ReadRequest) Wants(name string) bool {
+	if r.Fields == nil {
+		return true
+	}
+	name = strings.TrimSpace(name)
+	for _, f := range r.Fields {
+		if strings.EqualFold(name, f) {
+			return true
+		}
+	}
+	return false
 }
 
 // RawLayer is what a Reader returns: the features of one table as the
@@ -85,6 +126,11 @@ type RawLayer struct {
 	// Warnings are problems of the source as a whole that do not stop
 	// loading; the loader reports them with the source's name.
 	Warnings []string
+	// Names are the property names the features hold, when the reader left
+	// some out of Properties because ReadRequest.Fields did not ask for
+	// them: every name that at least one feature holds (with a value or
+	// empty), in any order. nil when Properties hold every name.
+	Names []string
 }
 
 // RawFeature is one feature of a RawLayer.
@@ -172,10 +218,12 @@ type readFileError struct{ err error }
 func (e *readFileError) Error() string { return e.err.Error() }
 func (e *readFileError) Unwrap() error { return e.err }
 
-// readWith reads file with r and passes one record per feature to fn, its
-// geometry to shapes. It returns the layer for its table, CRS and warnings.
-func readWith(r Reader, readFile func(string) ([]byte, error), file string, layer Layer, table string, res *resolver, keys map[string]bool, shapes map[*record]shape, fn func(*record)) (*RawLayer, error) {
-	raw, err := r.Read(ReadRequest{
+// readWith reads file with r and passes each feature to fn as a record and
+// its geometry. With reuse, fn is handed one record, written over for
+// each feature. It returns the layer for its table, CRS and warnings. It
+// streams the features when r is a StreamReader.
+func readWith(r Reader, readFile func(string) ([]byte, error), file string, layer Layer, table string, res *resolver, keys map[string]bool, reuse bool, fn func(*record, shape)) (*RawLayer, error) {
+	req := ReadRequest{
 		Source: file,
 		Layer:  layer,
 		Table:  table,
@@ -186,7 +234,36 @@ func readWith(r Reader, readFile func(string) ([]byte, error), file string, laye
 			}
 			return b, nil
 		},
-	})
+		Fields: res.wanted(),
+	}
+	// Scratch space: records keep values, not these maps.
+	props, best := map[string]any{}, map[string]bestName{}
+	var rec *record
+	add := func(f RawFeature) {
+		clear(props)
+		for k, v := range f.Properties {
+			props[k] = rawValue(v)
+		}
+		if rec == nil || !reuse {
+			rec = &record{values: make(map[string]any, 4)}
+		}
+		clear(rec.values)
+		*rec = record{index: f.Index, values: rec.values}
+		fillRecord(rec, best, &rawFeature{ID: rawValue(f.ID), Properties: props}, res, keys)
+		sh := shape{g: f.Geometry}
+		if f.GeometryErr != nil {
+			sh = shape{msg: f.GeometryErr.Error()}
+		}
+		fn(rec, sh)
+	}
+	var raw *RawLayer
+	var err error
+	sr, stream := r.(StreamReader)
+	if stream {
+		raw, err = sr.Stream(req, add)
+	} else {
+		raw, err = r.Read(req)
+	}
 	var rf *readFileError
 	switch {
 	case errors.As(err, &rf):
@@ -196,18 +273,13 @@ func readWith(r Reader, readFile func(string) ([]byte, error), file string, laye
 	case raw == nil:
 		return nil, fmt.Errorf("%s: the reader returned no layer", shownName(r, file))
 	}
-	for _, f := range raw.Features {
-		props := make(map[string]any, len(f.Properties))
-		for k, v := range f.Properties {
-			props[k] = rawValue(v)
+	if !stream {
+		for _, f := range raw.Features {
+			add(f)
 		}
-		rec := featureRecord(f.Index, &rawFeature{ID: rawValue(f.ID), Properties: props}, res, keys)
-		sh := shape{g: f.Geometry}
-		if f.GeometryErr != nil {
-			sh = shape{msg: f.GeometryErr.Error()}
-		}
-		shapes[rec] = sh
-		fn(rec)
+	}
+	for _, n := range raw.Names {
+		keys[n] = true
 	}
 	return raw, nil
 }

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -47,6 +48,37 @@ func (f *fakeReader) Read(req data.ReadRequest) (*data.RawLayer, error) {
 	}
 	l := f.layer
 	return &l, nil
+}
+
+// streamer is a fakeReader that streams: it hands over the features one
+// at a time in one reused map, with only the properties the request asks
+// for, and lists the names of all in Names.
+type streamer struct{ *fakeReader }
+
+func (s streamer) Stream(req data.ReadRequest, fn func(data.RawFeature)) (*data.RawLayer, error) {
+	l, err := s.Read(req)
+	if err != nil {
+		return nil, err
+	}
+	props := map[string]any{}
+	names := map[string]bool{}
+	for _, f := range l.Features {
+		clear(props)
+		for k, v := range f.Properties {
+			names[k] = true
+			if req.Wants(k) {
+				props[k] = v
+			}
+		}
+		f.Properties = props
+		fn(f)
+	}
+	l.Features = nil
+	l.Names = []string{}
+	for n := range names {
+		l.Names = append(l.Names, n)
+	}
+	return l, nil
 }
 
 // chuo and nishi are two ward offices in WGS84 longitude/latitude.
@@ -235,32 +267,41 @@ func TestReaders(t *testing.T) {
 			want:   []string{"offices_empty.csv"},
 		},
 	} {
-		t.Run(c.name, func(t *testing.T) {
-			opt := c.opt
-			opt.Readers = []data.Reader{nil, c.reader}
-			ds, warns, err := data.Load(data.Paths{data.LayerOffices: c.source}, opt)
-			if len(c.want) == 0 && err != nil {
-				t.Fatal(err)
+		for _, stream := range []bool{false, true} {
+			name, reader := c.name, data.Reader(c.reader)
+			if stream {
+				name, reader = name+" (streamed)", streamer{c.reader}
 			}
-			for _, w := range c.want {
-				if err == nil || !strings.Contains(err.Error(), w) {
-					t.Errorf("error %v\nwant it to contain %q", err, w)
+			t.Run(name, func(t *testing.T) {
+				opt := c.opt
+				opt.Readers = []data.Reader{nil, reader}
+				ds, warns, err := data.Load(data.Paths{data.LayerOffices: c.source}, opt)
+				if len(c.want) == 0 && err != nil {
+					t.Fatal(err)
 				}
-			}
-			for _, w := range c.warn {
-				if !strings.Contains(fmt.Sprint(warns), w) {
-					t.Errorf("warnings %v\nwant one to contain %q", warns, w)
+				for _, w := range c.want {
+					if err == nil || !strings.Contains(err.Error(), w) {
+						t.Errorf("error %v\nwant it to contain %q", err, w)
+					}
 				}
-			}
-			if c.reader.match == "PG:" && strings.HasPrefix(c.source, "PG:") {
-				if g := c.reader.got; g == nil || g.Source != c.source || g.Layer != data.LayerOffices || g.Table != c.opt.Tables[data.LayerOffices] {
-					t.Errorf("request %+v", g)
+				for _, w := range c.warn {
+					if !strings.Contains(fmt.Sprint(warns), w) {
+						t.Errorf("warnings %v\nwant one to contain %q", warns, w)
+					}
 				}
-			}
-			if c.check != nil && err == nil {
-				c.check(t, ds)
-			}
-		})
+				if c.reader.match == "PG:" && strings.HasPrefix(c.source, "PG:") {
+					if g := c.reader.got; g == nil || g.Source != c.source || g.Layer != data.LayerOffices || g.Table != c.opt.Tables[data.LayerOffices] {
+						t.Errorf("request %+v", g)
+					}
+				}
+				if c.check != nil && err == nil {
+					c.check(t, ds)
+				}
+				if stream && err == nil && !slices.Contains(c.reader.got.Fields, "published_km") {
+					t.Errorf("Fields %q, want the names of the offices' fields", c.reader.got.Fields)
+				}
+			})
+		}
 	}
 }
 
@@ -325,5 +366,101 @@ func TestReaderFiles(t *testing.T) {
 	}
 	if _, _, err := data.LoadDir(dir, data.Options{}); err == nil || !strings.Contains(err.Error(), "no layer files found") {
 		t.Errorf("LoadDir without the reader: %v, want no layer files found", err)
+	}
+}
+
+// TestReaderPopulation loads population layers through a reader that
+// returns its features and one that streams them: the same cells,
+// warnings and errors, in feature order.
+func TestReaderPopulation(t *testing.T) {
+	cell := orb.Polygon{{{130.70, 32.80}, {130.71, 32.80}, {130.71, 32.81}, {130.70, 32.80}}}
+	for _, c := range []struct {
+		name  string
+		layer data.RawLayer
+		want  []string // substrings of the error, in order; none: success
+		warn  string
+		cells int
+	}{
+		{
+			name: "points in zone II and a polygon",
+			layer: data.RawLayer{CRS: data.CRS{Authority: "EPSG", Code: 6670}, Features: []data.RawFeature{
+				{Index: 0, Properties: map[string]any{"人口": int32(120), "other": "x"}, Geometry: zone2(chuo)},
+				{Index: 1, ID: "n", Properties: map[string]any{"Population": 7.5}, Geometry: orb.MultiPoint{zone2(nishi)}},
+			}},
+			cells: 2,
+		},
+		{
+			name: "undefined crs",
+			layer: data.RawLayer{CRS: data.CRS{Name: "undefined (srid 0)"}, Features: []data.RawFeature{
+				{Index: 0, Properties: map[string]any{"population": 3, "id": "a"}, Geometry: cell},
+			}},
+			warn:  "the file declares no CRS (undefined (srid 0))",
+			cells: 1,
+		},
+		{
+			name: "feature problems in order",
+			layer: data.RawLayer{Features: []data.RawFeature{
+				{Index: 0, Properties: map[string]any{"population": 1}, Geometry: chuo},
+				{Index: 1, Properties: map[string]any{"population": "many"}, Geometry: chuo},
+				{Index: 2, Properties: map[string]any{"population": 2}, GeometryErr: errors.New("the geometry is a CircularString")},
+				{Index: 3, Properties: map[string]any{"population": 2}, Geometry: orb.LineString{chuo, nishi}},
+				{Index: 4, Properties: map[string]any{"population": 2}, Geometry: orb.Point{-27000, -21000}},
+			}},
+			want: []string{"feature 1: field population:", "feature 2: field geometry: the geometry is a CircularString", "feature 3: field geometry:", "the population layer needs Points, Polygons or MultiPolygons", "feature 4: field geometry: position"},
+		},
+		{
+			name:  "no population property",
+			layer: data.RawLayer{Features: []data.RawFeature{{Index: 0, Properties: map[string]any{"people": 1}, Geometry: chuo}}},
+			want:  []string{"PG:x: field population: no feature has a population property"},
+		},
+		{
+			name:  "projected crs",
+			layer: data.RawLayer{CRS: data.CRS{Authority: "EPSG", Code: 30162}, Features: []data.RawFeature{{Index: 0, Properties: map[string]any{"population": 1}, Geometry: chuo}}},
+			want:  []string{"PG:x: crs:"},
+		},
+	} {
+		var results []string
+		for _, stream := range []bool{false, true} {
+			fake := &fakeReader{match: "PG:", layer: c.layer}
+			var r data.Reader = fake
+			if stream {
+				r = streamer{fake}
+			}
+			cells, warns, err := data.LoadPopulation("PG:x", data.Options{Readers: []data.Reader{r}})
+			results = append(results, fmt.Sprintf("%v|%v|%v", cells, warns, err))
+			if len(c.want) == 0 && err != nil {
+				t.Errorf("%s (stream %v): %v", c.name, stream, err)
+				continue
+			}
+			if len(c.want) > 0 {
+				at := 0
+				for _, w := range c.want {
+					i := -1
+					if err != nil {
+						i = strings.Index(err.Error()[at:], w)
+					}
+					if i < 0 {
+						t.Errorf("%s (stream %v): error %v\nwant %q after byte %d", c.name, stream, err, w, at)
+						break
+					}
+					at += i + len(w)
+				}
+				continue
+			}
+			if len(cells) != c.cells {
+				t.Errorf("%s (stream %v): %d cells, want %d", c.name, stream, len(cells), c.cells)
+			}
+			if c.warn != "" && !strings.Contains(fmt.Sprint(warns), c.warn) {
+				t.Errorf("%s (stream %v): warnings %v, want %q", c.name, stream, warns, c.warn)
+			}
+			if c.name == "points in zone II and a polygon" {
+				if d := geo.Distance(cells[0].Point, chuo); d > 0.001 || cells[0].ID != "population-0" || cells[1].ID != "population-1" || cells[1].Population != 7.5 {
+					t.Errorf("%s (stream %v): cells %+v", c.name, stream, cells)
+				}
+			}
+		}
+		if results[0] != results[1] {
+			t.Errorf("%s: read and streamed differ:\n%s\n%s", c.name, results[0], results[1])
+		}
 	}
 }

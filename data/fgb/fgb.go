@@ -6,17 +6,20 @@
 //	opt := data.Options{Readers: []data.Reader{fgb.Reader{}}}
 //	ds, warnings, err := data.Load(data.Paths{data.LayerDistricts: "wards.fgb"}, opt)
 //
-// The file is read whole (through data's input limits) and every feature
-// is decoded: the loader has no study area to ask the packed Hilbert
-// R-tree for, so the index is checked for size and skipped.
+// The file is read whole (through data's input limits). The loader streams
+// its features (Reader.Stream) and only the properties it reads are
+// decoded. The packed Hilbert R-tree is used only when a request gives a
+// study area (data.ReadRequest.Bound), which the loader does not.
 package fgb
 
 import (
+	"cmp"
 	"encoding/binary"
 	"fmt"
 	"math"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -27,10 +30,10 @@ import (
 	"github.com/kumamoto-gis/catchment/data/fgb/internal/fgbschema"
 )
 
-// Reader is the data.Reader of FlatGeobuf files, of extension .fgb. A
-// FlatGeobuf file holds one layer; its CRS comes from the header (EPSG
-// code, or WKT), its properties from the header's columns (or a
-// feature's own columns). Z and M values are ignored.
+// Reader is the data.Reader (and data.StreamReader) of FlatGeobuf files,
+// of extension .fgb. A FlatGeobuf file holds one layer; its CRS comes from
+// the header (EPSG code, or WKT), its properties from the header's columns
+// (or a feature's own columns). Z and M values are ignored.
 type Reader struct{}
 
 // Accepts reports whether source is a FlatGeobuf file, by its extension.
@@ -38,13 +41,25 @@ func (Reader) Accepts(source string) bool {
 	return strings.EqualFold(path.Ext(filepath.ToSlash(source)), ".fgb")
 }
 
-// Read reads every feature of the FlatGeobuf file req.Source.
+// Read reads the features of the FlatGeobuf file req.Source, as Stream
+// does, and returns them in RawLayer.Features.
 func (Reader) Read(req data.ReadRequest) (*data.RawLayer, error) {
 	raw, err := req.ReadFile(req.Source)
 	if err != nil {
 		return nil, err
 	}
-	return Decode(raw)
+	return collect(raw, req)
+}
+
+// Stream reads the features of the FlatGeobuf file req.Source one at a
+// time, with the properties req.Fields asks for; with req.Bound, through
+// the packed R-tree when the file has one.
+func (Reader) Stream(req data.ReadRequest, fn func(data.RawFeature)) (*data.RawLayer, error) {
+	raw, err := req.ReadFile(req.Source)
+	if err != nil {
+		return nil, err
+	}
+	return decode(raw, req, true, nil, fn)
 }
 
 // maxHeaderBytes bounds the header, as the reference implementation does
@@ -60,6 +75,25 @@ const nodeItemBytes = 40
 // returned; a feature's geometry that cannot be read goes in its
 // GeometryErr.
 func Decode(b []byte) (*data.RawLayer, error) {
+	return collect(b, data.ReadRequest{})
+}
+
+// collect decodes b into a RawLayer with its Features.
+func collect(b []byte, req data.ReadRequest) (*data.RawLayer, error) {
+	var fs []data.RawFeature
+	layer, err := decode(b, req, false, func(n int) { fs = make([]data.RawFeature, 0, n) }, func(f data.RawFeature) { fs = append(fs, f) })
+	if err != nil {
+		return nil, err
+	}
+	layer.Features = fs
+	return layer, nil
+}
+
+// decode decodes the FlatGeobuf file b, passing each feature req asks for
+// (its Fields and Bound) to fn. With reuse, one Properties map serves every
+// feature. sized, when not nil, is told how many features to expect at
+// most, before the first.
+func decode(b []byte, req data.ReadRequest, reuse bool, sized func(int), fn func(data.RawFeature)) (*data.RawLayer, error) {
 	// The magic bytes: "fgb", the major version, "fgb", the patch version.
 	if len(b) < 8 || string(b[:3]) != "fgb" || string(b[4:7]) != "fgb" {
 		return nil, fmt.Errorf("not a FlatGeobuf file: it does not start with the magic bytes \"fgb\\x03fgb\"")
@@ -85,40 +119,72 @@ func Decode(b []byte) (*data.RawLayer, error) {
 	}
 	pos += int(headerSize)
 	out := &data.RawLayer{CRS: h.crs}
+	var hits []hit
+	filter := false
 	if h.nodeSize > 0 && h.count > 0 {
 		size, ok := indexBytes(h.count, h.nodeSize)
 		if !ok || size > uint64(len(b)-pos) {
 			return nil, fmt.Errorf("truncated or damaged: the spatial index of %d features (node size %d) goes past the end of the file", h.count, h.nodeSize)
 		}
+		if req.Bound != nil {
+			if hits, err = search(b[pos:pos+int(size)], h.count, h.nodeSize, *req.Bound); err != nil {
+				return nil, err
+			}
+			filter = true
+		}
 		pos += int(size)
 	}
-	// A feature takes at least 4 + 12 bytes: do not trust the declared
-	// count for the allocation.
-	capacity := (len(b) - pos) / 16
-	if h.count > 0 && h.count < uint64(capacity) {
-		capacity = int(h.count)
+	if sized != nil {
+		// A feature takes at least 4 + 12 bytes: do not trust the declared
+		// count for the allocation.
+		capacity := (len(b) - pos) / 16
+		if h.count > 0 && h.count < uint64(capacity) {
+			capacity = int(h.count)
+		}
+		if filter {
+			capacity = min(capacity, len(hits))
+		}
+		sized(capacity)
 	}
-	out.Features = make([]data.RawFeature, 0, capacity)
+	d := newPropertyDecoder(h.columns, req, reuse)
+	start := pos
+	n := 0
 	for i := 0; pos < len(b); i++ {
 		if len(b)-pos < 4 {
 			return nil, fmt.Errorf("feature %d: truncated: the file ends inside its size", i)
 		}
 		size := binary.LittleEndian.Uint32(b[pos:])
-		pos += 4
-		if uint64(size) > uint64(len(b)-pos) {
-			return nil, fmt.Errorf("feature %d: truncated: its size is %d bytes, %d are left in the file", i, size, len(b)-pos)
+		if uint64(size) > uint64(len(b)-pos-4) {
+			return nil, fmt.Errorf("feature %d: truncated: its size is %d bytes, %d are left in the file", i, size, len(b)-pos-4)
 		}
-		f, err := readFeature(b[pos:pos+int(size)], h)
+		if filter {
+			if len(hits) == 0 || hits[0].index != uint64(i) {
+				pos += 4 + int(size)
+				n++
+				continue
+			}
+			if hits[0].offset != uint64(pos-start) {
+				return nil, fmt.Errorf("damaged spatial index: feature %d is at byte %d of the features, the index says %d", i, pos-start, hits[0].offset)
+			}
+			hits = hits[1:]
+		}
+		pos += 4
+		f, err := readFeature(b[pos:pos+int(size)], h, d)
 		if err != nil {
 			return nil, fmt.Errorf("feature %d: %w", i, err)
 		}
 		f.Index = i
-		out.Features = append(out.Features, f)
+		fn(f)
+		n++
 		pos += int(size)
 	}
-	if h.count > 0 && uint64(len(out.Features)) != h.count {
-		return nil, fmt.Errorf("truncated or damaged: the header declares %d features, the file holds %d", h.count, len(out.Features))
+	if h.count > 0 && uint64(n) != h.count {
+		return nil, fmt.Errorf("truncated or damaged: the header declares %d features, the file holds %d", h.count, n)
 	}
+	if len(hits) > 0 {
+		return nil, fmt.Errorf("damaged spatial index: it names feature %d of %d", hits[0].index, n)
+	}
+	out.Names = d.names()
 	return out, nil
 }
 
@@ -225,19 +291,21 @@ func readColumns(n int, get func(*fgbschema.Column, int) bool, bufLen int) ([]co
 }
 
 // readFeature reads one feature from its bytes.
-func readFeature(b []byte, h header) (f data.RawFeature, err error) {
+func readFeature(b []byte, h header, d *propertyDecoder) (f data.RawFeature, err error) {
 	defer decodeError("feature", &err)
 	if len(b) < 8 {
 		return f, fmt.Errorf("damaged: %d bytes", len(b))
 	}
 	ff := fgbschema.GetRootAsFeature(b, 0)
 	cols := h.columns
+	own := false
 	if n := ff.ColumnsLength(); n > 0 {
 		if cols, err = readColumns(n, ff.Columns, len(b)); err != nil {
 			return f, err
 		}
+		own = true
 	}
-	f.Properties, err = readProperties(ff.PropertiesBytes(), cols)
+	f.Properties, err = d.read(ff.PropertiesBytes(), cols, own)
 	if err != nil {
 		return f, err
 	}
@@ -248,11 +316,59 @@ func readFeature(b []byte, h header) (f data.RawFeature, err error) {
 	return f, nil
 }
 
-// readProperties decodes the properties buffer: pairs of a uint16 column
-// index and a little-endian value of the column's type; text, JSON,
-// date-time and binary values are a uint32 length and the bytes.
-func readProperties(p []byte, cols []column) (map[string]any, error) {
-	props := make(map[string]any, len(cols))
+// propertyDecoder decodes the properties of features, keeping those its
+// request asks for and noting the names of the others.
+type propertyDecoder struct {
+	cols    []column
+	req     data.ReadRequest
+	reuse   bool
+	props   map[string]any
+	want    []bool          // per header column
+	seen    []bool          // per header column: held by some feature
+	ownSeen map[string]bool // names of features' own columns
+}
+
+func newPropertyDecoder(cols []column, req data.ReadRequest, reuse bool) *propertyDecoder {
+	d := &propertyDecoder{cols: cols, req: req, reuse: reuse, want: make([]bool, len(cols)), seen: make([]bool, len(cols))}
+	for i, c := range cols {
+		d.want[i] = req.Wants(c.name)
+	}
+	return d
+}
+
+// names lists the names of the properties held by some feature when the
+// request leaves some out; nil when it asks for all.
+func (d *propertyDecoder) names() []string {
+	if d.req.Fields == nil {
+		return nil
+	}
+	names := []string{}
+	for i, seen := range d.seen {
+		if seen {
+			names = append(names, d.cols[i].name)
+		}
+	}
+	for n := range d.ownSeen {
+		names = append(names, n)
+	}
+	return names
+}
+
+// read decodes the properties buffer: pairs of a uint16 column index and a
+// little-endian value of the column's type; text, JSON, date-time and
+// binary values are a uint32 length and the bytes. Every value is checked,
+// the ones not asked for too. own says that cols are the feature's own.
+func (d *propertyDecoder) read(p []byte, cols []column, own bool) (map[string]any, error) {
+	var props map[string]any
+	if d.reuse && d.props != nil {
+		props = d.props
+		clear(props)
+	} else {
+		props = make(map[string]any, len(cols))
+		if d.reuse {
+			d.props = props
+		}
+	}
 	for pos := 0; pos < len(p); {
 		if len(p)-pos < 2 {
 			return nil, fmt.Errorf("properties: truncated column index")
@@ -263,6 +379,19 @@ func readProperties(p []byte, cols []column) (map[string]any, error) {
 			return nil, fmt.Errorf("properties: column index %d, the file has %d columns", ci, len(cols))
 		}
 		c := cols[ci]
+		var want bool
+		if own {
+			want = d.req.Wants(c.name)
+			if d.req.Fields != nil {
+				if d.ownSeen == nil {
+					d.ownSeen = map[string]bool{}
+				}
+				d.ownSeen[c.name] = true
+			}
+		} else {
+			want = d.want[ci]
+			d.seen[ci] = true
+		}
 		need := fixedSize(c.typ)
 		if need == 0 {
 			if len(p)-pos < 4 {
@@ -276,13 +405,17 @@ func readProperties(p []byte, cols []column) (map[string]any, error) {
 			v := p[pos : pos+int(n)]
 			pos += int(n)
 			if c.typ == fgbschema.ColumnTypeBinary {
-				props[c.name] = fmt.Sprintf("%x", v)
+				if want {
+					props[c.name] = fmt.Sprintf("%x", v)
+				}
 				continue
 			}
 			if !utf8.Valid(v) {
 				return nil, fmt.Errorf("property %q: the text is not UTF-8", c.name)
 			}
-			props[c.name] = string(v)
+			if want {
+				props[c.name] = string(v)
+			}
 			continue
 		}
 		if need < 0 {
@@ -293,7 +426,9 @@ func readProperties(p []byte, cols []column) (map[string]any, error) {
 		}
 		v := p[pos : pos+need]
 		pos += need
-		props[c.name] = fixedValue(c.typ, v)
+		if want {
+			props[c.name] = fixedValue(c.typ, v)
+		}
 	}
 	return props, nil
 }
@@ -375,6 +510,9 @@ func readGeometry(g *fgbschema.Geometry, t fgbschema.GeometryType, bufLen, depth
 		}
 		return orb.LineString(xy), nil
 	case fgbschema.GeometryTypeMultiLineString, fgbschema.GeometryTypePolygon:
+		if t == fgbschema.GeometryTypePolygon && len(xy) > 0 && !hasEnds(g) {
+			return orb.Polygon{orb.Ring(xy)}, nil // one ring: no parts to split
+		}
 		rings, err := split(g, xy)
 		if err != nil || len(rings) == 0 {
 			return nil, err
@@ -465,6 +603,12 @@ func coords(g *fgbschema.Geometry) ([]orb.Point, error) {
 	return pts, nil
 }
 
+// hasEnds reports whether g has an ends vector, of its parts.
+func hasEnds(g *fgbschema.Geometry) bool {
+	t := g.Table()
+	return t.Offset(fieldEnds) != 0
+}
+
 // split cuts xy at the geometry's ends (one part when it has none).
 func split(g *fgbschema.Geometry, xy []orb.Point) ([][]orb.Point, error) {
 	if len(xy) == 0 {
@@ -492,4 +636,63 @@ func split(g *fgbschema.Geometry, xy []orb.Point) ([][]orb.Point, error) {
 		return nil, fmt.Errorf("the parts end at point %d of %d", start, len(xy))
 	}
 	return parts, nil
+}
+
+// hit is a feature the spatial index finds: its number and its offset in
+// bytes from the first feature.
+type hit struct{ index, offset uint64 }
+
+// search walks the packed Hilbert R-tree idx of count features (nodes of
+// nodeSize children, the root first, the leaves last in feature order) and
+// returns the features whose boxes meet bound, in feature order.
+func search(idx []byte, count uint64, nodeSize uint16, bound orb.Bound) ([]hit, error) {
+	// The levels, leaves first: the number of nodes of each and where it
+	// starts, counted in nodes from the root's level at 0.
+	sizes := []uint64{count}
+	for n := count; ; {
+		n = (n + uint64(nodeSize) - 1) / uint64(nodeSize)
+		sizes = append(sizes, n)
+		if n <= 1 {
+			break
+		}
+	}
+	starts := make([]uint64, len(sizes))
+	total := uint64(len(idx)) / nodeItemBytes
+	end := total
+	for l, n := range sizes {
+		starts[l] = end - n
+		end -= n
+	}
+	node := func(i uint64) (orb.Bound, uint64) {
+		b := idx[i*nodeItemBytes:]
+		f := func(k int) float64 { return math.Float64frombits(binary.LittleEndian.Uint64(b[8*k:])) }
+		return orb.Bound{Min: orb.Point{f(0), f(1)}, Max: orb.Point{f(2), f(3)}}, binary.LittleEndian.Uint64(b[32:])
+	}
+	var hits []hit
+	type item struct {
+		first uint64 // the node's first child, counted from the root
+		level int
+	}
+	queue := []item{{0, len(sizes) - 1}}
+	for len(queue) > 0 {
+		it := queue[len(queue)-1]
+		queue = queue[:len(queue)-1]
+		levelEnd := starts[it.level] + sizes[it.level]
+		if it.first < starts[it.level] || it.first >= levelEnd {
+			return nil, fmt.Errorf("damaged spatial index: a node points to node %d, outside its level", it.first)
+		}
+		for i := it.first; i < min(it.first+uint64(nodeSize), levelEnd); i++ {
+			b, off := node(i)
+			if b.Min[0] > bound.Max[0] || b.Max[0] < bound.Min[0] || b.Min[1] > bound.Max[1] || b.Max[1] < bound.Min[1] {
+				continue
+			}
+			if it.level == 0 {
+				hits = append(hits, hit{index: i - starts[0], offset: off})
+				continue
+			}
+			queue = append(queue, item{off, it.level - 1})
+		}
+	}
+	slices.SortFunc(hits, func(a, b hit) int { return cmp.Compare(a.index, b.index) })
+	return hits, nil
 }

@@ -472,7 +472,8 @@ const tiny = `{"type":"FeatureCollection","features":[
 {"type":"Feature","properties":{"id":"d"},"geometry":{"type":"LineString","coordinates":[[130,32],[131,33]]}},
 {"type":"Feature","properties":{"id":"e"},"geometry":null}]}`
 
-// FuzzDecode checks that no input panics or hangs the decoder. Run it with
+// FuzzDecode checks that no input panics or hangs the decoder, and that
+// streaming through the spatial index keeps the features' order. Run it with
 // -fuzzminimizetime 20x: minimising the 1.7 KB seeds takes the default
 // minute otherwise.
 func FuzzDecode(f *testing.F) {
@@ -495,13 +496,38 @@ func FuzzDecode(f *testing.F) {
 		if err == nil && l == nil {
 			t.Fatal("no layer and no error")
 		}
+		// Streamed through the index, with a box about the seeds' middle.
+		box := orb.Bound{Min: orb.Point{130.4, 32.4}, Max: orb.Point{130.6, 32.6}}
+		req := data.ReadRequest{Source: "f.fgb", Fields: []string{"id"}, Bound: &box, ReadFile: func(string) ([]byte, error) { return b, nil }}
+		last := -1
+		_, serr := fgb.Reader{}.Stream(req, func(f data.RawFeature) {
+			if f.Index <= last || err == nil && f.Index >= len(l.Features) {
+				t.Fatalf("feature %d after %d", f.Index, last)
+			}
+			last = f.Index
+		})
+		if err == nil && serr != nil && !strings.Contains(serr.Error(), "spatial index") {
+			t.Errorf("Decode reads the file, Stream says %v", serr)
+		}
 	})
 }
 
-// BenchmarkDecode decodes the N03 ward polygons and the MLIT road links.
+// benchSources are the files of the benchmarks: the N03 ward polygons, the
+// MLIT road links and, with CATCHMENT_NATION set to a folder written by
+// catchment gen --scale nation, its population cells.
+func benchSources() []string {
+	srcs := []string{shared + "/kumamoto_wards_N03-21_simplified1pct_smartnews.geojson", shared + "/mlit_probe_road_links_kumamoto_city_union_2026.geojson"}
+	if dir := os.Getenv("CATCHMENT_NATION"); dir != "" {
+		srcs = append(srcs, filepath.Join(dir, "population.geojson"))
+	}
+	return srcs
+}
+
+// BenchmarkDecode decodes the benchSources whole, every property of every
+// feature in a slice.
 func BenchmarkDecode(b *testing.B) {
 	dir := b.TempDir()
-	for _, src := range []string{shared + "/kumamoto_wards_N03-21_simplified1pct_smartnews.geojson", shared + "/mlit_probe_road_links_kumamoto_city_union_2026.geojson", "/tmp/catchment-speed/nation/population.geojson"} {
+	for _, src := range benchSources() {
 		if _, err := os.Stat(src); err != nil {
 			continue
 		}
@@ -514,6 +540,53 @@ func BenchmarkDecode(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
 				if _, err := fgb.Decode(raw); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkStream streams the benchSources as the loader does, asking for
+// an id and a population.
+func BenchmarkStream(b *testing.B) {
+	dir := b.TempDir()
+	for _, src := range benchSources() {
+		if _, err := os.Stat(src); err != nil {
+			continue
+		}
+		file := convert(b, dir, src, "EPSG:4326", false)
+		raw, err := os.ReadFile(file)
+		if err != nil {
+			b.Fatal(err)
+		}
+		req := data.ReadRequest{Source: file, Fields: []string{"id", "population"}, ReadFile: func(string) ([]byte, error) { return raw, nil }}
+		b.Run(filepath.Base(src), func(b *testing.B) {
+			b.SetBytes(int64(len(raw)))
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				n := 0
+				if _, err := (fgb.Reader{}).Stream(req, func(data.RawFeature) { n++ }); err != nil || n == 0 {
+					b.Fatal(n, err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkLoadNationPopulation loads the nation-scale population cells
+// (CATCHMENT_NATION) from GeoJSON and from FlatGeobuf.
+func BenchmarkLoadNationPopulation(b *testing.B) {
+	dir := os.Getenv("CATCHMENT_NATION")
+	if dir == "" {
+		b.Skip("set CATCHMENT_NATION to a folder written by catchment gen --scale nation")
+	}
+	src := filepath.Join(dir, "population.geojson")
+	for _, c := range []struct{ name, path string }{{"GeoJSON", src}, {"FlatGeobuf", convert(b, b.TempDir(), src, "EPSG:4326", false)}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if _, _, err := data.LoadPopulation(c.path, data.Options{Readers: []data.Reader{fgb.Reader{}}}); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -10,6 +10,7 @@ package geoparquet
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -32,12 +33,13 @@ import (
 	"github.com/kumamoto-gis/catchment/data"
 )
 
-// Reader is the data.Reader of GeoParquet files, of extension .parquet or
-// .geoparquet. It reads the primary geometry column named in the file's
-// `geo` metadata (WKB encoded) and every other top-level column of
-// strings, integers, floating-point numbers, booleans, dates or
-// timestamps as properties; nested columns and other binary columns are
-// left out with a warning.
+// Reader is the data.Reader (and data.StreamReader) of GeoParquet files,
+// of extension .parquet or .geoparquet. It reads the primary geometry
+// column named in the file's `geo` metadata (WKB encoded) and the other
+// top-level columns of strings, integers, floating-point numbers,
+// booleans, dates or timestamps as properties (those data.ReadRequest.Fields
+// asks for); nested columns and other binary columns are left out with a
+// warning.
 type Reader struct{}
 
 // Accepts reports whether source is a GeoParquet file, by its extension.
@@ -55,8 +57,26 @@ const maxExpansion = 200
 const convertAdvice = "write it with ogr2ogr -f Parquet -lco GEOMETRY_ENCODING=WKB OUT.parquet IN.geojson (GDAL ≥ 3.8) or GeoPandas to_parquet"
 
 // Read reads the GeoParquet file req.Source (through req.ReadFile, which
-// applies the loader's size limits).
-func (Reader) Read(req data.ReadRequest) (layer *data.RawLayer, err error) {
+// applies the loader's size limits), with the columns req.Fields asks for.
+func (r Reader) Read(req data.ReadRequest) (*data.RawLayer, error) {
+	var fs []data.RawFeature
+	layer, err := r.stream(req, false, func(n int) { fs = make([]data.RawFeature, 0, n) }, func(f data.RawFeature) { fs = append(fs, f) })
+	if err != nil {
+		return nil, err
+	}
+	layer.Features = fs
+	return layer, nil
+}
+
+// Stream reads the GeoParquet file req.Source one row at a time, decoding
+// only the geometry and the columns req.Fields asks for.
+func (r Reader) Stream(req data.ReadRequest, fn func(data.RawFeature)) (*data.RawLayer, error) {
+	return r.stream(req, true, nil, fn)
+}
+
+// stream reads req.Source, passing its rows to fn; sized, when not nil, is
+// told the number of rows before the first.
+func (Reader) stream(req data.ReadRequest, reuse bool, sized func(int), fn func(data.RawFeature)) (layer *data.RawLayer, err error) {
 	raw, err := req.ReadFile(req.Source)
 	if err != nil {
 		return nil, err
@@ -68,7 +88,7 @@ func (Reader) Read(req data.ReadRequest) (layer *data.RawLayer, err error) {
 			layer, err = nil, fmt.Errorf("corrupt Parquet file: %v", r)
 		}
 	}()
-	return read(raw)
+	return read(raw, req, reuse, sized, fn)
 }
 
 // geoMetadata is the `geo` key of a GeoParquet file's metadata.
@@ -86,7 +106,10 @@ type columnMetadata struct {
 	Edges string          `json:"edges"`
 }
 
-func read(raw []byte) (*data.RawLayer, error) {
+// read decodes the GeoParquet file raw, passing each row to fn with the
+// properties req asks for. With reuse, one Properties map serves every row;
+// sized, when not nil, is told the number of rows before the first.
+func read(raw []byte, req data.ReadRequest, reuse bool, sized func(int), fn func(data.RawFeature)) (*data.RawLayer, error) {
 	if len(raw) < 12 || string(raw[:4]) != "PAR1" || string(raw[len(raw)-4:]) != "PAR1" {
 		return nil, fmt.Errorf("not a Parquet file: it does not begin and end with PAR1 (truncated, or another format)")
 	}
@@ -156,25 +179,45 @@ func read(raw []byte) (*data.RawLayer, error) {
 	if geomCol < 0 {
 		return nil, fmt.Errorf("the primary_column %q named in the `geo` metadata is not a column of the file", meta.PrimaryColumn)
 	}
+	// Only the geometry and the columns asked for are decoded.
 	byLeaf := map[int]int{}
-	for i, p := range props {
-		byLeaf[p.leaf] = i
+	var asked []property
+	for _, p := range props {
+		if req.Wants(p.name) {
+			byLeaf[p.leaf] = len(asked)
+			asked = append(asked, p)
+		}
 	}
 
 	n := f.NumRows()
 	if n < 0 || n > int64(len(raw)) { // a row takes at least a bit
 		return nil, fmt.Errorf("corrupt Parquet file: it declares %d rows in %d bytes", n, len(raw))
 	}
-	layer.Features = make([]data.RawFeature, 0, n)
+	if sized != nil {
+		sized(int(n))
+	}
+	var values map[string]any
+	count := 0
 	buf := make([]parquet.Row, 128)
 	for g, rg := range f.RowGroups() {
-		rows := rg.Rows()
+		chunks := rg.ColumnChunks()
+		var cols []parquet.ColumnChunk
+		for i, c := range chunks {
+			if _, ok := byLeaf[i]; ok || i == geomCol {
+				cols = append(cols, c)
+			}
+		}
+		rows := parquet.NewColumnChunkRowReader(cols)
 		for {
 			k, err := rows.ReadRows(buf)
 			for _, row := range buf[:k] {
-				ft := data.RawFeature{Index: len(layer.Features), Properties: make(map[string]any, len(props))}
-				for _, p := range props {
-					ft.Properties[p.name] = nil
+				if !reuse || values == nil {
+					values = make(map[string]any, len(asked))
+				}
+				ft := data.RawFeature{Index: count, Properties: values}
+				count++
+				for _, p := range asked {
+					values[p.name] = nil
 				}
 				for _, v := range row {
 					col := v.Column()
@@ -185,10 +228,10 @@ func read(raw []byte) (*data.RawLayer, error) {
 						continue
 					}
 					if i, ok := byLeaf[col]; ok && !v.IsNull() {
-						ft.Properties[props[i].name] = props[i].value(v)
+						values[asked[i].name] = asked[i].value(v)
 					}
 				}
-				layer.Features = append(layer.Features, ft)
+				fn(ft)
 			}
 			if errors.Is(err, io.EOF) {
 				break
@@ -201,12 +244,18 @@ func read(raw []byte) (*data.RawLayer, error) {
 				rows.Close()
 				return nil, fmt.Errorf("corrupt Parquet file: row group %d ends before its rows", g)
 			}
-			if len(layer.Features) > int(n) {
+			if count > int(n) {
 				rows.Close()
 				return nil, fmt.Errorf("corrupt Parquet file: more rows than the %d it declares", n)
 			}
 		}
 		rows.Close()
+	}
+	if req.Fields != nil && count > 0 {
+		layer.Names = make([]string, len(props))
+		for i, p := range props {
+			layer.Names[i] = p.name
+		}
 	}
 	return layer, nil
 }
@@ -386,6 +435,9 @@ func integer(v parquet.Value) int64 {
 
 // decodeWKB reads a WKB geometry into its orb form; an empty geometry is nil.
 func decodeWKB(b []byte) (orb.Geometry, error) {
+	if g, ok := quickWKB(b); ok {
+		return g, nil
+	}
 	g, err := wkb.Unmarshal(b)
 	if err != nil {
 		return nil, fmt.Errorf("geometry: not valid WKB: %w", err)
@@ -462,4 +514,135 @@ func polygon(p *geom.Polygon) orb.Polygon {
 		out = append(out, orb.Ring(ring(r.FlatCoords(), r.Stride())))
 	}
 	return out
+}
+
+// WKB geometry types read by quickWKB (2D only).
+const (
+	wkbPoint        = 1
+	wkbPolygon      = 3
+	wkbMultiPolygon = 6
+)
+
+// quickWKB reads the common geometries straight into orb, as decodeWKB
+// would through go-geom: a 2D Point, or a Polygon or MultiPolygon of
+// non-empty parts, which fills b exactly. ok is false for anything else
+// (other types, Z or M, empty parts, damage), left to go-geom and its
+// messages.
+func quickWKB(b []byte) (g orb.Geometry, ok bool) {
+	r := wkbReader{b: b}
+	switch r.header() {
+	case wkbPoint:
+		x, y := r.float(), r.float()
+		if r.bad || len(r.b) != 0 {
+			return nil, false
+		}
+		if math.IsNaN(x) && math.IsNaN(y) { // WKB's empty point
+			return nil, true
+		}
+		return orb.Point{x, y}, true
+	case wkbPolygon:
+		p := r.polygon()
+		if r.bad || len(r.b) != 0 {
+			return nil, false
+		}
+		return p, true
+	case wkbMultiPolygon:
+		n := r.count(9) // a polygon takes at least 9 bytes
+		mp := make(orb.MultiPolygon, 0, n)
+		for i := 0; i < n && !r.bad; i++ {
+			if r.header() != wkbPolygon {
+				return nil, false
+			}
+			mp = append(mp, r.polygon())
+		}
+		if r.bad || n == 0 || len(r.b) != 0 {
+			return nil, false
+		}
+		return mp, true
+	}
+	return nil, false
+}
+
+// wkbReader reads WKB values from b; bad is set, and zeros read, once b
+// ends early or holds something quickWKB leaves to go-geom.
+type wkbReader struct {
+	b   []byte
+	le  bool
+	bad bool
+}
+
+// header reads a byte order and a geometry type.
+func (r *wkbReader) header() uint32 {
+	if len(r.b) < 1 || r.b[0] > 1 {
+		r.bad = true
+		return 0
+	}
+	r.le = r.b[0] == 1
+	r.b = r.b[1:]
+	return r.uint32()
+}
+
+func (r *wkbReader) uint32() uint32 {
+	if r.bad || len(r.b) < 4 {
+		r.bad = true
+		return 0
+	}
+	var v uint32
+	if r.le {
+		v = binary.LittleEndian.Uint32(r.b)
+	} else {
+		v = binary.BigEndian.Uint32(r.b)
+	}
+	r.b = r.b[4:]
+	return v
+}
+
+func (r *wkbReader) float() float64 {
+	if r.bad || len(r.b) < 8 {
+		r.bad = true
+		return 0
+	}
+	var v uint64
+	if r.le {
+		v = binary.LittleEndian.Uint64(r.b)
+	} else {
+		v = binary.BigEndian.Uint64(r.b)
+	}
+	r.b = r.b[8:]
+	return math.Float64frombits(v)
+}
+
+// count reads a count of items of at least size bytes; 0 and bad when
+// fewer bytes are left.
+func (r *wkbReader) count(size int) int {
+	n := r.uint32()
+	if r.bad || uint64(n)*uint64(size) > uint64(len(r.b)) {
+		r.bad = true
+		return 0
+	}
+	return int(n)
+}
+
+// polygon reads the rings of a polygon, after its header; a polygon
+// without rings or with an empty ring is bad.
+func (r *wkbReader) polygon() orb.Polygon {
+	n := r.count(4)
+	if n == 0 {
+		r.bad = true
+		return nil
+	}
+	p := make(orb.Polygon, n)
+	for i := range p {
+		k := r.count(16)
+		if k == 0 {
+			r.bad = true
+			return nil
+		}
+		ring := make(orb.Ring, k)
+		for j := range ring {
+			ring[j] = orb.Point{r.float(), r.float()}
+		}
+		p[i] = ring
+	}
+	return p
 }
