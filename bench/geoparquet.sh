@@ -4,7 +4,8 @@
 # districts and population layers are GeoParquet (converted with
 # bench/togeoparquet, WKB + Snappy), interleaved RUNS times (default 2),
 # wall seconds and peak RSS from /usr/bin/time (the minimum counts); then
-# the Go benchmarks of the reader (data/geoparquet). The first line says
+# the Go benchmarks of the reader (data/geoparquet) and of Apache Arrow's
+# Go reader beside parquet-go (bench/arrowcmp). The first line says
 # date, machine and load. WORK (default /tmp/catchment-speed) holds the
 # binaries, the nation set and the outputs.
 set -euo pipefail
@@ -47,3 +48,7 @@ else
 	echo "# THE REPORTS DIFFER"
 fi
 CATCHMENT_NATION=$nation go test ./data/geoparquet -run '^$' -bench 'Nation' -benchmem -benchtime 3x
+# Apache Arrow's Go reader against parquet-go (the library data/geoparquet
+# uses) on the population file: both read its WKB and population columns
+# (bench/arrowcmp, a module of its own so that catchment does not link Arrow).
+(cd bench/arrowcmp && CATCHMENT_PARQUET=$pq/population.parquet go test -run '^$' -bench . -benchmem -benchtime 3x)
