@@ -132,6 +132,9 @@ else
 	cat "$work/hashes.diff"
 	for f in $(awk '$1==">"{print $3}' "$work/hashes.diff" | grep '\.geojson$'); do
 		echo "  $f: $(/usr/bin/python3 bench/samegeojson.py "$work/out-base/$f" "$work/out-new/$f" || true)"
+		if /usr/bin/python3 -c 'import shapely' 2>/dev/null; then
+			echo "    $(/usr/bin/python3 bench/sameshape.py "$work/out-base/$f" "$work/out-new/$f")"
+		fi
 	done
 fi
 echo "report with maps: $(find "$work/maps-new" -name "*.png" | wc -l) PNG maps in $work/maps-new; with maps / --no-maps (this tree, minima): $(awk -v a="$(min 2 maps/new)" -v b="$(min 2 report/new)" -v c="$(min cpu maps/new)" -v d="$(min cpu report/new)" -v e="$(min 3 maps/new)" -v f="$(min 3 report/new)" 'BEGIN{printf "%.2f× wall, %.2f× CPU, %.2f× peak RSS", a/b, c/d, e/f}')"
