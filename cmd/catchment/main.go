@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 	"sync"
 
@@ -80,8 +81,18 @@ func commands() []command {
 }
 
 func main() {
+	if os.Getenv("GOGC") == "" {
+		// A study keeps its layers (hundreds of MB at nation scale) while
+		// the analyses and the encoders make short-lived garbage: collecting
+		// at 50 % growth instead of 100 % lowers the peak memory by a fifth
+		// at no measurable cost in time (bench/README.md). GOGC overrides.
+		debug.SetGCPercent(defaultGCPercent)
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
+
+// defaultGCPercent is the garbage collector's target when GOGC is unset.
+const defaultGCPercent = 50
 
 // run executes the command line args and returns the exit code.
 func run(args []string, stdout, stderr io.Writer) int {
