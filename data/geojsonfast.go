@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/go-json-experiment/json/jsontext"
@@ -36,6 +37,8 @@ type fastGeoJSON struct {
 	// pts and sizes are scratch space for the coordinates being read.
 	pts   []orb.Point
 	sizes [5][]int
+	// names holds the member names met so far (see name).
+	names map[string]string
 	arena geometryArena
 }
 
@@ -405,13 +408,18 @@ func (f *fastGeoJSON) nested(level int) (bool, error) {
 			default:
 				return false, nil
 			}
-			tok, err := d.ReadToken()
+			raw, err := d.ReadValue()
 			if err != nil {
 				return false, errNotFast
 			}
-			v := tok.Float()
-			// The tokenizer saturates at ±MaxFloat64 where encoding/json
-			// refuses the number.
+			v, ok := decimalFloat(raw)
+			if !ok {
+				if v, err = strconv.ParseFloat(string(raw), 64); err != nil {
+					return false, nil // out of range: encoding/json refuses it
+				}
+			}
+			// Keep the numbers at the ends of the range for the slow path,
+			// as before (the tokenizer saturated there).
 			if math.Abs(v) == math.MaxFloat64 {
 				return false, nil
 			}
@@ -504,11 +512,79 @@ func (f *fastGeoJSON) member() (name string, more bool, err error) {
 		}
 		return "", false, nil
 	case '"':
-		tok, err := f.d.ReadToken()
+		raw, err := f.d.ReadValue()
 		if err != nil {
 			return "", false, errNotFast
 		}
-		return tok.String(), true, nil
+		return f.name(raw), true, nil
 	}
 	return "", false, errNotFast
+}
+
+// maxNames bounds the names a fastGeoJSON keeps to hand out again.
+const maxNames = 256
+
+// name returns the member name whose quoted JSON text is raw, the same
+// string for the same name each time where it can, so that reading a
+// feature does not allocate its members' names again.
+func (f *fastGeoJSON) name(raw []byte) string {
+	if bytes.IndexByte(raw, '\\') >= 0 {
+		b, err := jsontext.AppendUnquote(nil, raw)
+		if err != nil {
+			return string(raw[1 : len(raw)-1]) // cannot happen: the decoder checked it
+		}
+		return string(b)
+	}
+	in := raw[1 : len(raw)-1]
+	if s, ok := f.names[string(in)]; ok {
+		return s
+	}
+	s := string(in)
+	if len(f.names) < maxNames {
+		if f.names == nil {
+			f.names = map[string]string{}
+		}
+		f.names[s] = s
+	}
+	return s
+}
+
+// pow10 holds the powers of ten a float64 represents exactly.
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
+
+// decimalFloat reads a JSON number written as digits with at most one
+// decimal point and no exponent, of at most 15 significant digits, such
+// as 130.7416667: its digits as an integer are then exact in a float64,
+// and so is the power of ten it is divided by, and one division rounds
+// correctly — the value strconv.ParseFloat gives. ok is false for any
+// other number.
+func decimalFloat(b []byte) (v float64, ok bool) {
+	i, neg := 0, false
+	if len(b) > 0 && b[0] == '-' {
+		i, neg = 1, true
+	}
+	var m uint64
+	digits, decimals := 0, 0
+	for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+		m = m*10 + uint64(b[i]-'0')
+		digits++
+	}
+	if i < len(b) && b[i] == '.' {
+		for i++; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+			m = m*10 + uint64(b[i]-'0')
+			digits++
+			decimals++
+		}
+	}
+	if i != len(b) || digits == 0 || digits > 15 {
+		return 0, false
+	}
+	v = float64(m)
+	if decimals > 0 {
+		v /= pow10[decimals]
+	}
+	if neg {
+		v = -v
+	}
+	return v, true
 }

@@ -2,9 +2,12 @@ package data
 
 import (
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -230,4 +233,54 @@ func FuzzFastGeoJSON(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		decodeBoth(t, "input", b, LayerDistricts)
 	})
+}
+
+// TestDecimalFloat checks the fast number path against strconv.ParseFloat,
+// bit for bit, on edge cases and on a million random decimals.
+func TestDecimalFloat(t *testing.T) {
+	check := func(s string) {
+		t.Helper()
+		got, ok := decimalFloat([]byte(s))
+		if !ok {
+			return
+		}
+		want, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			t.Fatalf("%q: taken by decimalFloat, refused by strconv: %v", s, err)
+		}
+		if math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("%q: %v (%#x), strconv %v (%#x)", s, got, math.Float64bits(got), want, math.Float64bits(want))
+		}
+	}
+	for _, tc := range []struct {
+		s  string
+		ok bool
+	}{
+		{"0", true}, {"-0", true}, {"130.7416667", true}, {"-32.8031004", true}, {"0.1", true},
+		{"999999999999999", true}, {"9999999999999999", false}, {"0.000000000000001", false}, {"0.00000000000001", true},
+		{"1e5", false}, {"1E5", false}, {"1.5e-3", false}, {"", false}, {"-", false}, {".5", true},
+		{"12345678901234.5", true}, {"1234567890123456.5", false},
+	} {
+		if _, ok := decimalFloat([]byte(tc.s)); ok != tc.ok {
+			t.Errorf("%q: ok %v, want %v", tc.s, ok, tc.ok)
+		}
+		check(tc.s)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	var b []byte
+	for range 1_000_000 {
+		b = b[:0]
+		if rng.IntN(2) == 0 {
+			b = append(b, '-')
+		}
+		n := 1 + rng.IntN(17)
+		point := rng.IntN(n + 1)
+		for k := range n {
+			if k == point && k > 0 {
+				b = append(b, '.')
+			}
+			b = append(b, byte('0'+rng.IntN(10)))
+		}
+		check(string(b))
+	}
 }
