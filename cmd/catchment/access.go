@@ -285,7 +285,7 @@ Example:
 				md = render.AccessChangeMapData(ds, *shown, *normalize)
 			}
 			var warns []string
-			if img, warns, err = draw.RenderValueMap(md, draw.MapOptions{Width: pf.width, DPI: pf.dpi, Fonts: fonts}); err != nil {
+			if img, warns, err = draw.RenderValueMap(md, draw.MapOptions{Width: pf.width, DPI: pf.dpi, Fonts: fonts, Projections: &pf.projections}); err != nil {
 				return fmt.Errorf("--map %s: %w", *mapPath, err)
 			}
 			warn(e, lf.quiet, warns)

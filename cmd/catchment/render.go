@@ -26,6 +26,8 @@ type pictureFlags struct {
 	font   string
 	latin  bool
 	counts string
+	// projections lets the run's maps share projected district outlines.
+	projections draw.ProjectionCache
 }
 
 func addPictureFlags(fs *flag.FlagSet) *pictureFlags {
@@ -69,7 +71,7 @@ type picture struct {
 func studyPictures(s *catchment.Study, a catchment.Assignment, gaps []catchment.GapRow, nearest []catchment.NearestRow, maxKm float64, fonts *draw.Fonts, pf *pictureFlags, kinds []string) []picture {
 	ds := s.Dataset()
 	md := render.StudyMapData(ds, a, gaps, nil)
-	mopt := draw.MapOptions{Width: pf.width, DPI: pf.dpi, Fonts: fonts}
+	mopt := draw.MapOptions{Width: pf.width, DPI: pf.dpi, Fonts: fonts, Projections: &pf.projections}
 	var pics []picture
 	for _, k := range kinds {
 		switch k {

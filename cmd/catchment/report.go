@@ -464,7 +464,7 @@ func metricName(s *catchment.Study) string {
 // accessPictures are the report's access maps: the index with every
 // office open and, when the plan closes offices, its change.
 func accessPictures(ds *data.Dataset, sec *render.AccessSection, fonts *draw.Fonts, pf *pictureFlags) []picture {
-	mopt := draw.MapOptions{Width: pf.width, DPI: pf.dpi, Fonts: fonts}
+	mopt := draw.MapOptions{Width: pf.width, DPI: pf.dpi, Fonts: fonts, Projections: &pf.projections}
 	c := sec.Comparison
 	pics := []picture{{file: "map_access.png", caption: "Access to counter service by district, every office open (" + c.Before.Options.Describe(c.Before.Quantity) + ")",
 		draw: func() (image.Image, []string, error) {

@@ -480,7 +480,7 @@ func servicePictures(r *serviceRun, fonts *draw.Fonts, pf *pictureFlags) []pictu
 	ds := r.study.Dataset()
 	a, h := r.analysis, r.hours
 	copt := draw.ChartOptions{Width: pf.width, Height: pf.width * 5 / 8, DPI: pf.dpi, Fonts: fonts, Source: render.SourceLine(ds) + "; service model: " + r.model.Source}
-	mopt := draw.MapOptions{Width: pf.width, DPI: pf.dpi, Fonts: fonts}
+	mopt := draw.MapOptions{Width: pf.width, DPI: pf.dpi, Fonts: fonts, Projections: &pf.projections}
 	demo := ""
 	if r.demo {
 		demo = " (DEMO counter counts)"

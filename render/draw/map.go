@@ -109,6 +109,9 @@ type MapOptions struct {
 	// Breaks are the lower class limits of the distance map in km,
 	// ascending (default DefaultBreaks); the last class is open-ended.
 	Breaks []float64
+	// Projections, when not nil, is shared by the maps of a run so that
+	// maps of the same districts project their outlines once.
+	Projections *ProjectionCache
 }
 
 // resolveFonts picks the font set an options value asks for.
@@ -242,6 +245,8 @@ type mapScene struct {
 	// metres holds the districts projected when the map was fitted; nil
 	// when they are to be projected as they are drawn.
 	metres []orb.MultiPolygon
+	// projections shares projected outlines between maps (may be nil).
+	projections *ProjectionCache
 	// closedSuffix, when not nil, replaces "（閉所）" after the labels of
 	// closed offices (empty: no suffix).
 	closedSuffix *Bilingual
@@ -269,7 +274,7 @@ func renderMap(kind MapKind, d MapData, opt MapOptions) (image.Image, *mapLayout
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("map: %w", err)
 	}
-	m := &mapScene{page: pg, kind: kind, d: d}
+	m := &mapScene{page: pg, kind: kind, d: d, projections: opt.Projections}
 	if kind == MapDistance {
 		classes, _, err := ClassifyDistances(opt.Breaks, d.Districts)
 		if err != nil {
@@ -295,7 +300,7 @@ func (m *mapScene) fit() error {
 	for i, di := range m.d.Districts {
 		geoms[i] = di.Geometry
 	}
-	tm, b, metres, err := projectedExtentOf("map", geoms, func(add func(p orb.Point)) {
+	tm, b, metres, err := projectedExtentOf("map", geoms, m.projections, func(add func(p orb.Point)) {
 		lonlat.ForEachPosition(m.d.Boundary, add)
 		for _, o := range m.d.Offices {
 			add(o.Location)

@@ -268,18 +268,16 @@ func niceScale(maxKm float64) float64 {
 // points each yields and returns it with their projected extent (minX, minY,
 // maxX, maxY, metres). what names the picture in errors.
 func projectedExtent(what string, each func(add func(p orb.Point))) (geo.TransverseMercator, [4]float64, error) {
-	tm, b, _, err := projectedExtentOf(what, nil, each)
+	tm, b, _, err := projectedExtentOf(what, nil, nil, each)
 	return tm, b, err
 }
 
 // projectedExtentOf is projectedExtent over the polygons geoms as well as
 // the points each yields; it also returns geoms projected (metres), so
-// that a map projects each vertex once.
-func projectedExtentOf(what string, geoms []orb.MultiPolygon, each func(add func(p orb.Point))) (geo.TransverseMercator, [4]float64, []orb.MultiPolygon, error) {
-	b := [4]float64{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
-	grow := func(x, y float64) {
-		b[0], b[1], b[2], b[3] = math.Min(b[0], x), math.Min(b[1], y), math.Max(b[2], x), math.Max(b[3], y)
-	}
+// that a map projects each vertex once, and maps sharing cache share them.
+func projectedExtentOf(what string, geoms []orb.MultiPolygon, cache *ProjectionCache, each func(add func(p orb.Point))) (geo.TransverseMercator, [4]float64, []orb.MultiPolygon, error) {
+	b := emptyExtent()
+	grow := func(x, y float64) { b = grown(b, orb.Point{x, y}) }
 	for _, g := range geoms {
 		lonlat.ForEachPosition(g, func(p orb.Point) { grow(p[0], p[1]) })
 	}
@@ -291,27 +289,21 @@ func projectedExtentOf(what string, geoms []orb.MultiPolygon, each func(add func
 		return geo.TransverseMercator{}, b, nil, fmt.Errorf("%s: coordinates out of range (lon %g..%g, lat %g..%g): want lon, lat in degrees", what, b[0], b[2], b[1], b[3])
 	}
 	tm := geo.LocalProjection(orb.Bound{Min: orb.Point{b[0], b[1]}, Max: orb.Point{b[2], b[3]}})
-	b = [4]float64{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
 	var metres []orb.MultiPolygon
+	b = emptyExtent()
 	if geoms != nil {
-		metres = make([]orb.MultiPolygon, len(geoms))
-		for i, g := range geoms {
-			m := make(orb.MultiPolygon, len(g))
-			for j, poly := range g {
-				m[j] = make(orb.Polygon, len(poly))
-				for k, r := range poly {
-					mr := make(orb.Ring, len(r))
-					for l, p := range r {
-						q := tm.Forward(p)
-						grow(q[0], q[1])
-						mr[l] = q
-					}
-					m[j][k] = mr
-				}
-			}
-			metres[i] = m
-		}
+		metres, b = cache.project(geoms, tm)
 	}
 	each(func(p orb.Point) { q := tm.Forward(p); grow(q[0], q[1]) })
 	return tm, b, metres, nil
+}
+
+// emptyExtent is the extent of nothing, which grown widens.
+func emptyExtent() [4]float64 {
+	return [4]float64{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
+}
+
+// grown is extent b widened to hold p.
+func grown(b [4]float64, p orb.Point) [4]float64 {
+	return [4]float64{math.Min(b[0], p[0]), math.Min(b[1], p[1]), math.Max(b[2], p[0]), math.Max(b[3], p[1])}
 }

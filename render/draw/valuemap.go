@@ -195,7 +195,7 @@ func renderValueMap(d ValueMapData, opt MapOptions) (image.Image, *mapLayout, []
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("value map: %w", err)
 	}
-	m := &valueScene{mapScene: &mapScene{page: pg, d: MapData{Offices: d.Offices, Districts: d.Districts, Boundary: d.Boundary, Source: d.Source,
+	m := &valueScene{mapScene: &mapScene{page: pg, projections: opt.Projections, d: MapData{Offices: d.Offices, Districts: d.Districts, Boundary: d.Boundary, Source: d.Source,
 		Stores: d.Stores, Posts: d.Posts}, closedSuffix: d.ClosedSuffix}, v: d}
 	m.idx, m.counts = ClassifyValues(d.Classes, d.Values)
 	if err := m.fit(); err != nil {
@@ -221,7 +221,7 @@ func (m *valueScene) fit() error {
 	for i, di := range m.d.Districts {
 		geoms[i] = di.Geometry
 	}
-	tm, b, metres, err := projectedExtentOf("value map", geoms, func(add func(p orb.Point)) {
+	tm, b, metres, err := projectedExtentOf("value map", geoms, m.projections, func(add func(p orb.Point)) {
 		lonlat.ForEachPosition(m.d.Boundary, add)
 		for _, o := range m.d.Offices {
 			add(o.Location)
