@@ -202,7 +202,8 @@ Example:
 		if len(pics) > 0 {
 			ph.done("maps and charts")
 		}
-		files = append(files, outputFile{name: "report.md", write: func(w io.Writer) error {
+		// report.html shows report.md: it is written once for both.
+		files = append(files, outputFile{name: "report.md", write: onceWriter(func(w io.Writer) error {
 			if err := render.WriteReportMarkdown(w, doc); err != nil {
 				return err
 			}
@@ -235,7 +236,7 @@ Example:
 				return nil
 			}
 			return render.WriteKeptMarkdown(w, *kept)
-		}})
+		})})
 		doc.Files = append(doc.Files, "report.html", "report.xlsx")
 		files = append(files, rf.readerFiles("report", rf.title("catchment report", "窓口配置の分析結果（catchment report）"), s.Dataset(), s.Metric().Name(),
 			files[len(files)-1].write, pictureBytes(drawn), reportTables(&doc, access, whatif, svc))...)
@@ -592,4 +593,25 @@ func encodeFiles(files []outputFile) ([][]byte, error) {
 		}
 	}
 	return encoded, nil
+}
+
+// onceWriter returns a write function that runs write the first time it
+// is called and writes the same bytes every time (safe from several
+// goroutines at once).
+func onceWriter(write func(io.Writer) error) func(io.Writer) error {
+	var once sync.Once
+	var b []byte
+	var err error
+	return func(w io.Writer) error {
+		once.Do(func() {
+			var buf bytes.Buffer
+			err = write(&buf)
+			b = buf.Bytes()
+		})
+		if err != nil {
+			return err
+		}
+		_, werr := w.Write(b)
+		return werr
+	}
 }
