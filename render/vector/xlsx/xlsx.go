@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/width"
@@ -493,6 +494,17 @@ func shown(v layer.Scalar, decimals int, fixed bool) string {
 func displayWidth(s string) int {
 	n := 0.0
 	for _, r := range s {
+		if r < utf8.RuneSelf { // the same classes as below, without the tables
+			switch {
+			case strings.IndexByte("ilj.,:;'|!() ", byte(r)) >= 0:
+				n += 0.5
+			case 'A' <= r && r <= 'Z', r == 'm', r == 'w', r == '@', r == '%':
+				n += 1.35
+			default:
+				n++
+			}
+			continue
+		}
 		switch {
 		case unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf):
 		case width.LookupRune(r).Kind() == width.EastAsianWide, width.LookupRune(r).Kind() == width.EastAsianFullwidth:

@@ -12,6 +12,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
+
+	"golang.org/x/text/width"
 
 	"github.com/xuri/excelize/v2"
 
@@ -270,6 +273,37 @@ func BenchmarkWriteWorkbook(b *testing.B) {
 	for b.Loop() {
 		if err := Write(io.Discard, wb); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestDisplayWidthASCII checks the ASCII shortcut of displayWidth against
+// the general rule, for every ASCII character repeated and for mixed text.
+func TestDisplayWidthASCII(t *testing.T) {
+	general := func(s string) int {
+		n := 0.0
+		for _, r := range s {
+			switch {
+			case unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf):
+			case width.LookupRune(r).Kind() == width.EastAsianWide, width.LookupRune(r).Kind() == width.EastAsianFullwidth:
+				n += 2
+			case strings.ContainsRune("ilj.,:;'|!() ", r):
+				n += 0.5
+			case unicode.IsUpper(r), r == 'm', r == 'w', r == '@', r == '%':
+				n += 1.35
+			default:
+				n++
+			}
+		}
+		return int(math.Ceil(n))
+	}
+	texts := []string{"熊本市役所 Kumamoto City Hall (中央区)", "ﾃｽﾄ café\u00ad", "OFFICE_ID,population,distance_m"}
+	for r := rune(0); r < 0x80; r++ {
+		texts = append(texts, strings.Repeat(string(r), 20))
+	}
+	for _, s := range texts {
+		if got, want := displayWidth(s), general(s); got != want {
+			t.Errorf("%q: width %d, want %d", s, got, want)
 		}
 	}
 }
