@@ -10,3 +10,4 @@ go test ./network -run XXX -bench 'IsochronesChuo' -count 3
 go test ./geo -run XXX -bench 'PointGridNearest|Contains|Nearest' -count 3
 go test ./data -run XXX -bench 'ReadCostMatrix' -benchtime 3x -count 3
 go test ./catchment/locate -run XXX -bench 'ORLib|NationPMedian' -benchtime 1x -count 1 -timeout 30m
+go test ./render/draw -run XXX -bench 'RenderMapKumamoto|RenderMap20000' -count 3
