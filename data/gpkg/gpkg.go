@@ -47,7 +47,26 @@ func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`)
 // Read reads one feature table of the GeoPackage req.Source: the table
 // req.Table, else the only feature table, else the one named like the
 // layer.
-func (Reader) Read(req data.ReadRequest) (*data.RawLayer, error) {
+func (r Reader) Read(req data.ReadRequest) (*data.RawLayer, error) {
+	var features []data.RawFeature
+	out, err := r.read(req, false, func(f data.RawFeature) { features = append(features, f) })
+	if err != nil {
+		return nil, err
+	}
+	out.Features = features
+	return out, nil
+}
+
+// Stream reads what Read reads, row by row: fn is called once per feature
+// with only the properties req.Fields asks for, in a map it reuses; the
+// layer's Names lists every property name the rows hold.
+func (r Reader) Stream(req data.ReadRequest, fn func(data.RawFeature)) (*data.RawLayer, error) {
+	return r.read(req, true, fn)
+}
+
+// read opens the GeoPackage of req and reads its table, handing each
+// feature to fn; stream selects Stream's behaviour (see there).
+func (Reader) read(req data.ReadRequest, stream bool, fn func(data.RawFeature)) (*data.RawLayer, error) {
 	raw, err := req.ReadFile(req.Source)
 	if err != nil {
 		return nil, err
@@ -68,17 +87,25 @@ func (Reader) Read(req data.ReadRequest) (*data.RawLayer, error) {
 	if err := tmp.Close(); err != nil {
 		return nil, fmt.Errorf("copy the GeoPackage: %w", err)
 	}
+	raw = nil // the copy on disk is what SQLite reads
 	db, err := sql.Open("sqlite", "file:"+tmp.Name()+"?mode=ro")
 	if err != nil {
 		return nil, fmt.Errorf("open the GeoPackage: %w", err)
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(1)
-	return readTable(db, req.Layer, req.Table)
+	wants := func(string) bool { return true }
+	if stream {
+		wants = req.Wants
+	}
+	return readTable(db, req.Layer, req.Table, wants, stream, fn)
 }
 
-// readTable reads the feature table want of db, or picks one for layer.
-func readTable(db *sql.DB, layer data.Layer, want string) (*data.RawLayer, error) {
+// readTable reads the feature table want of db, or picks one for layer,
+// and hands each feature to fn with the properties wants asks for. With
+// reuse, every feature gets the same Properties map, and the layer's Names
+// lists the property names the rows hold.
+func readTable(db *sql.DB, layer data.Layer, want string, wants func(string) bool, reuse bool, fn func(data.RawFeature)) (*data.RawLayer, error) {
 	lines := layer == data.LayerNetwork // a road network's lines
 	if err := checkContents(db); err != nil {
 		return nil, err
@@ -161,16 +188,24 @@ func readTable(db *sql.DB, layer data.Layer, want string) (*data.RawLayer, error
 	if err != nil {
 		return nil, fmt.Errorf("table %s: %v", pick.name, sqlMessage(err))
 	}
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for j := range vals {
+		ptrs[j] = &vals[j]
+	}
+	held := make([]bool, len(cols)) // the columns some row holds as a property
+	props := map[string]any{}
 	for i := 0; rows.Next(); i++ {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for j := range vals {
-			ptrs[j] = &vals[j]
-		}
+		// Scan hands over copies: vals may be scanned into again.
 		if err := rows.Scan(ptrs...); err != nil {
 			return nil, fmt.Errorf("table %s: row %d: %v", pick.name, i, sqlMessage(err))
 		}
-		f := data.RawFeature{Index: i, Properties: map[string]any{}}
+		if reuse {
+			clear(props)
+		} else {
+			props = map[string]any{}
+		}
+		f := data.RawFeature{Index: i, Properties: props}
 		for j, c := range cols {
 			switch {
 			case strings.EqualFold(c, pick.column):
@@ -186,14 +221,28 @@ func readTable(db *sql.DB, layer data.Layer, want string) (*data.RawLayer, error
 				// The primary key is the feature's id, and a property that
 				// --field can name, as GDAL shows it ("FID Column = fid").
 				f.ID = vals[j]
-				f.Properties[c] = vals[j]
+				held[j] = true
+				if wants(c) {
+					props[c] = vals[j]
+				}
 			default:
 				if _, isBlob := vals[j].([]byte); !isBlob {
-					f.Properties[c] = vals[j]
+					held[j] = true
+					if wants(c) {
+						props[c] = vals[j]
+					}
 				}
 			}
 		}
-		out.Features = append(out.Features, f)
+		fn(f)
+	}
+	if reuse {
+		out.Names = []string{}
+		for j, c := range cols {
+			if held[j] {
+				out.Names = append(out.Names, c)
+			}
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("table %s: %v", pick.name, sqlMessage(err))

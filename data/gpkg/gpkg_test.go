@@ -288,3 +288,68 @@ func TestRasterOnly(t *testing.T) {
 		t.Errorf("error %v\nwant it to contain %q", err, want)
 	}
 }
+
+// TestStreamAgreesWithRead streams the committed GeoPackages and checks the
+// features against Read's: every property when Fields is nil; with Fields,
+// only the properties asked for, and Names lists every property any row
+// holds. A feature's map is reused, so each is compared during the call.
+func TestStreamAgreesWithRead(t *testing.T) {
+	for _, tc := range []struct {
+		file   string
+		layer  data.Layer
+		fields []string
+	}{
+		{"districts_6670.gpkg", data.LayerDistricts, nil},
+		{"districts_6670.gpkg", data.LayerDistricts, []string{"ID", " name "}},
+		{"offices.gpkg", data.LayerOffices, nil},
+		{"offices.gpkg", data.LayerOffices, []string{"kind"}},
+	} {
+		t.Run(fmt.Sprintf("%s %v", tc.file, tc.fields), func(t *testing.T) {
+			req := data.ReadRequest{Source: formats + tc.file, Layer: tc.layer, ReadFile: os.ReadFile}
+			whole, err := gpkg.Reader{}.Read(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			names := map[string]bool{}
+			for _, f := range whole.Features {
+				for k := range f.Properties {
+					names[k] = true
+				}
+			}
+			req.Fields = tc.fields
+			n := 0
+			streamed, err := gpkg.Reader{}.Stream(req, func(f data.RawFeature) {
+				w := whole.Features[n]
+				n++
+				if f.Index != w.Index || fmt.Sprint(f.ID) != fmt.Sprint(w.ID) || fmt.Sprint(f.Geometry) != fmt.Sprint(w.Geometry) || (f.GeometryErr == nil) != (w.GeometryErr == nil) {
+					t.Errorf("feature %d: index, id or geometry differ from Read's", w.Index)
+				}
+				want := map[string]any{}
+				for k, v := range w.Properties {
+					if req.Wants(k) {
+						want[k] = v
+					}
+				}
+				if fmt.Sprint(f.Properties) != fmt.Sprint(want) {
+					t.Errorf("feature %d: properties %v, want %v", w.Index, f.Properties, want)
+				}
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != len(whole.Features) || n == 0 {
+				t.Errorf("streamed %d features, Read gives %d", n, len(whole.Features))
+			}
+			if streamed.CRS != whole.CRS || streamed.Table != whole.Table || len(streamed.Features) != 0 {
+				t.Errorf("layer: table %q CRS %v (%d features), Read: %q %v", streamed.Table, streamed.CRS, len(streamed.Features), whole.Table, whole.CRS)
+			}
+			got := map[string]bool{}
+			for _, k := range streamed.Names {
+				got[k] = true
+			}
+			if fmt.Sprint(got) != fmt.Sprint(names) {
+				t.Errorf("Names %v, want %v", streamed.Names, names)
+			}
+		})
+	}
+}
