@@ -257,19 +257,6 @@ func orientedCopy(p orb.Polygon) orb.Polygon {
 	return out
 }
 
-// areal keeps the polygons of g (an intersection may add lines and points
-// where pieces only touch).
-func areal(g geom.Geometry) geom.Geometry {
-	if g.IsPolygon() || g.IsMultiPolygon() {
-		return g
-	}
-	var polys []geom.Polygon
-	for _, p := range fromGeom(g) {
-		polys = append(polys, toGeomPolygonNoValidate(p))
-	}
-	return geom.NewMultiPolygon(polys).AsGeometry()
-}
-
 func toGeomPolygonNoValidate(p orb.Polygon) geom.Polygon {
 	rings := make([]geom.LineString, 0, len(p))
 	for _, r := range p {
