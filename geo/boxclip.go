@@ -26,7 +26,7 @@ func clipBox(bound orb.Bound, edgesNear func(side orb.Bound, fn func(u, v orb.Po
 // boxInGeneralPosition reports whether no edge has an end on a side of box
 // or passes through a corner.
 func boxInGeneralPosition(box orb.Bound, edgesNear func(side orb.Bound, fn func(u, v orb.Point) bool)) bool {
-	corners := [4]orb.Point{box.Min, {box.Max[0], box.Min[1]}, box.Max, {box.Min[0], box.Max[1]}}
+	corners := box.ToRing()[:4] // counter-clockwise from the lower left
 	ok := true
 	check := func(u, v orb.Point) bool {
 		for _, p := range [2]orb.Point{u, v} {
@@ -36,7 +36,7 @@ func boxInGeneralPosition(box orb.Bound, edgesNear func(side orb.Bound, fn func(
 			}
 		}
 		for _, c := range corners {
-			if orientation(u, v, c) == 0 && math.Min(u[0], v[0]) <= c[0] && c[0] <= math.Max(u[0], v[0]) &&
+			if orient(u, v, c) == 0 && math.Min(u[0], v[0]) <= c[0] && c[0] <= math.Max(u[0], v[0]) &&
 				math.Min(u[1], v[1]) <= c[1] && c[1] <= math.Max(u[1], v[1]) {
 				ok = false
 				return false
@@ -66,18 +66,6 @@ func allEdges(polys ...orb.Polygon) func(side orb.Bound, fn func(u, v orb.Point)
 			}
 		}
 	}
-}
-
-// orientation is the sign of the cross product (b−a) × (c−a).
-func orientation(a, b, c orb.Point) int {
-	v := (b[0]-a[0])*(c[1]-a[1]) - (b[1]-a[1])*(c[0]-a[0])
-	switch {
-	case v > 0:
-		return 1
-	case v < 0:
-		return -1
-	}
-	return 0
 }
 
 // boxChain is the part of a ring inside the box between where it enters
@@ -133,7 +121,7 @@ func clipPolygonToBox(p orb.Polygon, box orb.Bound, edges [][]int32, bounds []or
 		if !polygonContains(p, box.Min) {
 			return nil
 		}
-		return []orb.Polygon{append(orb.Polygon{boxRing(box)}, inner...)}
+		return []orb.Polygon{append(orb.Polygon{box.ToRing()}, inner...)}
 	}
 	// Entries in order along the outline, to find the next one after an exit.
 	byIn := make([]*boxChain, len(chains))
@@ -170,7 +158,8 @@ func clipPolygonToBox(p orb.Polygon, box orb.Bound, edges [][]int32, bounds []or
 	}
 	// Holes wholly inside the box go to the part whose exterior holds them.
 	for _, h := range inner {
-		out[holder(out, h)] = append(out[holder(out, h)], h)
+		k := holder(out, h)
+		out[k] = append(out[k], h)
 	}
 	return out
 }
@@ -194,11 +183,6 @@ func holder(out []orb.Polygon, h orb.Ring) int {
 		}
 	}
 	return 0
-}
-
-// boxRing is box's outline, counter-clockwise and closed.
-func boxRing(box orb.Bound) orb.Ring {
-	return orb.Ring{box.Min, {box.Max[0], box.Min[1]}, box.Max, {box.Min[0], box.Max[1]}, box.Min}
 }
 
 // perimeterPosition is how far along box's outline p lies, walking

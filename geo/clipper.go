@@ -37,21 +37,13 @@ func NewClipper(mp orb.MultiPolygon) (*Clipper, error) {
 	}
 	c := &Clipper{}
 	for _, p := range mp {
-		var poly orb.Polygon
-		for _, r := range p {
-			if len(r) == 0 {
-				continue
-			}
-			if r[0] != r[len(r)-1] {
-				r = append(append(make(orb.Ring, 0, len(r)+1), r...), r[0])
-			}
-			poly = append(poly, r)
-		}
+		// Closed, exterior counter-clockwise, holes clockwise: the area is
+		// on the left of every ring.
+		poly := orientedCopy(p)
 		if len(poly) == 0 {
 			continue
 		}
 		pi := len(c.polys)
-		poly = orientedCopy(poly) // exterior counter-clockwise, holes clockwise: the area is on the left
 		c.polys = append(c.polys, poly)
 		bounds := make([]orb.Bound, len(poly))
 		for ri, r := range poly {
@@ -236,7 +228,7 @@ func segmentsMayMeet(a, b, c, d orb.Point) bool {
 // and its holes clockwise.
 func orientedCopy(p orb.Polygon) orb.Polygon {
 	out := make(orb.Polygon, 0, len(p))
-	for i, r := range p {
+	for _, r := range p {
 		if len(r) == 0 {
 			continue
 		}
@@ -245,8 +237,8 @@ func orientedCopy(p orb.Polygon) orb.Polygon {
 		if rc[0] != rc[len(rc)-1] {
 			rc = append(rc, rc[0])
 		}
-		want := orb.CCW
-		if i > 0 {
+		want := orb.CCW // the first ring left is the exterior
+		if len(out) > 0 {
 			want = orb.CW
 		}
 		if rc.Orientation() != want {

@@ -292,7 +292,7 @@ func checkBoxCuts(t *testing.T, polys orb.MultiPolygon) {
 			bound := orb.Bound{Min: orb.Point{x0, y0}, Max: orb.Point{x0 + sz*(0.5+rng.Float64()), y0 + sz*(0.5+rng.Float64())}}
 			box := clipBox(bound, allEdges(p))
 			got := orb.MultiPolygon(clipPolygonToBox(p, box, nil, nil))
-			want, err := Intersect(orb.MultiPolygon{p}, orb.MultiPolygon{{boxRing(box)}})
+			want, err := Intersect(orb.MultiPolygon{p}, orb.MultiPolygon{{box.ToRing()}})
 			if err != nil {
 				t.Fatal(err)
 			}
