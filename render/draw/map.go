@@ -14,6 +14,7 @@ import (
 	"github.com/fogleman/gg"
 	"github.com/paulmach/orb"
 
+	"github.com/kumamoto-gis/catchment/geo"
 	"github.com/kumamoto-gis/catchment/internal/atomicfile"
 	"github.com/kumamoto-gis/catchment/render/internal/lonlat"
 )
@@ -296,25 +297,36 @@ func renderMap(kind MapKind, d MapData, opt MapOptions) (image.Image, *mapLayout
 // projected extent (at least 1 km across each way) into the frame, with a
 // margin.
 func (m *mapScene) fit() error {
+	tm, b, err := m.dataExtent("map")
+	if err != nil {
+		return err
+	}
+	m.legend = m.legendSections()
+	m.footer = []string{m.sourceText(m.d.Source), m.note()}
+	m.page.fit(tm, b, pageShape{panelShare: 0.24, panelMinPt: 150, padPt: 10})
+	return nil
+}
+
+// dataExtent is the projection of the map's districts, boundary and
+// offices and their projected extent, at least 1 km across each way; it
+// keeps the districts projected for drawing. what names the map in errors.
+func (m *mapScene) dataExtent(what string) (geo.TransverseMercator, [4]float64, error) {
 	geoms := make([]orb.MultiPolygon, len(m.d.Districts))
 	for i, di := range m.d.Districts {
 		geoms[i] = di.Geometry
 	}
-	tm, b, metres, err := projectedExtentOf("map", geoms, m.projections, func(add func(p orb.Point)) {
+	tm, b, metres, err := projectedExtentOf(what, geoms, m.projections, func(add func(p orb.Point)) {
 		lonlat.ForEachPosition(m.d.Boundary, add)
 		for _, o := range m.d.Offices {
 			add(o.Location)
 		}
 	})
 	if err != nil {
-		return err
+		return tm, b, err
 	}
 	m.metres = metres
 	widen(&b, 1000)
-	m.legend = m.legendSections()
-	m.footer = []string{m.sourceText(m.d.Source), m.note()}
-	m.page.fit(tm, b, pageShape{panelShare: 0.24, panelMinPt: 150, padPt: 10})
-	return nil
+	return tm, b, nil
 }
 
 // drawLayers draws the map's layers in the frame. There is no clip: the

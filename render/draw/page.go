@@ -277,11 +277,11 @@ func projectedExtent(what string, each func(add func(p orb.Point))) (geo.Transve
 // that a map projects each vertex once, and maps sharing cache share them.
 func projectedExtentOf(what string, geoms []orb.MultiPolygon, cache *ProjectionCache, each func(add func(p orb.Point))) (geo.TransverseMercator, [4]float64, []orb.MultiPolygon, error) {
 	b := emptyExtent()
-	grow := func(x, y float64) { b = grown(b, orb.Point{x, y}) }
+	grow := func(p orb.Point) { b = grown(b, p) }
 	for _, g := range geoms {
-		lonlat.ForEachPosition(g, func(p orb.Point) { grow(p[0], p[1]) })
+		lonlat.ForEachPosition(g, grow)
 	}
-	each(func(p orb.Point) { grow(p[0], p[1]) })
+	each(grow)
 	if math.IsInf(b[0], 0) || math.IsNaN(b[0]+b[1]+b[2]+b[3]) {
 		return geo.TransverseMercator{}, b, nil, fmt.Errorf("%s: data has no coordinates", what)
 	}
@@ -294,7 +294,7 @@ func projectedExtentOf(what string, geoms []orb.MultiPolygon, cache *ProjectionC
 	if geoms != nil {
 		metres, b = cache.project(geoms, tm)
 	}
-	each(func(p orb.Point) { q := tm.Forward(p); grow(q[0], q[1]) })
+	each(func(p orb.Point) { grow(tm.Forward(p)) })
 	return tm, b, metres, nil
 }
 

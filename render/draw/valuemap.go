@@ -9,8 +9,6 @@ import (
 	"slices"
 
 	"github.com/paulmach/orb"
-
-	"github.com/kumamoto-gis/catchment/render/internal/lonlat"
 )
 
 // Bilingual is a text in Japanese and in English: a map prints the
@@ -217,21 +215,10 @@ func (m *valueScene) text(b Bilingual) string {
 // fit gives the page its legend and footer and fits the districts, the
 // boundary and the offices into the frame.
 func (m *valueScene) fit() error {
-	geoms := make([]orb.MultiPolygon, len(m.d.Districts))
-	for i, di := range m.d.Districts {
-		geoms[i] = di.Geometry
-	}
-	tm, b, metres, err := projectedExtentOf("value map", geoms, m.projections, func(add func(p orb.Point)) {
-		lonlat.ForEachPosition(m.d.Boundary, add)
-		for _, o := range m.d.Offices {
-			add(o.Location)
-		}
-	})
+	tm, b, err := m.dataExtent("value map")
 	if err != nil {
 		return err
 	}
-	m.metres = metres
-	widen(&b, 1000)
 	m.legend = m.valueLegend()
 	m.footer = []string{m.sourceText(m.v.Source)}
 	for _, n := range m.v.Notes {
