@@ -191,31 +191,22 @@ func drawAll(e *env, quiet bool, pics []picture) ([]drawn, error) {
 		err   error
 	}
 	results := make([]result, len(pics))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(pics)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				img, w, err := pics[i].draw()
-				r := result{warns: w, err: err}
-				if err == nil {
-					var b bytes.Buffer
-					if err := png.Encode(&b, img); err != nil {
-						r.err = fmt.Errorf("encode %s: %w", pics[i].file, err)
-					}
-					r.png = b.Bytes()
-				}
-				results[i] = r
+	order := make([]int, len(pics))
+	for i := range order {
+		order[i] = i
+	}
+	onEveryCore(order, func(i int) {
+		img, w, err := pics[i].draw()
+		r := result{warns: w, err: err}
+		if err == nil {
+			var b bytes.Buffer
+			if err := png.Encode(&b, img); err != nil {
+				r.err = fmt.Errorf("encode %s: %w", pics[i].file, err)
 			}
-		}()
-	}
-	for i := range pics {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+			r.png = b.Bytes()
+		}
+		results[i] = r
+	})
 	out := make([]drawn, 0, len(pics))
 	for i, r := range results {
 		warn(e, quiet, r.warns)
@@ -435,4 +426,26 @@ func pickKinds(s string, all []string) ([]string, error) {
 		out = append(out, k)
 	}
 	return out, nil
+}
+
+// onEveryCore calls work with each index of order, on as many goroutines
+// as there are cores (at most one per index), taking the indices in
+// order, and returns when every call has.
+func onEveryCore(order []int, work func(i int)) {
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(order)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				work(i)
+			}
+		}()
+	}
+	for _, i := range order {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }

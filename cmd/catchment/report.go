@@ -9,7 +9,6 @@ import (
 	"image"
 	"io"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -564,29 +563,20 @@ func keptPicture(s *catchment.Study, r *render.KeptReport, fonts *draw.Fonts, pf
 func encodeFiles(files []outputFile) ([][]byte, error) {
 	encoded := make([][]byte, len(files))
 	errs := make([]error, len(files))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				var b bytes.Buffer
-				if err := files[i].write(&b); err != nil {
-					errs[i] = fmt.Errorf("%s: %w", files[i].name, err)
-					continue
-				}
-				encoded[i] = b.Bytes()
-			}
-		}()
-	}
+	var order []int
 	for i := len(files) - 1; i >= 0; i-- {
 		if files[i].write != nil {
-			next <- i
+			order = append(order, i)
 		}
 	}
-	close(next)
-	wg.Wait()
+	onEveryCore(order, func(i int) {
+		var b bytes.Buffer
+		if err := files[i].write(&b); err != nil {
+			errs[i] = fmt.Errorf("%s: %w", files[i].name, err)
+			return
+		}
+		encoded[i] = b.Bytes()
+	})
 	for _, err := range errs {
 		if err != nil {
 			return nil, err
