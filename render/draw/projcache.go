@@ -1,6 +1,7 @@
 package draw
 
 import (
+	"slices"
 	"sync"
 
 	"github.com/kumamoto-gis/catchment/geo"
@@ -61,7 +62,7 @@ func (c *ProjectionCache) project(geoms []orb.MultiPolygon, tm geo.TransverseMer
 	c.mu.Lock()
 	var e *projected
 	for _, x := range c.entries {
-		if x.tm == tm && sameKey(x.rings, key) {
+		if x.tm == tm && slices.Equal(x.rings, key) {
 			e = x
 			break
 		}
@@ -73,18 +74,6 @@ func (c *ProjectionCache) project(geoms []orb.MultiPolygon, tm geo.TransverseMer
 	c.mu.Unlock()
 	e.once.Do(func() { e.metres, e.extent = projectOutlines(geoms, tm) })
 	return e.metres, e.extent
-}
-
-func sameKey(a, b []ringKey) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // projectOutlines projects every vertex of geoms with tm.
