@@ -36,17 +36,7 @@ fi
 echo "# GeoJSON: $(du -sh "$nation" | cut -f1) (population $(du -h "$nation/population.geojson" | cut -f1)); $name: $(du -sh "$other" | cut -f1) (population $(du -h "$other/population.$ext" | cut -f1))"
 
 times=$work/$ext-times
-measure() {
-	local label=$1
-	shift
-	/usr/bin/time -f "%e %M %U %S" -o "$work/time.txt" "$@" >/dev/null 2>"$work/stderr.txt" || {
-		echo "$label failed:" >&2
-		cat "$work/stderr.txt" >&2
-		exit 1
-	}
-	echo "$label $(cat "$work/time.txt")" >>"$times"
-	echo "  $label: $(awk '{printf "%.2f s wall, %.2f s CPU, %.0f MB peak RSS", $1, $3+$4, $2/1024}' "$work/time.txt") (load $(cut -d' ' -f1 /proc/loadavg))"
-}
+. bench/measure.sh
 : >"$times"
 for i in $(seq "$runs"); do
 	measure geojson "$bin" report --no-maps --quiet --data "$nation" --out "$work/report-geojson"

@@ -38,19 +38,10 @@ nation=$work/nation
 [ -f "$nation/population.geojson" ] || "$work/new" gen --scale nation --out "$nation" --quiet
 echo "# inputs: $(du -sh "$nation" | cut -f1) in $nation (catchment gen --scale nation)"
 
-# measure NAME BIN ARGS... runs a command once under /usr/bin/time and
-# appends "NAME seconds kilobytes" to $work/times.
-measure() {
-	local name=$1
-	shift
-	/usr/bin/time -f "%e %M %U %S" -o "$work/time.txt" "$@" >/dev/null 2>"$work/stderr.txt" || {
-		echo "$name failed:" >&2
-		cat "$work/stderr.txt" >&2
-		exit 1
-	}
-	echo "$name $(cat "$work/time.txt")" >>"$work/times"
-	echo "  $name: $(awk '{printf "%.2f s wall, %.2f s CPU, %.0f MB peak RSS", $1, $3+$4, $2/1024}' "$work/time.txt")"
-}
+# measure NAME COMMAND... (bench/measure.sh) times a command once and
+# appends its figures to $times.
+times=$work/times
+. bench/measure.sh
 
 # The peers (GeoPandas) run when Debian's python3-geopandas is there.
 peers=
