@@ -14,20 +14,8 @@ for f in offices.csv districts.geojson stores.geojson posts.geojson boundary.geo
 	cp -u "$work/nation/$f" "$work/nation-nopop/"
 done
 
-bin=/usr/lib/postgresql/15/bin
-pgdir=$(mktemp -d)
-as=()
-if [ "$(id -u)" = 0 ]; then
-	chown postgres "$pgdir"
-	as=(runuser -u postgres --)
-fi
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"${as[@]}" "$bin/initdb" -D "$pgdir/data" -U postgres -A trust -E UTF8 --no-locale >/dev/null
-"${as[@]}" "$bin/pg_ctl" -D "$pgdir/data" -o "-c listen_addresses=127.0.0.1 -p $port -k $pgdir" -l "$pgdir/log" -w start >/dev/null
-trap '"${as[@]}" "$bin/pg_ctl" -D "$pgdir/data" -m immediate stop >/dev/null; rm -rf "$pgdir"' EXIT
-psql -qh 127.0.0.1 -p "$port" -U postgres -c "CREATE DATABASE nation" postgres
-psql -qh 127.0.0.1 -p "$port" -U postgres -c "CREATE EXTENSION postgis" nation
-pg="PG:host=127.0.0.1 port=$port dbname=nation user=postgres"
+. bench/pgcluster.sh
+start_pgcluster
 
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(uname -m), load $(cut -d' ' -f1-3 /proc/loadavg), $(go version | cut -d' ' -f3), $(psql -V)"
 t0=$(date +%s.%N)

@@ -8,7 +8,8 @@
 # is what counts. Beside them, the time a plain typed encoding/json decode of
 # the same GeoJSON inputs takes (BenchmarkEncodingJSONNation), the goal the
 # issue sets. With GeoPandas installed, the peer jobs of bench/peers.py
-# (gaps and assign as whole processes) and how far their answers agree.
+# (gaps and assign as whole processes), with PostGIS installed those of
+# bench/postgis_job.sh, and how far their answers agree.
 # The nation report with its maps is timed too (issue 17's goal: under
 # twice the time and memory of --no-maps). Last, the SHA-256 of every file
 # both reports wrote, compared; GeoJSON files that differ are compared
@@ -43,12 +44,22 @@ echo "# inputs: $(du -sh "$nation" | cut -f1) in $nation (catchment gen --scale 
 times=$work/times
 . bench/measure.sh
 
-# The peers (GeoPandas) run when Debian's python3-geopandas is there.
-peers=
+# The peers run when they are installed: GeoPandas (Debian's
+# python3-geopandas) and PostGIS (postgresql-15-postgis-3, on a throwaway
+# cluster, bench/pgcluster.sh).
+peers=()
 if /usr/bin/python3 -c 'import geopandas, scipy' 2>/dev/null; then
-	peers=yes
+	peers+=(geopandas)
 else
-	echo "# GeoPandas not found (apt-get install python3-geopandas python3-scipy): no peer figures"
+	echo "# GeoPandas not found (apt-get install python3-geopandas python3-scipy): no GeoPandas figures"
+fi
+. bench/pgcluster.sh
+if pg_available; then
+	start_pgcluster
+	peers+=(postgis)
+	echo "# PostGIS: $(psql -qAt -h 127.0.0.1 -p "$pgport" -U postgres -c 'SELECT postgis_lib_version()' nation), $(psql -V)"
+else
+	echo "# PostGIS not found (apt-get install postgresql-15-postgis-3 gdal-bin): no PostGIS figures"
 fi
 : >"$work/times"
 for i in $(seq "$runs"); do
@@ -59,11 +70,15 @@ for i in $(seq "$runs"); do
 		measure "gaps/$bin" "$work/$bin" gaps --data "$nation" --format csv
 		measure "assign/$bin" "$work/$bin" assign --data "$nation" --format csv
 	done
-	if [ -n "$peers" ]; then
+	for p in "${peers[@]}"; do
 		for job in gaps assign; do
-			measure "$job/geopandas" /usr/bin/python3 bench/peers.py "$job" "$nation" "$work/geopandas-$job.csv"
+			if [ "$p" = postgis ]; then
+				measure "$job/$p" bench/postgis_job.sh "$job" "$nation" "$pg" "$work/$p-$job.csv"
+			else
+				measure "$job/$p" /usr/bin/python3 bench/peers.py "$job" "$nation" "$work/$p-$job.csv"
+			fi
 		done
-	fi
+	done
 done
 
 echo
@@ -79,29 +94,33 @@ for job in report maps gaps assign; do
 done
 echo "(minimum of $runs runs of each figure)"
 
-if [ -n "$peers" ]; then
+if [ ${#peers[@]} -gt 0 ]; then
 	echo
-	echo "Peers, whole processes on the same files (GeoPandas $(/usr/bin/python3 -c 'import geopandas; print(geopandas.__version__)'); min of $runs):"
-	echo "| job | this tree: wall s | peak MB | GeoPandas: wall s | peak MB |"
-	echo "|---|---:|---:|---:|---:|"
+	echo "Peers, whole jobs on the same files, reading included (min of $runs; PostGIS: loading with ogr2ogr, indexing and the query; its peak MB is ogr2ogr's and psql's, not the server's):"
+	echo "| job | this tree: wall s | peak MB | peer | wall s | peak MB |"
+	echo "|---|---:|---:|---|---:|---:|"
 	for job in gaps assign; do
-		echo "| $job | $(min 2 "$job/new") | $(($(min 3 "$job/new") / 1024)) | $(min 2 "$job/geopandas") | $(($(min 3 "$job/geopandas") / 1024)) |"
+		for p in "${peers[@]}"; do
+			echo "| $job | $(min 2 "$job/new") | $(($(min 3 "$job/new") / 1024)) | $p | $(min 2 "$job/$p") | $(($(min 3 "$job/$p") / 1024)) |"
+		done
 	done
 	"$work/new" gaps --data "$nation" --format csv --quiet >"$work/ours-gaps.csv"
 	"$work/new" assign --data "$nation" --format csv --quiet >"$work/ours-assign.csv"
-	/usr/bin/python3 - "$work" <<'PY'
+	/usr/bin/python3 - "$work" "${peers[@]}" <<'PY'
 import csv, sys
-w = sys.argv[1]
+w, peers = sys.argv[1], sys.argv[2:]
 def rows(name, key):
     with open(f"{w}/{name}", encoding="utf-8-sig") as f:
         return {r["district_id"]: r[key] for r in csv.DictReader(f)}
-for key in ("stores", "posts"):
-    ours, theirs = rows("ours-gaps.csv", key), rows("geopandas-gaps.csv", key)
+how = {"geopandas": "Web Mercator from representative_point", "postgis": "geography distance from ST_PointOnSurface"}
+for p in peers:
+    for key in ("stores", "posts"):
+        ours, theirs = rows("ours-gaps.csv", key), rows(f"{p}-gaps.csv", key)
+        same = sum(ours[d] == theirs.get(d) for d in ours)
+        print(f"  gaps, {p}: {key} per district agree in {same} of {len(ours)} districts")
+    ours, theirs = rows("ours-assign.csv", "office_id"), rows(f"{p}-assign.csv", "office_id")
     same = sum(ours[d] == theirs.get(d) for d in ours)
-    print(f"  gaps: {key} per district agree in {same} of {len(ours)} districts")
-ours, theirs = rows("ours-assign.csv", "office_id"), rows("geopandas-assign.csv", "office_id")
-same = sum(ours[d] == theirs.get(d) for d in ours)
-print(f"  assign: the same office for {same} of {len(ours)} districts (ours: geodesic from the centroid, or a point on the surface when it falls outside; GeoPandas: Web Mercator from representative_point)")
+    print(f"  assign, {p}: the same office for {same} of {len(ours)} districts (ours: geodesic from the centroid, or a point on the surface when it falls outside; {p}: {how[p]})")
 PY
 fi
 
